@@ -1,0 +1,3 @@
+from fiscalshare.cli import main
+
+main()

@@ -1,0 +1,246 @@
+"""The in-memory case: validated input tables turned into one labelled ``xarray.Dataset``.
+
+Everything downstream (model, baseline, reports, sweeps) reads a case only through this Dataset, so
+this module is the seam between "how the inputs were typed" (``fiscalshare.io``) and "what they mean".
+Tests and the synthetic generator build cases here directly from small pandas tables.
+
+The layout is documented in ``docs/datasets.md``; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+LEVELS = ("central", "province", "prefecture", "county")
+DOMAINS = (
+    "幼有所育",
+    "学有所教",
+    "劳有所得",
+    "病有所医",
+    "老有所养",
+    "住有所居",
+    "弱有所扶",
+    "优军服务保障",
+    "文体服务保障",
+)
+RULES = ("ratio", "central", "local")
+BINDINGS = ("hard", "soft")
+FLAGS = ("poverty_exited", "ethnic", "border", "old_revolutionary")
+# Central share of the national standard by the province's central tier (policy.md §1.2, [S]).
+CENTRAL_TIER_SHARES = {1: 0.8, 2: 0.6, 3: 0.5, 4: 0.3, 5: 0.1}
+
+
+@dataclass
+class CaseTables:
+    """Validated input tables, one DataFrame per sheet, with canonical column dtypes.
+
+    ``fiscalshare.io`` produces this after reading and validating a workbook; tests and generators
+    may fill it by hand.  Optional sheets are ``None`` when absent.
+    """
+
+    meta: Mapping[str, object]
+    regions: pd.DataFrame
+    items: pd.DataFrame
+    standards: pd.DataFrame
+    beneficiaries: pd.DataFrame
+    capacity: pd.DataFrame
+    sharing: pd.DataFrame
+    budget: pd.DataFrame | None = None
+    ratio_menu: pd.DataFrame | None = None
+    indicators: pd.DataFrame | None = None
+    attrs: dict = field(default_factory=dict)
+
+
+def _text(values) -> np.ndarray:
+    return np.array([str(v) for v in values], dtype=object)
+
+
+def _fill_defaults(regions: pd.DataFrame, items: pd.DataFrame, standards: pd.DataFrame):
+    regions = regions.copy()
+    regions["parent"] = regions.get("parent", "").fillna("").astype(str).str.strip()
+    if "cost_index" not in regions:
+        regions["cost_index"] = 1.0
+    regions["cost_index"] = regions["cost_index"].fillna(1.0).astype(float)
+    for flag in FLAGS:
+        if flag not in regions:
+            regions[flag] = 0
+        regions[flag] = regions[flag].fillna(0).astype(np.int8)
+    items = items.copy()
+    if "weight" not in items:
+        items["weight"] = 1.0
+    items["weight"] = items["weight"].fillna(1.0).astype(float)
+    if "unit" not in items:
+        items["unit"] = ""
+    items["unit"] = items["unit"].fillna("").astype(str)
+    standards = standards.copy()
+    if "topup" not in standards:
+        standards["topup"] = 1.0
+    standards["topup"] = standards["topup"].fillna(1.0).astype(float)
+    return regions, items, standards
+
+
+def build_inputs(tables: CaseTables) -> xr.Dataset:
+    """Assemble the inputs Dataset from validated tables (no validation happens here)."""
+    meta = dict(tables.meta)
+    regions, items, standards = _fill_defaults(tables.regions, tables.items, tables.standards)
+    regions["code"] = regions["code"].astype(str)
+    items["code"] = items["code"].astype(str)
+    first, last = int(meta["first_year"]), int(meta["last_year"])
+    years = np.arange(first, last + 1, dtype=np.int64)
+
+    parents = set(regions.loc[regions["parent"] != "", "parent"])
+    receives = ~regions["code"].isin(parents)
+    region_rows = regions[receives.to_numpy()]
+    region_codes = _text(region_rows["code"])
+    unit_codes = _text(regions["code"])
+    item_codes = _text(items["code"])
+    tiers = np.array(sorted(set(region_rows["tier"].astype(int))), dtype=np.int64)
+    prefecture_of = np.where(region_rows["parent"] == "", region_rows["code"], region_rows["parent"])
+
+    coords = {
+        "region": region_codes,
+        "unit": unit_codes,
+        "item": item_codes,
+        "year": years,
+        "tier": tiers,
+        "level": np.array(LEVELS, dtype=object),
+        "region_name": ("region", _text(region_rows["name"])),
+        "region_parent": ("region", _text(region_rows["parent"])),
+        "region_prefecture": ("region", _text(prefecture_of)),
+        "region_tier": ("region", region_rows["tier"].astype(np.int64).to_numpy()),
+        "unit_name": ("unit", _text(regions["name"])),
+        "unit_parent": ("unit", _text(regions["parent"])),
+        "unit_level": ("unit", np.where(regions["parent"] == "", "prefecture", "county").astype(object)),
+        "unit_receives": ("unit", receives.to_numpy()),
+        "unit_tier": ("unit", regions["tier"].astype(np.int64).to_numpy()),
+        "item_name": ("item", _text(items["name"])),
+        "domain": ("item", _text(items["domain"])),
+        "item_unit": ("item", _text(items["unit"])),
+        "rule": ("item", _text(items["rule"])),
+        "binding": ("item", _text(items["binding"])),
+    }
+    for flag in FLAGS:
+        coords[flag] = ("region", region_rows[flag].astype(np.int8).to_numpy())
+    ds = xr.Dataset(coords=coords)
+
+    ds["population"] = ("region", region_rows["population"].astype(float).to_numpy())
+    ds["unit_population"] = ("unit", regions["population"].astype(float).to_numpy())
+    ds["cost_index"] = ("region", region_rows["cost_index"].to_numpy())
+    ds["item_weight"] = ("item", items["weight"].to_numpy())
+
+    ds["beneficiaries"] = _cube(
+        tables.beneficiaries, ["region", "item", "year"], "units", ds, fill=0.0
+    )
+    ds["unit_cost"] = _cube(standards, ["item", "year"], "unit_cost", ds)
+    ds["topup"] = _cube(standards, ["item", "year"], "topup", ds, fill=1.0)
+    ds["central_share"] = _cube(standards, ["item", "year"], "central_share", ds)
+    capacity = tables.capacity.rename(columns={"region": "unit"})
+    ds["fiscal_capacity"] = _cube(capacity, ["unit", "year"], "fiscal_capacity", ds)
+
+    sharing = tables.sharing[tables.sharing["tier"].astype(int).isin(tiers)]
+    for column in ("province_min", "province_max", "province_share", "prefecture_share"):
+        ds[column] = _cube(sharing, ["tier", "item"], column, ds, fill=0.0)
+    given = sharing.assign(given=True)
+    ds["sharing_given"] = _cube(given, ["tier", "item"], "given", ds, fill=False)
+
+    budget = tables.budget
+    if budget is None or budget.empty:
+        budget = pd.DataFrame({"year": years})
+    for column in ("provincial_budget", "equalisation_pool"):
+        if column not in budget:
+            budget = budget.assign(**{column: np.nan})
+        ds[column] = _cube(budget, ["year"], column, ds, fill=np.nan)
+
+    menu = tables.ratio_menu
+    shares = [] if menu is None or menu.empty else sorted(set(menu["share"].astype(float)))
+    ds["ratio_menu"] = ("menu", np.array(shares, dtype=float))
+
+    _add_indicators(ds, tables.indicators)
+    _annotate(ds)
+    ds.attrs.update(
+        case=str(meta.get("case", "")),
+        province=str(meta.get("province", "")),
+        central_tier=int(meta.get("central_tier", 0) or 0),
+        first_year=first,
+        last_year=last,
+        source=str(meta.get("source", "")),
+    )
+    ds.attrs.update(tables.attrs)
+    return ds
+
+
+def _cube(frame: pd.DataFrame, dims: list[str], column: str, ds: xr.Dataset, fill=np.nan):
+    """A long table's column as an array over ``dims``, aligned to the Dataset's coordinates."""
+    index = pd.MultiIndex.from_product([ds.indexes[d] for d in dims], names=dims)
+    if frame is None or frame.empty:
+        values = np.full(len(index), fill, dtype=type(fill) if isinstance(fill, bool) else float)
+    else:
+        keyed = frame.copy()
+        for d in dims:
+            keyed[d] = keyed[d].astype(np.int64) if d in ("year", "tier") else keyed[d].astype(str)
+        series = keyed.set_index(dims)[column]
+        series = series[~series.index.duplicated(keep="last")]
+        values = series.reindex(index).to_numpy()
+        values = np.where(pd.isna(values), fill, values)
+        values = values.astype(bool if isinstance(fill, bool) else float)
+    shape = [ds.sizes[d] for d in dims]
+    return (dims, values.reshape(shape))
+
+
+def _add_indicators(ds: xr.Dataset, indicators: pd.DataFrame | None) -> None:
+    if indicators is None or indicators.empty:
+        ds.coords["indicator"] = np.array([], dtype=object)
+        return
+    frame = indicators.reset_index(drop=True)
+    ds.coords["indicator"] = _text(frame["code"])
+    for column in ("name", "domain", "nature"):
+        values = frame[column].fillna("") if column in frame else [""] * len(frame)
+        ds[f"indicator_{column}"] = ("indicator", _text(values))
+    for column in ("baseline_year", "baseline", "target_year", "target"):
+        values = pd.to_numeric(frame[column], errors="coerce") if column in frame else np.nan
+        ds[f"indicator_{column}"] = ("indicator", np.asarray(values, dtype=float))
+
+
+_ANNOTATIONS = {
+    "population": ("persons", "resident population (常住人口)"),
+    "unit_population": ("persons", "resident population of the spending unit"),
+    "cost_index": ("1", "cost-difference coefficient κ (成本差异系数)"),
+    "item_weight": ("1", "item priority W in the shortfall penalty"),
+    "beneficiaries": ("beneficiaries", "beneficiaries N of the item in the region"),
+    "unit_cost": ("yuan per beneficiary per year", "national basic standard q"),
+    "topup": ("1", "provincial standard ÷ national standard λ"),
+    "central_share": ("1", "central share θ of the national standard"),
+    "fiscal_capacity": ("yuan", "usable fiscal capacity Cap of the spending unit"),
+    "province_min": ("1", "lower bound on the provincial share σ"),
+    "province_max": ("1", "upper bound on the provincial share σ"),
+    "province_share": ("1", "fixed provincial share s0 (fixed ratio mode)"),
+    "prefecture_share": ("1", "prefecture share π of a county's local part"),
+    "sharing_given": ("1", "whether the sharing sheet has a row for this tier and item"),
+    "provincial_budget": ("yuan", "provincial budget B (NaN: no limit)"),
+    "equalisation_pool": ("yuan", "equalisation pool E (NaN: no limit)"),
+    "ratio_menu": ("1", "allowed provincial shares in menu mode"),
+    "indicator_name": ("1", "plan indicator name"),
+    "indicator_domain": ("1", "plan indicator domain"),
+    "indicator_nature": ("1", "约束性 (binding) or 预期性 (expected)"),
+    "indicator_baseline_year": ("year", "baseline year"),
+    "indicator_baseline": ("indicator unit", "baseline value"),
+    "indicator_target_year": ("year", "target year"),
+    "indicator_target": ("indicator unit", "target value"),
+}
+
+
+def _annotate(ds: xr.Dataset) -> None:
+    for name, (units, long_name) in _ANNOTATIONS.items():
+        if name in ds:
+            ds[name].attrs.update(units=units, long_name=long_name)
+
+
+def receiving_regions_of(ds: xr.Dataset, unit: str) -> list[str]:
+    """The receiving regions whose local part spending unit ``unit`` bears a share of."""
+    mask = (ds["region"] == unit) | (ds["region_parent"] == unit)
+    return [str(r) for r in ds["region"].values[mask.values]]

@@ -1,0 +1,93 @@
+"""The ``fiscalshare`` command line: a click group whose commands load only when called.
+
+Each command lives in its own module ``fiscalshare.cli.<name>`` exposing ``command``; commands are
+thin and call library functions.  Errors end in one line and a distinct exit code; ``--debug``
+shows the traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+
+from fiscalshare import __version__
+from fiscalshare.errors import FiscalshareError
+
+COMMANDS = {
+    "validate": "Check a case and summarise it.",
+    "template": "Write a blank input workbook.",
+    "init": "Copy the packaged example and model configurations into a new folder.",
+    "example": "Write example cases (the synthetic generator).",
+    "solve": "Solve a case and write a run folder.",
+    "report": "Regenerate the reports of a run folder.",
+    "verify": "Audit a run folder: hashes, files and every constraint.",
+    "sweep": "What-if sweeps over ratios, budgets and standards.",
+    "compare": "Compare the optimised allocation with today's status quo.",
+}
+
+
+class LazyGroup(click.Group):
+    """Import a command's module only when that command runs (keeps ``--help`` fast)."""
+
+    def list_commands(self, ctx):
+        return [name for name in COMMANDS if self._module(name) is not None]
+
+    @staticmethod
+    def _module(name):
+        spec = importlib.util.find_spec(f"fiscalshare.cli.{name}")
+        return spec
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS or self._module(name) is None:
+            return None
+        return importlib.import_module(f"fiscalshare.cli.{name}").command
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="fiscalshare")
+@click.option("--debug", is_flag=True, help="Show full tracebacks.")
+@click.pass_context
+def cli(ctx, debug):
+    """Share basic-public-service costs between the levels of a province (支出责任划分)."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = ctx.obj.get("debug", False) or debug
+
+
+def main(argv=None):
+    """Entry point: run the group, turning known errors into one message and an exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # accepted anywhere on the line, before or after the command
+    argv = [arg for arg in argv if arg != "--debug"]
+    try:
+        code = cli.main(args=argv, prog_name="fiscalshare", standalone_mode=False, obj={"debug": debug})
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except FiscalshareError as exc:
+        if debug:
+            raise
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line unless --debug
+        if debug:
+            raise
+        click.echo(f"Unexpected error ({type(exc).__name__}): {exc}. Run with --debug for details.", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

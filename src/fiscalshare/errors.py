@@ -1,0 +1,81 @@
+"""The errors a user can cause, each with its exit code (spec/results.md).
+
+Anything else that escapes is a bug and exits 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the input, located as Excel (or a CSV line) numbers it."""
+
+    sheet: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None  # e.g. "D7"; for CSV files the line number is given as the row
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.cell:
+            where += f"!{self.cell}"
+        elif self.row is not None:
+            where += f"!{self.row}"
+        column = f"column '{self.column}': " if self.column else ""
+        return f"{where}: {column}{self.message}"
+
+
+class FiscalshareError(Exception):
+    """Base of the errors that end a command with a one-line message and a distinct exit code."""
+
+    exit_code = 1
+
+
+class InputError(FiscalshareError):
+    """Bad input (exit 2): carries every problem found, not just the first."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(sheet="input", message=problems)]
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [str(p) for p in self.problems]
+        head = f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the input:"
+        return "\n".join([head, *("  " + line for line in lines)])
+
+
+class ConfigError(InputError):
+    """A bad model configuration or option: treated like bad input (exit 2)."""
+
+
+class InfeasibleError(FiscalshareError):
+    """No allocation meets the hard items (exit 3); ``diagnosis`` says what would."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, diagnosis=None):
+        self.diagnosis = diagnosis
+        super().__init__(message)
+
+
+class SolverLimitError(FiscalshareError):
+    """The solver stopped at a limit without a proven optimum (exit 4)."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, best_bound: float | None = None):
+        self.best_bound = best_bound
+        super().__init__(message)
+
+
+class VerificationError(FiscalshareError):
+    """A solution or a run folder fails an independent check (exit 1: a bug or an altered file)."""
+
+    exit_code = 1
