@@ -1,0 +1,64 @@
+"""``fiscalshare solve``: load, check, solve, verify, write the run folder, summarise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fiscalshare.cli.common import case_argument, console, print_warnings, resolve_case
+from fiscalshare.workflow import SolveRequest, run_solve
+
+
+@click.command("solve")
+@case_argument
+@click.option("--model", "model", default="default", show_default=True,
+              help="Model configuration: a name in models/ or a YAML path.")
+@click.option("--ratio-mode", type=click.Choice(["fixed", "optimise", "menu"]),
+              help="Override the configuration's ratio_mode.")
+@click.option("--equalisation", type=click.Choice(["on", "off"]),
+              help="Override the configuration's equalisation.")
+@click.option("--eta", type=float, help="Override η, the priority strength for poorer areas.")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Run folder (default results/<UTC time>-<case>-<model>).")
+@click.option("--time-limit", type=float, help="Solver time limit in seconds (exit 4 when hit).")
+@click.option("--threads", type=int, help="Solver threads.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the Excel reports.")
+@click.option("--write-mps", type=click.Path(path_type=Path),
+              help="Also write the stage-1 model as an MPS file (for solver-alone timing).")
+@click.option("--force", is_flag=True, help="Replace an existing run folder.")
+@click.option("--quiet", is_flag=True, help="Print only the run folder.")
+def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads, lang,
+            write_mps, force, quiet):
+    """Solve CASE (a workbook or CSV folder; default: the packaged Guizhou example)."""
+    overrides = {
+        key: value
+        for key, value in {"ratio_mode": ratio_mode, "equalisation": equalisation, "eta": eta}.items()
+        if value is not None
+    }
+    request = SolveRequest(
+        case=resolve_case(case),
+        model=model,
+        overrides=overrides,
+        out=out,
+        force=force,
+        time_limit=time_limit,
+        threads=threads,
+        lang=lang,
+        write_mps=write_mps,
+    )
+    outcome = run_solve(request)
+    print_warnings(outcome.warnings)
+    if quiet:
+        click.echo(str(outcome.run_dir))
+        return outcome.exit_code
+    if outcome.results is not None:
+        from fiscalshare.report import print_summary
+
+        print_summary(outcome.results, run_dir=outcome.run_dir, console=console())
+        timing = ", ".join(f"{k} {v:.2f} s" for k, v in outcome.timings.items())
+        console().print(f"[dim]{timing}[/dim]")
+    else:
+        outcome.print_diagnosis(console())
+    return outcome.exit_code

@@ -1,0 +1,25 @@
+"""``fiscalshare verify RUN_DIR``: audit a run folder (files, input hash, every constraint)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fiscalshare.errors import VerificationError
+
+
+@click.command("verify")
+@click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--case", type=click.Path(path_type=Path, exists=True),
+              help="The input case, when it is no longer where the run found it.")
+def command(run_dir, case):
+    """Recompute the input hash, check every file against manifest.json, re-check the allocation."""
+    from fiscalshare.audit import audit_run
+
+    findings = audit_run(run_dir, case)
+    if findings:
+        raise VerificationError(
+            f"{run_dir} fails the audit ({len(findings)} finding(s)):\n  " + "\n  ".join(findings)
+        )
+    click.echo(f"{run_dir}: files, input and every constraint check out.")

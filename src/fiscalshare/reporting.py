@@ -1,0 +1,36 @@
+"""Regenerate a run folder's reports from its ``allocation.nc`` (what ``fiscalshare report`` does).
+
+The folder is rebuilt as a staged copy and swapped in whole, so an interrupted regeneration never
+leaves half a set of workbooks; the manifest is rewritten with the new files' hashes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from fiscalshare.runs import ALLOCATION, MANIFEST, read_manifest, staged_folder, write_manifest
+
+_KEPT = (ALLOCATION, "run.log")
+
+
+def regenerate_reports(run_dir: Path, *, lang: str = "zh") -> list[Path]:
+    import xarray as xr
+
+    from fiscalshare.errors import InputError
+    from fiscalshare.report import write_reports
+
+    run_dir = Path(run_dir)
+    if not (run_dir / ALLOCATION).is_file():
+        raise InputError(f"{run_dir}: no {ALLOCATION} to report on")
+    manifest = read_manifest(run_dir) if (run_dir / MANIFEST).is_file() else {}
+    manifest.pop("files", None)
+    with xr.open_dataset(run_dir / ALLOCATION, engine="h5netcdf") as opened:
+        results = opened.load()
+    with staged_folder(run_dir, force=True) as folder:
+        for name in _KEPT:
+            if (run_dir / name).is_file():
+                shutil.copy2(run_dir / name, folder / name)
+        written = write_reports(results, folder, lang=lang)
+        write_manifest(folder, {**manifest, "report_lang": lang})
+    return [run_dir / Path(p).relative_to(folder) for p in written]
