@@ -77,14 +77,14 @@ def _elastic(model: LinearModel, limited_years: np.ndarray | None = None):
     n_old = model.matrix.shape[1]
     n_b, n_e = budget_rows.size, pool_rows.size
     rows = np.concatenate([budget_rows, pool_rows])
-    cols = np.concatenate([n_old + np.arange(n_b), n_old + n_b + np.arange(n_e)])
+    cols = np.concatenate([np.arange(n_b), n_b + np.arange(n_e)])
     vals = -np.ones(n_b + n_e)
     # a pool yuan is new money: it also raises that year's budget
     budget_of_year = {int(y): int(r) for y, r in zip(budget_years, budget_rows, strict=True)}
     for k, y in enumerate(pool_years):
         if int(y) in budget_of_year:
             rows = np.append(rows, budget_of_year[int(y)])
-            cols = np.append(cols, n_old + n_b + k)
+            cols = np.append(cols, n_b + k)
             vals = np.append(vals, -1.0)
     extra = sp.csc_matrix((vals, (rows, cols)), shape=(model.n_row, n_b + n_e))
     row_upper = model.row_upper.copy()
