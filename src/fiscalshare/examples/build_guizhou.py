@@ -1,0 +1,234 @@
+"""Build the packaged Guizhou example from public facts and labelled assumptions.
+
+Run ``python -m fiscalshare.examples.build_guizhou`` to regenerate the CSV folders; a test checks
+that the committed files equal this script's output.  Tags follow ``../shared/domain/policy.md``:
+[S] sourced, [S2] secondary source, [M] unverified recollection — every [M] figure and every
+assumption [A] is listed in the ``meta`` source text and in ``docs/example-guizhou.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fiscalshare.case import CaseTables
+
+YEARS = tuple(range(2021, 2026))
+
+# policy.md §7.7 Table A: 2020 census resident population [S]; 2020 GDP in 亿元 [S2].
+# Administrative codes are the public GB/T 2260 codes of the nine 市州.
+PREFECTURES = (
+    # code, name, population, GDP 亿元, derived tier (A=1, B=2, C=3 by GDP per capita index)
+    ("520100", "贵阳市", 5_987_018, 4311.65, 1),
+    ("520300", "遵义市", 6_606_675, 3720.05, 1),
+    ("522700", "黔南州", 3_494_385, 1595.40, 2),
+    ("522300", "黔西南州", 3_015_112, 1353.40, 2),
+    ("520200", "六盘水市", 3_031_602, 1339.62, 2),
+    ("520600", "铜仁市", 3_298_468, 1327.79, 3),
+    ("520400", "安顺市", 2_470_630, 966.74, 3),
+    ("522600", "黔东南州", 3_758_622, 1191.52, 3),
+    ("520500", "毕节市", 6_899_636, 2020.39, 3),
+)
+# Ethnic autonomous prefectures (自治州) [S: names]; old revolutionary base areas [A];
+# prefectures with many counties that exited poverty in 2020 [A].
+ETHNIC = {"522700", "522300", "522600"}
+OLD_REVOLUTIONARY = {"520300", "520500", "520600"}
+POVERTY_EXITED = {"520500", "522600", "520600", "522300", "520400", "520200", "522700"}
+
+# Age structure [S2]: province 0–14 = 23.97 %, 65+ = 11.56 %; 毕节 0–14 28.33 %, 60+ 13.84 %;
+# 遵义 0–14 22.32 %, 60+ 17.05 %.  Others take the provincial 0–14 share and a 60+ share of
+# 15.4 % [A: 65+ share × 1.33, the national 60+/65+ ratio of 2020].
+CHILD_SHARE = {"520500": 0.2833, "520300": 0.2232}
+ELDER_SHARE = {"520500": 0.1384, "520300": 0.1705}
+PROVINCE_CHILD_SHARE = 0.2397
+PROVINCE_ELDER_SHARE = 0.154
+
+# Assumptions behind the beneficiary counts [A].
+PRIMARY_OF_CHILDREN = 6 / 15  # primary pupils ≈ six of the fifteen 0–14 cohorts
+JUNIOR_OF_CHILDREN = 3 / 15
+RESIDENT_INSURANCE_COVERAGE = 0.85  # residents in the resident medical scheme
+WITHOUT_EMPLOYEE_PENSION = 0.70  # 60+ residents drawing the resident basic pension
+POOR_BOARDER_SHARE = 0.10  # pupils who are boarders from families in difficulty
+NUTRITION_PILOT_SHARE = 0.60  # rural pupils in national nutrition pilot areas
+
+# National standards by year (元 per beneficiary per year), policy.md §1.4.
+STANDARDS = {
+    # 基本公共卫生服务: 2025 = 99 [S]; 2021–2024 = 79/84/89/94 [M]
+    "PH01": (79.0, 84.0, 89.0, 94.0, 99.0),
+    # 城乡居民医保财政补助: 2021 = 580 [S]; 2022–2025 = 610/640/670/700 [M]
+    "MI01": (580.0, 610.0, 640.0, 670.0, 700.0),
+    # 城乡居民基础养老金最低标准 ×12: 2023 103, 2024 123 元/月 [S2]; 2021 93 [M],
+    # 2022 98 [A: midway], 2025 143 [M]
+    "PE01": tuple(12.0 * m for m in (93.0, 98.0, 103.0, 123.0, 143.0)),
+    # 义务教育生均公用经费基准定额 小学 650 / 初中 850 [S: 2023 practice], held flat [A]
+    "ED01": (650.0,) * 5,
+    "ED02": (850.0,) * 5,
+    # 家庭经济困难寄宿生生活补助 小学 1000 / 初中 1250 [S]
+    "ED03": (1000.0,) * 5,
+    "ED04": (1250.0,) * 5,
+    # 营养膳食补助 800 [S]; 5 元/天 from autumn 2021 [M] → 1000 from 2022, 900 in 2021 [A]
+    "ED05": (900.0, 1000.0, 1000.0, 1000.0, 1000.0),
+}
+
+ITEMS = (
+    # code, name, domain, unit, rule, central share, binding, weight, provincial top-up λ
+    ("PH01", "基本公共卫生服务", "病有所医", "元/人/年", "ratio", 0.8, "hard", 1.0, 1.0),
+    ("MI01", "城乡居民基本医疗保险财政补助", "病有所医", "元/参保人/年", "ratio", 0.8, "hard",
+     1.0, 1.0),
+    ("PE01", "城乡居民基础养老金", "老有所养", "元/人/年", "central", 1.0, "hard", 1.0, 1.05),
+    ("ED01", "义务教育公用经费（小学）", "学有所教", "元/生/年", "ratio", 0.8, "hard", 1.0, 1.0),
+    ("ED02", "义务教育公用经费（初中）", "学有所教", "元/生/年", "ratio", 0.8, "hard", 1.0, 1.0),
+    ("ED03", "家庭经济困难寄宿生生活补助（小学）", "学有所教", "元/生/年", "ratio", 0.5, "soft",
+     2.0, 1.0),
+    ("ED04", "家庭经济困难寄宿生生活补助（初中）", "学有所教", "元/生/年", "ratio", 0.5, "soft",
+     2.0, 1.0),
+    ("ED05", "农村义务教育学生营养膳食补助", "学有所教", "元/生/年", "central", 1.0, "soft", 1.5,
+     1.2),
+)
+
+# Fiscal capacity [A]: Cap = GDP × revenue ratio (by tier: richer prefectures collect more per yuan
+# of GDP) × share usable for these items after 保工资、保运转; GDP grows 5 % a year from 2020.
+REVENUE_RATIO = {1: 0.090, 2: 0.075, 3: 0.065}
+USABLE_SHARE = 0.024
+GDP_GROWTH = 0.05
+
+# Tier bounds [A], from the Zhejiang menu {1.0, 0.7, 0.5, 0.3, 0.2} (policy.md §2): tier 3 (C)
+# 0.7–1.0, tier 2 (B) 0.5, tier 1 (A) 0.2–0.3; the fixed table takes the lower bound.
+SHARE_BOUNDS = {1: (0.2, 0.3, 0.2), 2: (0.5, 0.5, 0.5), 3: (0.7, 1.0, 0.7)}
+RATIO_MENU = (1.0, 0.7, 0.5, 0.3, 0.2)
+
+# The lower-budget variant [A]: each year's provincial budget is what the default model spends in
+# that year with no limit, less this share of that year's equalisation transfers, rounded down to
+# 万元.  Co-financing at the lowest allowed shares is an obligation, so the cut can only come out of
+# equalisation, and the regions that needed it fall short on soft items.
+LOW_BUDGET_EQUALISATION_CUT = 0.5
+
+# Plan indicators: national 14th-FYP basic-public-service indicator set as printed in the Panjin
+# plan (seed-001, L54–L171); illustrative for the report, not Guizhou's own targets.
+INDICATORS = (
+    ("IND01", "每千人口拥有3岁以下婴幼儿托位数(个)", "幼有所育", 2020, 2.0, 2025, 4.5, "预期性"),
+    ("IND02", "九年义务教育巩固率(%)", "学有所教", 2020, None, 2025, 98.5, "约束性"),
+    ("IND03", "基本医疗保险参保率(%)", "病有所医", 2020, 92.8, 2025, 95.0, "预期性"),
+    ("IND04", "基本养老保险参保率(%)", "老有所养", 2020, 90.0, 2025, 95.0, "预期性"),
+)
+
+SOURCE = (
+    "Guizhou 贵州省, 9 市州, 2021–2025. Facts: 2020 census resident population [S] and 2020 GDP "
+    "[S2] (policy.md §7.7 Table A); tiers derived from GDP per capita (index ≥120 → 1, 90–120 → 2, "
+    "<90 → 3; our rule, not official); central shares for a 第一档 province: 80 % for ratio items, "
+    "100 % for the pension minimum and the nutrition pilot, 50 % for boarding subsidies [S/M]; "
+    "national standards by year per policy.md §1.4 ([M] for 公卫 2021–2024, 医保 2022–2025, "
+    "pension 2021 and 2025, nutrition 5 元/天). ASSUMPTIONS [A]: fiscal capacity = GDP × revenue "
+    "ratio (0.090/0.075/0.065 by tier) × usable share 0.024, GDP +5 %/year; beneficiaries from "
+    "age shares (0–14: province 23.97 %, 毕节 28.33 %, 遵义 22.32 %; 60+: province 15.4 % [A], "
+    "毕节 13.84 %, 遵义 17.05 %), primary = 6/15 and junior = 3/15 of 0–14, medical-scheme "
+    "coverage 85 %, 70 % of 60+ on the resident pension, 10 % poor boarders, 60 % of pupils in "
+    "nutrition pilots; provincial top-ups λ = 1.05 (pension) and 1.2 (nutrition); tier bounds "
+    "from the Zhejiang menu (tier 3: 0.7–1.0, tier 2: 0.5, tier 1: 0.2–0.3); flags: ethnic = the "
+    "three 自治州, old revolutionary = 遵义/毕节/铜仁, poverty-exited = all but 贵阳/遵义. "
+    "Indicators: the national indicator set as printed in the Panjin plan (illustrative)."
+)
+
+
+def _population_shares(code: str) -> tuple[float, float]:
+    return CHILD_SHARE.get(code, PROVINCE_CHILD_SHARE), ELDER_SHARE.get(code, PROVINCE_ELDER_SHARE)
+
+
+def beneficiaries_per_region(code: str, population: float) -> dict[str, float]:
+    """Beneficiaries N of each item in one prefecture (the [A] rules above)."""
+    children, elders = _population_shares(code)
+    primary = population * children * PRIMARY_OF_CHILDREN
+    junior = population * children * JUNIOR_OF_CHILDREN
+    return {
+        "PH01": population,
+        "MI01": population * RESIDENT_INSURANCE_COVERAGE,
+        "PE01": population * elders * WITHOUT_EMPLOYEE_PENSION,
+        "ED01": primary,
+        "ED02": junior,
+        "ED03": primary * POOR_BOARDER_SHARE,
+        "ED04": junior * POOR_BOARDER_SHARE,
+        "ED05": (primary + junior) * NUTRITION_PILOT_SHARE,
+    }
+
+
+def build(budget: dict[int, float] | None = None) -> CaseTables:
+    regions = pd.DataFrame([
+        {"code": code, "name": name, "parent": "", "tier": tier, "population": float(pop),
+         "cost_index": 1.0, "poverty_exited": int(code in POVERTY_EXITED),
+         "ethnic": int(code in ETHNIC), "border": 0,
+         "old_revolutionary": int(code in OLD_REVOLUTIONARY)}
+        for code, name, pop, _, tier in PREFECTURES
+    ])
+    items = pd.DataFrame([
+        {"code": c, "name": n, "domain": d, "unit": u, "rule": r, "binding": b, "weight": w}
+        for c, n, d, u, r, _, b, w, _ in ITEMS
+    ])
+    standards = pd.DataFrame([
+        {"item": c, "year": y, "unit_cost": STANDARDS[c][k], "topup": lam, "central_share": theta}
+        for c, _, _, _, _, theta, _, _, lam in ITEMS for k, y in enumerate(YEARS)
+    ])
+    beneficiaries = pd.DataFrame([
+        {"region": code, "item": item, "year": y, "units": round(n)}
+        for code, _, pop, _, _ in PREFECTURES
+        for item, n in beneficiaries_per_region(code, pop).items() for y in YEARS
+    ])
+    capacity = pd.DataFrame([
+        {"region": code, "year": y,
+         "fiscal_capacity": round(gdp * 1e8 * (1 + GDP_GROWTH) ** (y - 2020)
+                                  * REVENUE_RATIO[tier] * USABLE_SHARE, -4)}
+        for code, _, _, gdp, tier in PREFECTURES for y in YEARS
+    ])
+    sharing = pd.DataFrame([
+        {"tier": t, "item": c, "province_min": low, "province_max": high, "province_share": fixed,
+         "prefecture_share": 0.0}
+        for t, (low, high, fixed) in SHARE_BOUNDS.items() for c, *_ in ITEMS
+    ])
+    indicators = pd.DataFrame([
+        {"code": c, "name": n, "domain": d, "baseline_year": by, "baseline": b,
+         "target_year": ty, "target": t, "nature": nat}
+        for c, n, d, by, b, ty, t, nat in INDICATORS
+    ])
+    budget_frame = None
+    if budget is not None:
+        budget_frame = pd.DataFrame({"year": list(budget), "provincial_budget": list(budget.values()),
+                                     "equalisation_pool": [np.nan] * len(budget)})
+    case = "guizhou-2021-2025" if budget is None else "guizhou-2021-2025-lowbudget"
+    source = SOURCE if budget is None else SOURCE + (
+        " Lower-budget variant [A]: each year's budget is the default model's unconstrained "
+        f"provincial spending less {LOW_BUDGET_EQUALISATION_CUT:.0%} of its equalisation "
+        "transfers, rounded down to 万元.")
+    return CaseTables(
+        meta={"case": case, "province": "贵州省", "central_tier": 1, "first_year": YEARS[0],
+              "last_year": YEARS[-1], "source": source},
+        regions=regions, items=items, standards=standards, beneficiaries=beneficiaries,
+        capacity=capacity, sharing=sharing, budget=budget_frame,
+        ratio_menu=pd.DataFrame({"share": list(RATIO_MENU)}), indicators=indicators,
+    )
+
+
+def low_budget(default_case: CaseTables) -> dict[int, float]:
+    """The default model's yearly spending less part of its equalisation, in whole 万元."""
+    from fiscalshare.case import build_inputs
+    from fiscalshare.config import load_config
+    from fiscalshare.solve import solve_case
+
+    results = solve_case(build_inputs(default_case), load_config("default"))
+    equalisation = results["equalisation"].sum("unit")
+    spend = results["funding"].sel(level="province").sum(("region", "item")) + equalisation
+    budget = spend - LOW_BUDGET_EQUALISATION_CUT * equalisation
+    return {int(y): float(np.floor(v / 1e4) * 1e4)
+            for y, v in zip(results["year"].values, budget.values, strict=True)}
+
+
+def write_examples(root: Path) -> None:
+    from fiscalshare.io import write_case
+
+    default = build()
+    write_case(default, root / "guizhou")
+    write_case(build(low_budget(default)), root / "guizhou-lowbudget")
+
+
+if __name__ == "__main__":
+    write_examples(Path(__file__).resolve().parent)

@@ -1,0 +1,206 @@
+"""One declaration per input sheet (spec/inputs.md).
+
+The reader, the validator, the blank template and ``docs/inputs.md`` are all derived from these
+declarations, so a column is described in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fiscalshare.case import BINDINGS, DOMAINS, FLAGS, RULES
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    kind: str  # code | text | int | year | number | share | flag | choice
+    label: str  # Chinese label (the template's second row)
+    meaning: str
+    required: bool = True
+    default: object = None
+    minimum: float | None = None  # inclusive
+    positive: bool = False  # strictly greater than zero
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    units: str = ""
+
+    def expected(self) -> str:
+        """What a valid value looks like, for error messages."""
+        if self.kind == "int":
+            low = int(self.minimum) if self.minimum is not None else None
+            high = int(self.maximum) if self.maximum is not None else None
+            if low is not None and high is not None:
+                return f"an integer {low}..{high}"
+            return "an integer"
+        if self.kind == "year":
+            return "a year within meta's first_year..last_year"
+        if self.kind == "share":
+            return "a number in [0, 1]"
+        if self.kind == "flag":
+            return "0 or 1"
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.kind == "number":
+            if self.positive:
+                return "a number > 0"
+            if self.minimum is not None:
+                return f"a number ≥ {self.minimum:g}"
+            return "a number"
+        if self.kind == "code":
+            return "a code (text)"
+        return "text"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    label: str
+    meaning: str
+    columns: tuple[Column, ...]
+    keys: tuple[str, ...] = ()
+    required: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def _flag(key, label):
+    return Column(key, "flag", label, f"{label} flag (1 = yes)", required=False, default=0)
+
+
+META_KEYS = (
+    Column("case", "text", "案例名称", "short name of the case"),
+    Column("province", "text", "省份", "province name"),
+    Column("central_tier", "int", "中央分档", "the province's tier in the central five-tier scheme",
+           minimum=1, maximum=5),
+    Column("first_year", "int", "起始年度", "first planning year", minimum=1900, maximum=2200),
+    Column("last_year", "int", "终止年度", "last planning year", minimum=1900, maximum=2200),
+    Column("source", "text", "数据来源", "where the figures come from, which are assumptions",
+           required=False, default=""),
+)
+
+SHEETS: dict[str, Sheet] = {
+    sheet.name: sheet
+    for sheet in (
+        Sheet("meta", "基本信息", "case facts as key/value rows", (
+            Column("key", "text", "项目", "one of: " + ", ".join(c.key for c in META_KEYS)),
+            Column("value", "text", "值", "its value"),
+        ), keys=("key",)),
+        Sheet("regions", "地区", "one row per region (prefecture or county)", (
+            Column("code", "code", "行政区划代码", "administrative code, kept as text"),
+            Column("name", "text", "名称", "region name"),
+            Column("parent", "code", "上级市州代码", "prefecture code of a county; blank for a "
+                   "prefecture-level region", required=False, default=""),
+            Column("tier", "int", "财力分档", "provincial fiscal-capacity tier, 1 = strongest",
+                   minimum=1, maximum=5),
+            Column("population", "number", "常住人口", "resident population", positive=True,
+                   units="persons"),
+            Column("cost_index", "number", "成本差异系数", "cost-difference coefficient",
+                   required=False, default=1.0, positive=True),
+            _flag("poverty_exited", "脱贫县"),
+            _flag("ethnic", "民族地区"),
+            _flag("border", "边境地区"),
+            _flag("old_revolutionary", "革命老区"),
+        ), keys=("code",)),
+        Sheet("items", "服务事项", "one row per basic public service item", (
+            Column("code", "code", "事项代码", "item code"),
+            Column("name", "text", "事项名称", "item name"),
+            Column("domain", "choice", "领域", "service domain", choices=DOMAINS),
+            Column("unit", "text", "计量单位", "unit of the standard", required=False,
+                   default=""),
+            Column("rule", "choice", "中央分担方式", "ratio: five-tier ratio; central: fully "
+                   "central; local: fully local", choices=RULES),
+            Column("binding", "choice", "约束性", "hard = 约束性 (met in full); soft = 预期性",
+                   choices=BINDINGS),
+            Column("weight", "number", "优先权重", "item priority W in the shortfall penalty",
+                   required=False, default=1.0, positive=True),
+        ), keys=("code",)),
+        Sheet("standards", "国家标准", "one row per item and year", (
+            Column("item", "code", "事项代码", "item code"),
+            Column("year", "year", "年度", "year"),
+            Column("unit_cost", "number", "国家基础标准", "national basic standard q per "
+                   "beneficiary per year", positive=True, units="yuan"),
+            Column("topup", "number", "省级提标系数", "provincial standard ÷ national standard",
+                   required=False, default=1.0, minimum=1.0),
+            Column("central_share", "share", "中央分担比例", "central share θ of the national "
+                   "standard"),
+        ), keys=("item", "year")),
+        Sheet("beneficiaries", "受益对象", "beneficiaries per region, item and year", (
+            Column("region", "code", "地区代码", "receiving region code"),
+            Column("item", "code", "事项代码", "item code"),
+            Column("year", "year", "年度", "year"),
+            Column("units", "number", "受益人数", "number of beneficiaries", minimum=0.0,
+                   units="beneficiaries"),
+        ), keys=("region", "item", "year")),
+        Sheet("capacity", "可用财力", "usable fiscal capacity per spending unit and year", (
+            Column("region", "code", "地区代码", "spending unit code"),
+            Column("year", "year", "年度", "year"),
+            Column("fiscal_capacity", "number", "可用财力", "capacity after guaranteed spending",
+                   minimum=0.0, units="yuan"),
+        ), keys=("region", "year")),
+        Sheet("sharing", "分担比例", "one row per tier and item", (
+            Column("tier", "int", "财力分档", "tier", minimum=1, maximum=5),
+            Column("item", "code", "事项代码", "item code"),
+            Column("province_min", "share", "省级分担下限", "lower bound on σ"),
+            Column("province_max", "share", "省级分担上限", "upper bound on σ"),
+            Column("province_share", "share", "省级分担比例", "fixed σ used in fixed ratio mode"),
+            Column("prefecture_share", "share", "市级分担比例", "share of a county's local part "
+                   "borne by its prefecture", required=False, default=0.0),
+        ), keys=("tier", "item")),
+        Sheet("budget", "省级预算", "provincial budget and equalisation pool by year", (
+            Column("year", "year", "年度", "year"),
+            Column("provincial_budget", "number", "省级预算", "provincial budget (blank: no "
+                   "limit)", required=False, default=None, minimum=0.0, units="yuan"),
+            Column("equalisation_pool", "number", "均衡性转移支付资金", "equalisation pool "
+                   "(blank: no limit)", required=False, default=None, minimum=0.0, units="yuan"),
+        ), keys=("year",), required=False),
+        Sheet("ratio_menu", "分担比例选项", "allowed provincial shares in menu mode", (
+            Column("share", "share", "省级分担比例", "an allowed share"),
+        ), keys=("share",), required=False),
+        Sheet("indicators", "规划指标", "plan indicators, carried into the report", (
+            Column("code", "code", "指标代码", "indicator code"),
+            Column("name", "text", "指标名称", "indicator name"),
+            Column("domain", "text", "领域", "domain", required=False, default=""),
+            Column("baseline_year", "int", "基期年度", "baseline year", required=False,
+                   minimum=1900, maximum=2200),
+            Column("baseline", "number", "基期值", "baseline value", required=False),
+            Column("target_year", "int", "目标年度", "target year", required=False,
+                   minimum=1900, maximum=2200),
+            Column("target", "number", "目标值", "target value", required=False),
+            Column("nature", "choice", "属性", "约束性 (binding) or 预期性 (expected)",
+                   required=False, default="", choices=("约束性", "预期性", "")),
+        ), keys=("code",), required=False),
+    )
+}
+
+
+def render_markdown() -> str:
+    """``docs/inputs.md``: every sheet and column, from the declarations above."""
+    lines = [
+        "# Input sheets",
+        "",
+        "Generated from `src/fiscalshare/io/schema.py` by `make docs`; do not edit by hand.",
+        "The contract is `../shared/spec/inputs.md`. Row 1 holds the keys below; the template's",
+        "Chinese label row (row 2) is recognised and skipped. Money is in yuan (元).",
+        "",
+    ]
+    for sheet in SHEETS.values():
+        need = "required" if sheet.required else "optional"
+        lines += [f"## `{sheet.name}` ({sheet.label}, {need})", "", sheet.meaning + ".", ""]
+        if sheet.keys:
+            lines += ["Keys (unique): " + ", ".join(f"`{k}`" for k in sheet.keys), ""]
+        lines += ["| column | 标签 | required | expected | default | meaning |",
+                  "|---|---|---|---|---|---|"]
+        for c in sheet.columns:
+            default = "" if c.default in (None, "") else str(c.default)
+            lines.append(f"| `{c.key}` | {c.label} | {'yes' if c.required else 'no'} | "
+                         f"{c.expected()} | {default} | {c.meaning} |")
+        if sheet.name == "meta":
+            lines += ["", "Keys of the `meta` sheet:", "", "| key | 标签 | expected | meaning |",
+                      "|---|---|---|---|"]
+            lines += [f"| `{c.key}` | {c.label} | {c.expected()} | {c.meaning} |"
+                      for c in META_KEYS]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,341 @@
+"""Raw sheets → validated ``CaseTables``: every rule of spec/inputs.md, all problems at once.
+
+Each problem names the sheet, the cell (or CSV line), the column, what was found and what was
+expected.  Forgiving readings are warnings, never silent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fiscalshare.case import CENTRAL_TIER_SHARES, CaseTables
+from fiscalshare.errors import Problem
+from fiscalshare.io.convert import MAX_PER_COLUMN, convert
+from fiscalshare.io.files import RawSheet
+from fiscalshare.io.schema import META_KEYS, SHEETS, Sheet
+
+
+class Collector:
+    def __init__(self):
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def error(self, raw: RawSheet | None, message: str, *, key=None, row=None, sheet=None):
+        where = raw.where(key, row) if raw is not None else {"sheet": sheet or "input"}
+        self.problems.append(Problem(message=message, column=key, **where))
+
+    def warn(self, raw: RawSheet | None, message: str, *, key=None, row=None, sheet=None):
+        where = raw.where(key, row) if raw is not None else {"sheet": sheet or "input"}
+        self.warnings.append(Problem(message=message, column=key, **where))
+
+
+def parse(raw_sheets: dict[str, RawSheet], out: Collector) -> CaseTables | None:
+    """Typed and cross-checked tables, or None when problems were found."""
+    sheets = _match_sheets(raw_sheets, out)
+    frames: dict[str, tuple[pd.DataFrame, RawSheet]] = {}
+    for name, declared in SHEETS.items():
+        raw = sheets.get(name)
+        if raw is None:
+            if declared.required:
+                out.error(None, f"missing sheet '{name}' ({declared.label}): {declared.meaning}",
+                          sheet=name)
+            continue
+        typed = _typed_sheet(declared, raw, out)
+        if typed is not None:
+            frames[name] = (typed, raw)
+    if "meta" not in frames:
+        return None
+    meta = _meta(*frames["meta"], out)
+    if meta is None or out.problems:
+        return None
+    _cross_check(frames, meta, out)
+    if out.problems:
+        return None
+    get = {name: frame for name, (frame, _) in frames.items()}
+    return CaseTables(
+        meta=meta,
+        regions=get["regions"],
+        items=get["items"],
+        standards=get["standards"],
+        beneficiaries=get["beneficiaries"],
+        capacity=get["capacity"],
+        sharing=get["sharing"],
+        budget=get.get("budget"),
+        ratio_menu=get.get("ratio_menu"),
+        indicators=get.get("indicators"),
+    )
+
+
+def _match_sheets(raw_sheets, out: Collector) -> dict[str, RawSheet]:
+    matched: dict[str, RawSheet] = {}
+    for title, raw in raw_sheets.items():
+        key = title.strip().lower()
+        if key not in SHEETS:
+            out.warnings.append(Problem(sheet=raw.label, message="unknown sheet, ignored"))
+            continue
+        if key in matched:
+            out.problems.append(Problem(sheet=raw.label, message=f"two sheets named "
+                                        f"'{matched[key].name}' and '{title}' differ only in "
+                                        "case or spaces: keep one"))
+            continue
+        if title != key:
+            out.warnings.append(Problem(sheet=raw.label, message=f"sheet name read as '{key}'"))
+        raw.name = key if not raw.csv else raw.name
+        matched[key] = raw
+    return matched
+
+
+def _drop_label_and_blank_rows(declared: Sheet, raw: RawSheet, out: Collector) -> None:
+    frame = raw.frame
+    if frame.empty:
+        return
+    labels = {c.key: c.label for c in declared.columns}
+    first = frame.iloc[0]
+    shown = [str(first[k]).strip() for k in frame.columns if k in labels and first[k] is not None]
+    if shown and all(str(first[k]).strip() in ("", labels[k]) for k in frame.columns
+                     if k in labels) and any(s == labels[k] for k, s in
+                                            zip([k for k in frame.columns if k in labels
+                                                 and first[k] is not None], shown, strict=True)):
+        raw.frame = frame.iloc[1:].reset_index(drop=True)
+        raw.rows = raw.rows[1:]
+    blank = raw.frame.apply(
+        lambda col: col.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
+                            or (isinstance(v, float) and np.isnan(v)))
+    ).all(axis=1).to_numpy() if not raw.frame.empty else np.zeros(0, dtype=bool)
+    if blank.any():
+        for row in raw.rows[blank][:5]:
+            out.warn(raw, "blank row skipped", row=row)
+        raw.frame = raw.frame[~blank].reset_index(drop=True)
+        raw.rows = raw.rows[~blank]
+
+
+def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame | None:
+    header = [k for k in raw.frame.columns if not str(k).startswith("__blank")]
+    normalised = {k: k.strip().lower() for k in header}
+    if any(normalised[k] != k for k in header):
+        raw.frame = raw.frame.rename(columns=normalised)
+        raw.letters = {normalised.get(k, k): v for k, v in raw.letters.items()}
+        out.warn(raw, "column keys read ignoring case and spaces", row=1)
+    counts = pd.Series(list(normalised.values())).value_counts()
+    for key in counts[counts > 1].index:
+        out.error(raw, "the column appears twice in the header", key=key, row=1)
+    declared_keys = {c.key for c in declared.columns}
+    for key in sorted(set(normalised.values()) - declared_keys):
+        out.warn(raw, "unknown column ignored", key=key, row=1)
+    missing = [c for c in declared.columns if c.required and c.key not in raw.frame.columns]
+    for c in missing:
+        out.error(raw, f"missing column '{c.key}' ({c.label}): {c.meaning}", row=1)
+    if missing or (counts > 1).any():
+        return None
+    _drop_label_and_blank_rows(declared, raw, out)
+    typed = {}
+    for column in declared.columns:
+        if column.key not in raw.frame.columns:
+            typed[column.key] = _default_column(column, len(raw.frame))
+            continue
+        converted = convert(column, raw.frame[column.key], from_csv=raw.csv)
+        for note in converted.notes:
+            out.warn(raw, note, key=column.key)
+        bad_rows = raw.rows[converted.bad]
+        for row, found in list(zip(bad_rows, converted.found, strict=True))[:MAX_PER_COLUMN]:
+            out.error(raw, f"expected {column.expected()}, found {found}", key=column.key, row=row)
+        if bad_rows.size > MAX_PER_COLUMN:
+            out.error(raw, f"… and {bad_rows.size - MAX_PER_COLUMN} more such cells",
+                      key=column.key, row=bad_rows[MAX_PER_COLUMN])
+        typed[column.key] = converted.values
+    frame = pd.DataFrame(typed)
+    frame["_row"] = raw.rows
+    if declared.keys and not frame.empty and declared.name != "meta":
+        duplicated = frame.duplicated(list(declared.keys), keep="first").to_numpy()
+        for row, values in zip(raw.rows[duplicated][:MAX_PER_COLUMN],
+                               frame.loc[duplicated, list(declared.keys)].itertuples(index=False),
+                               strict=False):
+            out.error(raw, f"duplicate key {tuple(values) if len(values) > 1 else values[0]!r}",
+                      key=declared.keys[0], row=row)
+    for column in declared.columns:
+        if column.kind in ("int", "year") and column.key in frame:
+            values = frame[column.key]
+            if values.notna().all():
+                frame[column.key] = values.astype(np.int64)
+    return frame
+
+
+def _default_column(column, n):
+    if column.kind in ("code", "text", "choice"):
+        return np.full(n, column.default if column.default is not None else "", dtype=object)
+    if column.kind == "flag":
+        return np.zeros(n, dtype=np.int8)
+    return np.full(n, np.nan if column.default is None else float(column.default))
+
+
+def _meta(frame: pd.DataFrame, raw: RawSheet, out: Collector) -> dict | None:
+    meta: dict = {}
+    rows = dict(zip(frame["key"], frame["_row"], strict=True))
+    values = dict(zip(frame["key"], raw.frame["value"] if "value" in raw.frame else [],
+                      strict=False))
+    for column in META_KEYS:
+        if column.key not in values:
+            if column.required:
+                out.error(raw, f"missing key '{column.key}' ({column.label}): {column.meaning}",
+                          key="key", row=None)
+            else:
+                meta[column.key] = column.default
+            continue
+        value = values[column.key]
+        if column.kind == "int":
+            converted = convert(column, pd.Series([value], dtype=object), from_csv=raw.csv)
+            if converted.bad[0]:
+                out.error(raw, f"{column.key}: expected {column.expected()}, found "
+                          f"{converted.found[0]}", key="value", row=rows[column.key])
+                continue
+            meta[column.key] = int(converted.values[0])
+        else:
+            meta[column.key] = "" if value is None else str(value).strip()
+    if out.problems:
+        return None
+    if meta["first_year"] > meta["last_year"]:
+        out.error(raw, f"first_year {meta['first_year']} is after last_year {meta['last_year']}",
+                  key="value", row=rows["first_year"])
+        return None
+    return meta
+
+
+def _rows_where(frame, mask):
+    return frame.loc[mask, "_row"].to_numpy()
+
+
+def _cross_check(frames, meta, out: Collector) -> None:
+    years = np.arange(meta["first_year"], meta["last_year"] + 1)
+    regions, r_raw = frames["regions"]
+    items, i_raw = frames["items"]
+    codes = set(regions["code"])
+    item_codes = set(items["code"])
+
+    # every sheet's year column lies in the planning years
+    for name, (frame, raw) in frames.items():
+        if "year" in frame and name != "indicators":
+            outside = ~frame["year"].isin(years)
+            for row, year in zip(_rows_where(frame, outside)[:MAX_PER_COLUMN],
+                                 frame.loc[outside, "year"], strict=False):
+                out.error(raw, f"year {year} is outside meta's {years[0]}..{years[-1]}",
+                          key="year", row=row)
+
+    # parents are prefectures (rows with a blank parent); this also rules out cycles
+    is_prefecture = dict(zip(regions["code"], regions["parent"] == "", strict=True))
+    has_parent = regions["parent"] != ""
+    for row, code, parent in regions.loc[has_parent, ["_row", "code", "parent"]].itertuples(
+            index=False):
+        if parent not in codes:
+            out.error(r_raw, f"parent {parent!r} of {code!r} is not a region code",
+                      key="parent", row=row)
+        elif not is_prefecture[parent]:
+            out.error(r_raw, f"parent {parent!r} of {code!r} is itself a county: a parent must "
+                      "be a prefecture (a row with a blank parent)", key="parent", row=row)
+        elif parent == code:
+            out.error(r_raw, f"{code!r} is its own parent", key="parent", row=row)
+    with_counties = set(regions.loc[has_parent, "parent"])
+    receiving = codes - with_counties
+
+    # references from the long tables
+    references = (("standards", "item", item_codes), ("beneficiaries", "region", codes),
+                  ("beneficiaries", "item", item_codes), ("capacity", "region", codes),
+                  ("sharing", "item", item_codes))
+    for sheet, key, known in references:
+        if sheet not in frames:
+            continue
+        frame, raw = frames[sheet]
+        unknown = ~frame[key].isin(known)
+        for row, value in zip(_rows_where(frame, unknown)[:MAX_PER_COLUMN],
+                              frame.loc[unknown, key], strict=False):
+            what = "an item code" if key == "item" else "a region code"
+            out.error(raw, f"{value!r} is not {what} of the "
+                      f"{'items' if key == 'item' else 'regions'} sheet", key=key, row=row)
+    beneficiaries, b_raw = frames["beneficiaries"]
+    on_prefecture = beneficiaries["region"].isin(with_counties)
+    for row, value in zip(_rows_where(beneficiaries, on_prefecture)[:MAX_PER_COLUMN],
+                          beneficiaries.loc[on_prefecture, "region"], strict=False):
+        out.error(b_raw, f"{value!r} is a prefecture with counties: its beneficiaries belong to "
+                  "its counties", key="region", row=row)
+
+    # standards: every item × year; the central share matches the rule
+    standards, s_raw = frames["standards"]
+    have = set(zip(standards["item"], standards["year"], strict=True))
+    for item in items["code"]:
+        missing = [int(y) for y in years if (item, y) not in have]
+        if missing:
+            out.error(s_raw, f"no standard for item {item!r} in year(s) "
+                      f"{', '.join(map(str, missing))}", key="year")
+    rule = dict(zip(items["code"], items["rule"], strict=True))
+    tier_share = CENTRAL_TIER_SHARES.get(int(meta.get("central_tier") or 0))
+    mismatched = set()
+    for row, item, share in standards[["_row", "item", "central_share"]].itertuples(index=False):
+        kind = rule.get(item)
+        if kind == "central" and share != 1:
+            out.error(s_raw, f"item {item!r} is rule=central: central_share must be 1, found "
+                      f"{share:g}", key="central_share", row=row)
+        elif kind == "local" and share != 0:
+            out.error(s_raw, f"item {item!r} is rule=local: central_share must be 0, found "
+                      f"{share:g}", key="central_share", row=row)
+        elif kind == "ratio" and tier_share is not None and abs(share - tier_share) > 1e-9:
+            mismatched.add(item)
+    for item in sorted(mismatched):
+        out.warn(s_raw, f"ratio item {item!r}: central_share differs from the central tier "
+                 f"{meta['central_tier']} share {tier_share:.0%}", key="central_share")
+
+    # capacity for every spending unit and year
+    capacity, c_raw = frames["capacity"]
+    have = set(zip(capacity["region"], capacity["year"], strict=True))
+    short = [(c, int(y)) for c in regions["code"] for y in years if (c, y) not in have]
+    for code, year in short[:MAX_PER_COLUMN]:
+        out.error(c_raw, f"no capacity for spending unit {code!r} in {year}", key="region")
+    if len(short) > MAX_PER_COLUMN:
+        out.error(c_raw, f"… and {len(short) - MAX_PER_COLUMN} more missing capacity rows")
+
+    # sharing: bounds, fixed share inside them, rows for every receiving tier × item with a
+    # non-zero remainder
+    sharing, sh_raw = frames["sharing"]
+    for row, low, high, share in sharing[["_row", "province_min", "province_max",
+                                          "province_share"]].itertuples(index=False):
+        if low > high:
+            out.error(sh_raw, f"province_min {low:g} is above province_max {high:g}",
+                      key="province_min", row=row)
+        elif not low - 1e-12 <= share <= high + 1e-12:
+            out.error(sh_raw, f"province_share {share:g} is outside [{low:g}, {high:g}]",
+                      key="province_share", row=row)
+    receiving_tiers = set(regions.loc[regions["code"].isin(receiving), "tier"].astype(int))
+    for row, tier in sharing[["_row", "tier"]].itertuples(index=False):
+        if int(tier) not in receiving_tiers:
+            out.warn(sh_raw, f"tier {tier} has no receiving region: row ignored", key="tier",
+                     row=row)
+    _required_sharing_rows(frames, receiving, receiving_tiers, out)
+
+    # warnings for empty regions and items
+    with_rows = beneficiaries.loc[beneficiaries["units"] > 0]
+    for item in sorted(item_codes - set(with_rows["item"])):
+        out.warn(i_raw, f"item {item!r} has no beneficiaries anywhere", key="code")
+    empty = sorted(receiving - set(with_rows["region"]))
+    for code in empty[:MAX_PER_COLUMN]:
+        out.warn(r_raw, f"region {code!r} has no beneficiaries", key="code")
+
+    if "ratio_menu" in frames and frames["ratio_menu"][0].empty:
+        out.warn(frames["ratio_menu"][1], "the ratio_menu sheet has no shares")
+
+
+def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -> None:
+    regions, _ = frames["regions"]
+    items, _ = frames["items"]
+    standards, _ = frames["standards"]
+    beneficiaries, _ = frames["beneficiaries"]
+    sharing, sh_raw = frames["sharing"]
+    rest_per_unit = standards.assign(rest=standards["unit_cost"]
+                                     * (standards["topup"] - standards["central_share"]))
+    merged = beneficiaries.merge(rest_per_unit[["item", "year", "rest"]], on=["item", "year"])
+    merged = merged[(merged["units"] > 0) & (merged["rest"] > 0)]
+    tier = dict(zip(regions["code"], regions["tier"].astype(int), strict=True))
+    needed = {(tier[r], i) for r, i in zip(merged["region"], merged["item"], strict=True)
+              if r in receiving}
+    given = set(zip(sharing["tier"].astype(int), sharing["item"], strict=True))
+    for t, i in sorted(needed - given)[:MAX_PER_COLUMN]:
+        out.error(sh_raw, f"no row for tier {t} and item {i!r}, which has a remainder to share",
+                  key="tier")
