@@ -1,0 +1,34 @@
+"""``fiscalshare init DIR``: a working folder with the example case and the model configurations."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a non-empty folder.")
+def command(folder: Path, force: bool):
+    """Copy the Guizhou example (CSV and .xlsx) and models/*.yaml into FOLDER."""
+    from fiscalshare.config import configurations_dir
+    from fiscalshare.examples import example_path, list_examples
+    from fiscalshare.io import read_tables, write_case
+    from fiscalshare.runs import RunExistsError
+
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise RunExistsError(f"{folder} is not empty; give --force to write into it")
+    inputs = folder / "inputs"
+    models = folder / "models"
+    inputs.mkdir(parents=True, exist_ok=True)
+    models.mkdir(exist_ok=True)
+    for name in list_examples():
+        shutil.copytree(example_path(name), inputs / name, dirs_exist_ok=True)
+        tables, _ = read_tables(example_path(name))
+        write_case(tables, inputs / f"{name}.xlsx")
+    for config in sorted(configurations_dir().glob("*.yaml")):
+        shutil.copy2(config, models / config.name)
+    click.echo(f"{folder}: examples in inputs/ (CSV folders and .xlsx), configurations in models/")
+    click.echo(f"next: fiscalshare solve {inputs / 'guizhou.xlsx'} --model {models / 'default.yaml'}")

@@ -1,0 +1,55 @@
+"""The console summary of a run (rich): the figures an official looks at first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+
+def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    attrs = results.attrs
+    console.print(f"[bold]{attrs.get('case', '')}[/bold] ({attrs.get('province', '')}) — "
+                  f"ratio mode {attrs.get('ratio_mode')}, equalisation {attrs.get('equalisation')}, "
+                  f"η = {attrs.get('eta')}")
+    console.print(f"z1 (weighted shortfall) = {attrs.get('objective_shortfall', 0):,.2f}; "
+                  f"z2 (provincial money) = {attrs.get('objective_cost', 0) / 1e4:,.2f} 万元")
+    table = Table(title="Provincial money by year (万元)")
+    for name in ("year", "co-financing", "equalisation", "total", "shortfall"):
+        table.add_column(name, justify="right")
+    cofinancing = results["funding"].sel(level="province").sum(("region", "item")).values
+    equalisation = results["equalisation"].sum("unit").values
+    shortfall = results["shortfall"].sum(("region", "item")).values
+    for k, year in enumerate(results["year"].values):
+        table.add_row(str(int(year)), f"{cofinancing[k] / 1e4:,.2f}",
+                      f"{equalisation[k] / 1e4:,.2f}",
+                      f"{(cofinancing[k] + equalisation[k]) / 1e4:,.2f}",
+                      f"{shortfall[k] / 1e4:,.2f}")
+    console.print(table)
+    received = results["equalisation"].sum("year")
+    recipients = [(str(n), float(v)) for n, v in zip(results["unit_name"].values, received.values,
+                                                     strict=True) if v > 0]
+    if recipients:
+        shown = ", ".join(f"{n} {v / 1e4:,.2f}" for n, v in recipients[:12])
+        more = f" (+{len(recipients) - 12} more)" if len(recipients) > 12 else ""
+        console.print(f"Equalisation to {len(recipients)} unit(s), 万元: {shown}{more}")
+    else:
+        console.print("No unit needs equalisation.")
+    by_item = results["shortfall"].sum(("region", "year"))
+    short_items = [(str(n), float(v)) for n, v in zip(results["item_name"].values,
+                                                      by_item.values, strict=True) if v > 0.5]
+    hard = results["binding"].values == "hard"
+    hard_short = float(results["shortfall"].isel(item=np.flatnonzero(hard)).sum()) if hard.any() \
+        else 0.0
+    console.print("Every hard (约束性) item is met in full." if hard_short == 0
+                  else "[red]A hard item falls short.[/red]")
+    if short_items:
+        console.print("Shortfall (万元): " + ", ".join(f"{n} {v / 1e4:,.2f}"
+                                                       for n, v in short_items[:12]))
+    if run_dir is not None:
+        console.print(f"Results in {run_dir}")

@@ -1,0 +1,142 @@
+"""The run's plots (matplotlib, Agg): who gets provincial money, who pays, what falls short.
+
+Chinese labels need a CJK font; where none is installed the plots fall back to English labels
+rather than draw boxes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from fiscalshare.report.labels import label
+
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Micro Hei",
+                 "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
+_LEVEL_COLOURS = ("#4472c4", "#ed7d31", "#a5a5a5", "#ffc000", "#c00000")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first installed font family that has Chinese glyphs, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for family in _CJK_FAMILIES:
+        if family in installed:
+            return family
+    # matplotlib's font cache predates a font installed later (e.g. by `make install`)
+    for path in font_manager.findSystemFonts():
+        name = Path(path).name.lower()
+        if any(mark in name for mark in ("wqy", "notosanscjk", "sourcehansans", "droidsansfallback")):
+            font_manager.fontManager.addfont(path)
+            return font_manager.FontProperties(fname=path).get_name()
+    return None
+
+
+def plot_language(lang: str) -> str:
+    return "zh" if lang == "zh" and cjk_font() else "en"
+
+
+def write_plots(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lang = plot_language(lang)
+    folder.mkdir(parents=True, exist_ok=True)
+    style = {"font.family": "sans-serif"}
+    if lang == "zh":
+        style["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
+    written = []
+    with plt.rc_context(style):
+        written.append(_transfer_vs_capacity(plt, results, folder, lang))
+        written.append(_shares_by_level(plt, results, folder, lang))
+        if float(results["shortfall"].sum()) > 0:
+            written.append(_shortfall_by_item(plt, results, folder, lang))
+    return written
+
+
+def _names(results, dim, lang):
+    key = "region_name" if dim == "region" else "item_name"
+    return [str(n) if lang == "zh" else str(c)
+            for n, c in zip(results[key].values, results[dim].values, strict=True)]
+
+
+def _transfer_vs_capacity(plt, results, folder, lang) -> Path:
+    regions = results["region"].values
+    population = results["population"].values
+    n_years = results.sizes["year"]
+    unit_transfer = results["transfer"].sel(unit=regions).sum("year").values
+    capacity = results["fiscal_capacity"].sel(unit=regions).sum("year").values
+    x = capacity / population / n_years
+    y = unit_transfer / population / n_years
+    tiers = results["region_tier"].values
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    for k, tier in enumerate(sorted(set(tiers))):
+        chosen = tiers == tier
+        ax.scatter(x[chosen], y[chosen], s=40, color=plt.cm.viridis(k / max(len(set(tiers)) - 1, 1)),
+                   label=label("tier_label", lang).format(int(tier)), edgecolor="black",
+                   linewidth=0.4)
+    if len(regions) <= 40:
+        for name, xi, yi in zip(_names(results, "region", lang), x, y, strict=True):
+            ax.annotate(name, (xi, yi), textcoords="offset points", xytext=(4, 3), fontsize=8)
+    ax.set_xlabel(label("plot_capacity_axis", lang))
+    ax.set_ylabel(label("plot_transfer_axis", lang))
+    ax.set_title(label("plot_transfer_title", lang))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    path = folder / "transfer_vs_capacity.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _shares_by_level(plt, results, folder, lang) -> Path:
+    funding = results["funding"].sum(("item", "year")).transpose("region", "level").values
+    short = results["shortfall"].sum(("item", "year")).values
+    cost = results["standard_cost"].sum(("item", "year")).values
+    parts = np.column_stack([funding, short]) / np.where(cost > 0, cost, 1.0)[:, None]
+    names = _names(results, "region", lang)
+    keys = ("level_central", "level_province", "level_prefecture", "level_county", "shortfall")
+    height = max(3.0, 0.28 * len(names) + 1.5)
+    fig, ax = plt.subplots(figsize=(8, min(height, 40)), dpi=120)
+    left = np.zeros(len(names))
+    for k, key in enumerate(keys):
+        ax.barh(names, parts[:, k], left=left, color=_LEVEL_COLOURS[k],
+                label=label(key, lang).replace("（万元）", "").replace(" (10k yuan)", ""))
+        left += parts[:, k]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(label("plot_shares_axis", lang))
+    ax.set_title(label("plot_shares_title", lang))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=5, fontsize=8, frameon=False)
+    if len(names) > 60:
+        ax.set_yticks([])
+    fig.tight_layout()
+    path = folder / "shares_by_level.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _shortfall_by_item(plt, results, folder, lang) -> Path:
+    short = results["shortfall"].sum(("region", "year")).values / 1e4
+    keep = short > 0
+    names = np.array(_names(results, "item", lang))[keep]
+    fig, ax = plt.subplots(figsize=(8, max(3.0, 0.35 * keep.sum() + 1.5)), dpi=120)
+    ax.barh(names, short[keep], color=_LEVEL_COLOURS[4])
+    ax.invert_yaxis()
+    ax.set_xlabel(label("plot_shortfall_axis", lang))
+    ax.set_title(label("plot_shortfall_title", lang))
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    path = folder / "shortfall_by_item.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path
