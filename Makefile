@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench lint docs clean
+.PHONY: install fonts run test bench lint docs clean
 
 install: $(STAMP)
 
@@ -12,16 +12,26 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@$(MAKE) --no-print-directory fonts
 	touch $(STAMP)
 
+# Chinese plot labels need a CJK font; without one the plots fall back to English labels.
+fonts:
+	@if fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei) >/dev/null 2>&1 \
+	  && echo "installed a CJK font (fonts-wqy-microhei)" \
+	  || echo "no CJK font could be installed: plots will use English labels"; \
+	else echo "no CJK font: plots will use English labels"; fi
+
 run: install
-	$(BIN)/fiscalshare solve --out results/example
 	@for m in models/*.yaml; do \
 	  name=$$(basename $$m .yaml); \
-	  [ $$name = default ] && continue; \
-	  echo; echo "== model $$name"; \
-	  $(BIN)/fiscalshare solve --model $$m --out results/example-$$name --force || exit $$?; \
+	  echo; echo "== fiscalshare solve --model $$name  (packaged Guizhou example)"; \
+	  $(BIN)/fiscalshare solve --model $$m --out results/guizhou-$$name --force || exit $$?; \
 	done
+	@echo; echo "== fiscalshare solve guizhou-lowbudget  (the lower-budget variant: soft items fall short)"
+	@$(BIN)/fiscalshare solve guizhou-lowbudget --out results/guizhou-lowbudget --force
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -12,12 +12,16 @@ case_argument = click.argument("case", required=False, type=click.Path(path_type
 
 
 def resolve_case(case: Path | None) -> Path:
-    """The given case, or the packaged example when none is given."""
-    if case is not None:
-        return Path(case)
-    from fiscalshare.examples import example_path
+    """The given case; a packaged example's name (e.g. ``guizhou-lowbudget``) when no such file
+    exists; the packaged Guizhou example when none is given."""
+    from fiscalshare.examples import example_path, list_examples
 
-    return example_path(DEFAULT_EXAMPLE)
+    if case is None:
+        return example_path(DEFAULT_EXAMPLE)
+    case = Path(case)
+    if not case.exists() and str(case) in list_examples():
+        return example_path(str(case))
+    return case
 
 
 _CONSOLE = None
