@@ -79,9 +79,9 @@ def prepare_case(name: str, generator_args: list[str] | None) -> Path:
 
 def measure_load(case: Path) -> dict:
     code = (
-        "import time, resource; t=time.perf_counter();"
-        "from fiscalshare.io import load_case; ds=load_case(r'%s');"
-        "print(time.perf_counter()-t)" % case
+        "import time; t=time.perf_counter();"
+        f"from fiscalshare.io import load_case; ds=load_case(r'{case}');"
+        "print(time.perf_counter()-t)"
     )
     wall, peak, done = run_process([sys.executable, "-c", code])
     if done.returncode != 0:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
+from tests.hand_cases import prefecture_with_counties, three_regions, two_years_two_items
 
 from fiscalshare.config import load_config
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.solve import AllocationModel, solve_case
 from fiscalshare.verify import check_solution
-from tests.hand_cases import prefecture_with_counties, three_regions, two_years_two_items
 
 MENU = (0.2, 0.5, 0.8, 1.0)
 

@@ -1,9 +1,9 @@
 """The inputs Dataset built from tables (docs/datasets.md)."""
 
 import numpy as np
+from tests.factories import case, two_region_case
 
 from fiscalshare import quantities
-from tests.factories import case, two_region_case
 
 
 def test_two_region_case_layout_and_derived_quantities():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.hand_cases import three_regions, two_years_two_items
 
 from fiscalshare.config import load_config
 from fiscalshare.solve import solve_case
-from tests.hand_cases import three_regions, two_years_two_items
 
 REL = 1e-6
 

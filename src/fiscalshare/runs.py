@@ -16,7 +16,7 @@ import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -208,10 +208,8 @@ def manifest_attrs(results) -> dict:
     attrs = {}
     for key, value in results.attrs.items():
         if key in ("phi", "model_config") and isinstance(value, str):
-            try:
+            with suppress(json.JSONDecodeError):
                 value = json.loads(value)
-            except json.JSONDecodeError:
-                pass
         attrs[key] = _json_default(value) if not isinstance(value, str | int | float | dict) else value
     return attrs
 

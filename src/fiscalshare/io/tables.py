@@ -172,8 +172,7 @@ def _default_column(column, n):
 def _meta(frame: pd.DataFrame, raw: RawSheet, out: Collector) -> dict | None:
     meta: dict = {}
     rows = dict(zip(frame["key"], frame["_row"], strict=True))
-    values = dict(zip(frame["key"], raw.frame["value"] if "value" in raw.frame else [],
-                      strict=False))
+    values = dict(zip(frame["key"], frame["value"], strict=True))
     for column in META_KEYS:
         if column.key not in values:
             if column.required:

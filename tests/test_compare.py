@@ -1,0 +1,218 @@
+"""``compare``: side-by-side tables, the workbook, the folder, and the command end to end.
+
+The tables are checked on the three-region case of test_baseline.py, comparing two baselines
+whose figures are worked out there: pool 1000 (θ = 1/2: transfers 1000, 2500, 3500, provincial
+money 7000, shortfall 500 in B and C) against no pool (θ = 1: transfers 1000, 3000, 4000,
+money 8000, no shortfall).
+"""
+
+import math
+
+import openpyxl
+import pytest
+import xarray as xr
+from tests.factories import case
+from tests.test_baseline import three_regions
+
+from fiscalshare.baseline import baseline_allocation
+from fiscalshare.compare import CompareResult, write_compare
+from fiscalshare.runs import RunExistsError
+
+
+def pair(equal_weight_cost=7500.0) -> CompareResult:
+    status_quo = baseline_allocation(three_regions(pool=1000.0), {})
+    other = baseline_allocation(three_regions(), {})
+    return CompareResult(other, status_quo, equal_weight_cost, {"eta": 1.0})
+
+
+def test_tables_set_both_allocations_side_by_side():
+    result = pair()
+    money = result.tables["provincial_money"].set_index("year")
+    assert money.loc[2021, "baseline_total"] == pytest.approx(7000.0)
+    assert money.loc[2021, "baseline_equalisation"] == pytest.approx(1000.0)
+    assert money.loc[2021, "optimised_total"] == pytest.approx(8000.0)
+    assert money.loc["total", "difference"] == pytest.approx(1000.0)
+
+    transfers = result.tables["transfers"].set_index("unit")
+    assert transfers["baseline_total"].tolist() == pytest.approx([1000.0, 2500.0, 3500.0])
+    assert transfers["optimised_total"].tolist() == pytest.approx([1000.0, 3000.0, 4000.0])
+    assert transfers["baseline_co_financing"].tolist() == pytest.approx([1000.0, 2000.0, 3000.0])
+
+    by_item = result.tables["shortfall_by_item"].set_index("item")
+    assert by_item.loc["X", "baseline"] == pytest.approx(1000.0)
+    assert by_item.loc["X", "optimised"] == 0.0
+    by_tier = result.tables["shortfall_by_tier"].set_index("tier")
+    assert by_tier["baseline"].tolist() == pytest.approx([0.0, 500.0, 500.0])
+    assert by_tier["standard_cost"].tolist() == pytest.approx([10000.0] * 3)
+
+    overview = result.tables["overview"].set_index("figure")
+    assert overview.loc["price_of_equity", "optimised"] == pytest.approx(500.0)  # 8000 − 7500
+    assert overview.loc["shortfall", "difference"] == pytest.approx(-1000.0)
+    assert result.price_of_equity == pytest.approx(500.0)
+
+
+def test_equity_table_holds_the_metrics_of_both():
+    """After transfers the no-pool allocation funds everyone in full: 100 yuan per head, Gini 0.
+
+    With pool 1000 the funding after transfers is 10000, 9500, 9500 per 100 people:
+    x = [100, 95, 95], μ = 290/3; the ordered pairs differ by 5 four times, so
+    Gini = 20 / (2 · 3² · 290/3) = 1/87.
+    """
+    equity = pair().tables["equity"].set_index("metric")
+    assert equity.loc["gini", "optimised_after"] == 0.0
+    assert equity.loc["gini", "baseline_after"] == pytest.approx(1 / 87)
+    assert equity.loc["per_capita_min", "baseline_after"] == pytest.approx(95.0)
+    assert equity.loc["gini", "difference_after"] == pytest.approx(-1 / 87)
+
+
+def test_workbook_money_in_wan_yuan_and_text_never_a_formula(tmp_path):
+    inputs = case(
+        regions=[{"code": "A", "name": "=HYPERLINK(\"http://x\")", "parent": "", "tier": 1,
+                  "population": 10.0}],
+        items=[{"code": "X", "name": "@SUM(1)", "domain": "病有所医", "rule": "local",
+                "binding": "soft"}],
+        standards=[{"item": "X", "year": 2021, "unit_cost": 12345.678, "central_share": 0.0}],
+        beneficiaries=[{"region": "A", "item": "X", "year": 2021, "units": 1.0}],
+        capacity=[{"region": "A", "year": 2021, "fiscal_capacity": 0.0}],
+        sharing=[{"tier": 1, "item": "X", "province_min": 0.0, "province_max": 1.0,
+                  "province_share": 0.5, "prefecture_share": 0.0}],
+    )
+    results = baseline_allocation(inputs, {})
+    folder = write_compare(CompareResult(results, results, 0.0, {}), tmp_path / "cmp", lang="en")
+    book = openpyxl.load_workbook(folder / "compare.xlsx")
+    assert book.sheetnames == ["Overview", "Provincial money", "Shortfall by item",
+                               "Shortfall by tier", "Equity", "Transfers"]
+    transfers = book["Transfers"]
+    assert transfers["B2"].value == "=HYPERLINK(\"http://x\")"
+    assert transfers["B2"].data_type == "s"
+    assert book["Shortfall by item"]["B2"].data_type == "s"
+    # co-financing P = 0.5 · 12345.678 yuan = 0.6172839 万元, written with two decimals; the
+    # gap of the same amount is closed by equalisation (no pool: θ = 1), total 1.2345678 万元
+    assert transfers["G2"].value == pytest.approx(0.62)
+    assert transfers["G2"].number_format == "#,##0.00"
+    assert transfers["I2"].value == pytest.approx(1.23)
+    assert transfers.freeze_panes == "A2"
+    assert sorted(p.name for p in (folder / "plots").iterdir()) == [
+        "per_capita_funding.png", "shortfall_by_item.png", "transfers.png"]
+    with xr.open_dataset(folder / "baseline.nc", engine="h5netcdf") as reread:
+        assert float(reread["transfer"].sum()) == pytest.approx(12345.678)
+        assert str(reread["region_name"].values[0]) == "=HYPERLINK(\"http://x\")"
+
+
+def test_folder_is_refused_without_force_and_replaced_with_it(tmp_path):
+    out = tmp_path / "cmp"
+    write_compare(pair(), out)
+    with pytest.raises(RunExistsError):
+        write_compare(pair(), out)
+    write_compare(pair(8000.0), out, force=True)
+    book = openpyxl.load_workbook(out / "compare.xlsx")
+    overview = book["概要"]
+    labels = [row[0].value for row in overview.iter_rows(min_row=2)]
+    price = overview.cell(row=labels.index("公平的代价（z2(η) − z2(0)）") + 2, column=3).value
+    assert price == 0.0  # 8000 − 8000, after the forced rewrite
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_non_finite_metrics_are_written_as_blank_or_text(tmp_path):
+    """Region A with zero capacity that bears a burden: burden ratio ∞ before transfers."""
+    result = pair()
+    status_quo = result.baseline.copy()
+    status_quo["fiscal_capacity"] = status_quo["fiscal_capacity"] * 0.0
+    bad = CompareResult(result.optimised, status_quo, 7500.0, {})
+    assert math.isinf(bad.tables["equity"].set_index("metric").loc["burden_ratio_max",
+                                                                    "baseline_before"])
+    folder = write_compare(bad, tmp_path / "cmp", lang="en")
+    sheet = openpyxl.load_workbook(folder / "compare.xlsx")["Equity"]
+    row = [r for r in sheet.iter_rows(values_only=True) if r[0] == "burden_ratio_max"][0]
+    assert row[2] == "∞"
+
+
+# --- end to end, with the solver ------------------------------------------------------------
+
+
+def optimise_config(**overrides):
+    config = pytest.importorskip("fiscalshare.config")
+    return config.load_config(
+        "default", {"ratio_mode": "optimise", "equalisation": "on", "eta": 1.0, **overrides}
+    )
+
+
+def test_compare_case_solves_and_prices_equity():
+    """Three-region case, no pool or budget, σ optimised in [0, 1] with priority σ₁ ≤ σ₂ ≤ σ₃.
+
+    Every standard can be met (z1 = 0), and each region needs D − Cap from the province at
+    least: A 5000 − 5000 = 0, B 5000 − 2000 = 3000, C 5000 − 1000 = 4000, so z2 = 7000,
+    against 8000 in the baseline (co-financing 6000 by the fixed table plus gaps 2000).  With
+    z1 = 0 the shortfall weights do not matter: the price of equity is 0.
+    """
+    pytest.importorskip("fiscalshare.solve")
+    from fiscalshare.compare import compare_case
+
+    result = compare_case(three_regions(), optimise_config())
+    assert result.optimised.attrs["objective_cost"] == pytest.approx(7000.0, rel=1e-6)
+    assert result.baseline.attrs["objective_cost"] == pytest.approx(8000.0)
+    assert result.price_of_equity == pytest.approx(0.0, abs=1e-3)
+    money = result.tables["provincial_money"].set_index("year")
+    assert money.loc["total", "difference"] == pytest.approx(-1000.0, rel=1e-6)
+    assert float(result.optimised["shortfall"].sum()) == pytest.approx(0.0, abs=1e-3)
+
+
+def test_compare_with_a_pool_meets_what_the_baseline_leaves_short():
+    """Pool 1000: the baseline spends 7000 and leaves 1000 short; the optimum spends the same
+    7000 (raising σ for B and C instead of paying equalisation) and meets every standard."""
+    pytest.importorskip("fiscalshare.solve")
+    from fiscalshare.compare import compare_case
+
+    result = compare_case(three_regions(pool=1000.0), optimise_config(eta=0.0))
+    assert result.optimised.attrs["objective_cost"] == pytest.approx(7000.0, rel=1e-6)
+    assert result.baseline.attrs["objective_cost"] == pytest.approx(7000.0)
+    by_item = result.tables["shortfall_by_item"].set_index("item")
+    assert by_item.loc["X", "baseline"] == pytest.approx(1000.0)
+    assert by_item.loc["X", "optimised"] == pytest.approx(0.0, abs=1e-3)
+    assert result.equal_weight_cost == result.optimised.attrs["objective_cost"]  # η = 0: one solve
+
+
+def write_csv_case(folder):
+    """The three-region case (no pool) as a folder of CSV files (spec/inputs.md)."""
+    import pandas as pd
+
+    folder.mkdir()
+    sheets = {
+        "meta": [{"key": "case", "value": "three"}, {"key": "province", "value": "测试省"},
+                 {"key": "central_tier", "value": 1}, {"key": "first_year", "value": 2021},
+                 {"key": "last_year", "value": 2021}, {"key": "source", "value": "test"}],
+        "regions": [{"code": c, "name": c, "parent": "", "tier": t, "population": 100}
+                    for c, t in (("A", 1), ("B", 2), ("C", 3))],
+        "items": [{"code": "X", "name": "项目", "domain": "病有所医", "unit": "元/人/年",
+                   "rule": "ratio", "binding": "soft", "weight": 1}],
+        "standards": [{"item": "X", "year": 2021, "unit_cost": 100, "topup": 1,
+                       "central_share": 0.5}],
+        "beneficiaries": [{"region": r, "item": "X", "year": 2021, "units": 100} for r in "ABC"],
+        "capacity": [{"region": r, "year": 2021, "fiscal_capacity": cap}
+                     for r, cap in (("A", 5000), ("B", 2000), ("C", 1000))],
+        "sharing": [{"tier": t, "item": "X", "province_min": 0, "province_max": 1,
+                     "province_share": s, "prefecture_share": 0}
+                    for t, s in ((1, 0.2), (2, 0.4), (3, 0.6))],
+    }
+    for name, rows in sheets.items():
+        pd.DataFrame(rows).to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+def test_command_writes_the_folder_and_refuses_to_overwrite(tmp_path):
+    pytest.importorskip("fiscalshare.solve")
+    pytest.importorskip("fiscalshare.io")
+    from click.testing import CliRunner
+
+    from fiscalshare.cli import cli
+
+    case_dir = write_csv_case(tmp_path / "case")
+    out = tmp_path / "cmp"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["compare", str(case_dir), "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "status quo 0.80, optimised 0.70" in first.output  # 万元
+    assert (out / "compare.xlsx").is_file() and (out / "manifest.json").is_file()
+    again = runner.invoke(cli, ["compare", str(case_dir), "--out", str(out)])
+    assert again.exit_code != 0
+    assert "exists" in str(again.exception or again.output)
