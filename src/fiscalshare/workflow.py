@@ -103,11 +103,7 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
             request.results_root, inputs.attrs.get("case") or "case", config.get("name", "model")
         )
         ensure_writable(out, force=request.force)
-        if request.write_mps is not None:
-            from fiscalshare.solve import write_mps
-
-            write_mps(inputs, config, request.write_mps)
-        from fiscalshare.solve import solve_case
+        from fiscalshare.solve import solve_case, write_mps
 
         try:
             with _timed(timings, "solve"):
@@ -130,6 +126,9 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
                 "the solution fails the independent check (a bug; nothing written):\n  "
                 + "\n  ".join(violations[:20])
             )
+        if request.write_mps is not None:
+            write_mps(inputs, config, request.write_mps,
+                      z1=results.attrs["objective_shortfall"])
         results.attrs["load_seconds"] = timings["load"]
         with _timed(timings, "write"):
             run_dir = write_run(results, out, force=request.force, lang=request.lang,

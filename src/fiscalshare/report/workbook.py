@@ -83,9 +83,14 @@ def display_width(text: str) -> int:
 
 
 def write_table(ws: Worksheet, frame: pd.DataFrame, *, start_row: int = 1, formats=None,
-                total_label: str | None = None, title: str | None = None) -> int:
-    """Header + rows (+ a totals row of the money columns); returns the next free row."""
+                total_label: str | None = None, title: str | None = None,
+                totals_of: pd.DataFrame | None = None) -> int:
+    """Header + rows (+ a totals row of the money columns); returns the next free row.
+
+    ``totals_of`` sums another frame than the one written (the full table of a sheet whose rows
+    ``report.fastsheet`` streams in after saving)."""
     formats = formats or {}
+    totals_of = frame if totals_of is None else totals_of
     row = start_row
     if title:
         cell = ws.cell(row=row, column=1)
@@ -112,7 +117,7 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, start_row: int = 1, forma
         for c, name in enumerate(frame.columns, start=1):
             if formats.get(name) == MONEY:
                 cell = ws.cell(row=row, column=c)
-                set_value(cell, float(np.nansum(frame[name].to_numpy(dtype=float))))
+                set_value(cell, float(np.nansum(totals_of[name].to_numpy(dtype=float))))
                 cell.style = "fs_total"
                 cell.number_format = MONEY
         row += 1

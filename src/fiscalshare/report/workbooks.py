@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from fiscalshare.report import tables
+from fiscalshare.report import fastsheet, tables
 from fiscalshare.report.labels import label
 from fiscalshare.report.workbook import (
     MONEY,
@@ -58,10 +58,16 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     _summary(ws, results, region_mask, unit_mask, lang, province_wide=prefecture is None)
     finish_sheet(ws)
 
-    ws = book.create_sheet(safe_sheet_name(label("sheet_responsibility", lang), taken))
+    pending: list[fastsheet.PendingSheet] = []
     frame = tables.responsibility(results, region_mask, lang)
-    write_table(ws, frame, formats=_formats(frame, lang), total_label=total)
-    finish_sheet(ws)
+    year = label("year", lang)
+    parts = [(None, frame)] if len(frame) < fastsheet.EXCEL_MAX_ROWS - 2 else list(
+        frame.groupby(year, sort=True))  # beyond Excel's row limit: one sheet per year
+    for part_year, part in parts:
+        name = label("sheet_responsibility", lang)
+        name = name if part_year is None else f"{name} {part_year}"
+        ws = book.create_sheet(safe_sheet_name(name, taken))
+        _write_large(ws, part.reset_index(drop=True), _formats(frame, lang), total, pending)
 
     ws = book.create_sheet(safe_sheet_name(label("sheet_sharing", lang), taken))
     frame = tables.sharing(results, lang)
@@ -70,8 +76,7 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
 
     ws = book.create_sheet(safe_sheet_name(label("sheet_transfers", lang), taken))
     frame = tables.transfers(results, unit_mask, lang)
-    write_table(ws, frame, formats=_formats(frame, lang), total_label=total)
-    finish_sheet(ws)
+    _write_large(ws, frame, _formats(frame, lang), total, pending)
 
     frame = tables.indicators(results, lang) if prefecture is None else None
     if frame is not None:
@@ -91,7 +96,18 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
 
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    fastsheet.fill(path, pending)
     return path
+
+
+def _write_large(ws, frame, formats, total, pending) -> None:
+    """Small tables through openpyxl; long ones as one sample row, streamed in after saving."""
+    if len(frame) <= fastsheet.FAST_ROWS:
+        write_table(ws, frame, formats=formats, total_label=total)
+    else:
+        write_table(ws, frame.head(1), formats=formats, total_label=total, totals_of=frame)
+        pending.append(fastsheet.PendingSheet(ws.title, frame, 1, total))
+    finish_sheet(ws)
 
 
 def _summary(ws, results, region_mask, unit_mask, lang, *, province_wide: bool) -> None:

@@ -161,12 +161,17 @@ def solve_case(inputs: xr.Dataset, config: dict, *, time_limit=None, threads=Non
     return AllocationModel(inputs, config).solve(time_limit=time_limit, threads=threads)
 
 
-def write_mps(inputs: xr.Dataset, config: dict, path: Path) -> list[Path]:
-    """Write the model ``solve`` builds as MPS files, one per stage's objective.
+def write_mps(inputs: xr.Dataset, config: dict, path: Path, *, z1: float = 0.0) -> list[Path]:
+    """Write the models ``solve`` hands to HiGHS as MPS files, one per stage.
 
-    ``<stem>-stage1.mps`` carries the shortfall objective; ``<stem>-stage2.mps`` the provincial
-    cost with every shortfall fixed at zero (the second stage where every standard is met).
+    ``<stem>-stage1.mps`` carries the shortfall objective.  ``<stem>-stage2.mps`` carries the
+    provincial cost: with ``z1 = 0`` every shortfall fixed at zero, otherwise with the row
+    ``Σ w u ≤ z1 + max(1e-7 z1, 1e-6)`` — exactly the second stage of a solve whose stage 1 gave z1.
     """
+    import scipy.sparse as sp
+
+    from fiscalshare.lp.structure import SCALE
+
     model = assemble(prepare(inputs, config))
     options = solver_options(config)
     path = Path(path)
@@ -175,9 +180,19 @@ def write_mps(inputs: xr.Dataset, config: dict, path: Path) -> list[Path]:
     second = path.with_name(f"{path.stem}-stage2.mps")
     write_model(model, model.shortfall_cost, first, options)
     s = model.structure
-    upper = model.col_upper.copy()
-    upper[s.u_start : s.u_start + s.n_u] = 0.0
-    write_model(LinearModel(**{**model.__dict__, "col_upper": upper}), model.provincial_cost,
-                second, options)
+    if z1 <= 0:
+        upper = model.col_upper.copy()
+        upper[s.u_start : s.u_start + s.n_u] = 0.0
+        stage2 = LinearModel(**{**model.__dict__, "col_upper": upper})
+    else:
+        bound = (z1 + max(1e-7 * z1, 1e-6)) / SCALE
+        row = sp.csc_matrix(model.shortfall_cost[None, :])
+        stage2 = LinearModel(**{
+            **model.__dict__,
+            "matrix": sp.vstack([model.matrix, row], format="csc"),
+            "row_lower": np.append(model.row_lower, -np.inf),
+            "row_upper": np.append(model.row_upper, bound),
+        })
+    write_model(stage2, model.provincial_cost, second, options)
     (path.parent / f"{path.stem}-options.json").write_text(json.dumps(options))
     return [first, second]
