@@ -26,7 +26,7 @@ from fiscalshare.workflow import SolveRequest, run_solve
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the Excel reports.")
 @click.option("--write-mps", type=click.Path(path_type=Path),
-              help="Also write the stage-1 model as an MPS file (for solver-alone timing).")
+              help="Also write both stage models as MPS files (for solver-alone timing).")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
 @click.option("--quiet", is_flag=True, help="Print only the run folder.")
 def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads, lang,
