@@ -26,7 +26,7 @@ class Converted:
 
     def __init__(self, values, bad: np.ndarray, found: list, notes: list[str]):
         self.values = values
-        self.bad = bad  # bool per row
+        self.bad = np.asarray(bad, dtype=bool)  # per row
         self.found = found  # what was found in each bad row (same order as np.flatnonzero(bad))
         self.notes = notes
 

@@ -16,6 +16,9 @@ from fiscalshare.io.files import RawSheet
 from fiscalshare.io.schema import META_KEYS, SHEETS, Sheet
 
 
+INSTRUCTION_SHEETS = {"说明", "instructions"}  # the template's own help sheet
+
+
 class Collector:
     def __init__(self):
         self.problems: list[Problem] = []
@@ -71,6 +74,8 @@ def _match_sheets(raw_sheets, out: Collector) -> dict[str, RawSheet]:
     matched: dict[str, RawSheet] = {}
     for title, raw in raw_sheets.items():
         key = title.strip().lower()
+        if title.strip() in INSTRUCTION_SHEETS:
+            continue
         if key not in SHEETS:
             out.warnings.append(Problem(sheet=raw.label, message="unknown sheet, ignored"))
             continue
@@ -317,8 +322,6 @@ def _cross_check(frames, meta, out: Collector) -> None:
     for code in empty[:MAX_PER_COLUMN]:
         out.warn(r_raw, f"region {code!r} has no beneficiaries", key="code")
 
-    if "ratio_menu" in frames and frames["ratio_menu"][0].empty:
-        out.warn(frames["ratio_menu"][1], "the ratio_menu sheet has no shares")
 
 
 def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -> None:

@@ -1,0 +1,23 @@
+"""``fiscalshare template OUT.xlsx``: a blank input workbook to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("template")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def command(out: Path, force: bool):
+    """Write a blank workbook with every sheet, Chinese labels, instructions and drop-downs."""
+    from fiscalshare.io.template import write_template
+    from fiscalshare.runs import RunExistsError
+
+    if out.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the template is an .xlsx workbook", param_hint="OUT")
+    if out.exists() and not force:
+        raise RunExistsError(f"{out} exists; give --force to replace it")
+    write_template(out)
+    click.echo(f"{out}: fill in the sheets from row 3, then run fiscalshare validate {out}")
