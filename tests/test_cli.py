@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from tests.factories import tables
 
 from fiscalshare.cli import main
 from fiscalshare.examples.synthetic import generate
 from fiscalshare.io import write_case
-from tests.factories import tables
 
 SPEC_VARIABLES = ("standard_cost", "funding", "shortfall", "provincial_share", "equalisation",
                   "burden", "fiscal_capacity", "transfer", "marginal_cost", "capacity_value",

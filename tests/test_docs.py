@@ -1,14 +1,8 @@
-"""Documentation derived from code is complete and up to date."""
+"""Documentation derived from code is up to date (``make docs`` rewrites it)."""
 
 import pytest
 
 from fiscalshare import docs
-from fiscalshare.lp import families
-
-
-@pytest.mark.parametrize("family", families.FAMILIES, ids=lambda f: f.__name__)
-def test_every_constraint_family_states_its_mathematics(family):
-    assert family.__doc__ and ".. math::" in family.__doc__, family.__name__
 
 
 @pytest.mark.parametrize("name", sorted(docs.GENERATED))

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from tests.factories import tables
 
 from fiscalshare.cli import main
 from fiscalshare.config import load_config
@@ -20,7 +21,6 @@ from fiscalshare.io import load_case, write_case
 from fiscalshare.solve import solve_case
 from fiscalshare.sweep import run_sweep, runner
 from fiscalshare.sweep import scenarios as sc
-from tests.factories import tables
 
 BUDGET_CASE = dict(
     regions=[

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import openpyxl
 import xarray as xr
+from tests.factories import case
 
 from fiscalshare.cli import main
 from fiscalshare.io import load_case
 from fiscalshare.io.schema import SHEETS
-from tests.factories import case
 
 REGIONS = [{"code": "010100", "name": "甲", "parent": "", "tier": 1, "population": 100.0},
            {"code": "010200", "name": "乙", "parent": "", "tier": 2, "population": 50.0,
@@ -42,7 +42,7 @@ def test_template_has_every_sheet_labels_and_drop_downs(tmp_path):
     assert [c.value for c in regions[2]] == [c.label for c in SHEETS["regions"].columns]
     lists = {str(v.sqref): v.formula1 for v in book["items"].data_validations.dataValidation}
     assert any("病有所医" in f for f in lists.values())
-    assert any('"ratio,central,local"' == f for f in lists.values())
+    assert any(f == '"ratio,central,local"' for f in lists.values())
     assert _run("template", str(out)) == 2  # never overwritten without --force
 
 

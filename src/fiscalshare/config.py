@@ -1,7 +1,9 @@
-"""Model configurations (``models/*.yaml``): load, validate, resolve, and check against a case.
+"""Model configurations (``models/*.yaml``): find, read, validate, resolve, check against a case.
 
-The resolved configuration is a plain JSON-able dict stored with every run, so a run can be
-reproduced from its manifest alone.
+A configuration names the modelling choices of spec/model.md (ratio mode, equalisation, η, φ,
+MIP gap, time limit) and the solver's (threads, random seed, method).  The resolved
+configuration is a plain JSON-able dict stored with every run, so a run can be reproduced from
+its manifest alone.  Every problem is reported with the key it concerns (exit 2).
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ DEFAULTS = {
     "threads": 1,
     "random_seed": 0,
     "method": "auto",
+    "backend": "auto",
 }
-METHODS = {"auto", "simplex", "dual", "primal", "ipm"}
-_DESCRIPTION = "description"
+RATIO_MODES = ("fixed", "optimise", "menu")
+METHODS = ("auto", "dual", "primal", "ipm", "choose")
+BACKENDS = ("auto", "pyomo", "matrix")
+DESCRIPTION = "description"  # free text at the top of a file, kept in the resolved dict
+SHARE_TOLERANCE = 1e-12
 
 
 def configurations_dir() -> Path:
@@ -39,130 +45,177 @@ def available() -> list[str]:
     return sorted(p.stem for p in configurations_dir().glob("*.yaml"))
 
 
-def _find(model: str | Path) -> Path:
+def load_config(model: str | Path | None = None, overrides: Mapping | None = None) -> dict:
+    """Resolve a configuration ``NAME`` (``models/NAME.yaml``) or a path, apply ``overrides``
+    (single keys, e.g. from command-line flags) and validate every key."""
+    import yaml
+
+    path = _locate("default" if model is None else model)
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(path.name, f"not a readable YAML file: {exc}")]) from None
+    if not isinstance(loaded, dict):
+        raise ConfigError([Problem(path.name, "expected a mapping of keys to values, found "
+                                   f"{type(loaded).__name__}")])
+    description = loaded.pop(DESCRIPTION, "")
+    config = {**DEFAULTS, "phi": dict(DEFAULT_PHI)}
+    problems = _merge(config, loaded, path.name)
+    problems += _merge(config, dict(overrides or {}), "overrides")
+    config["name"] = path.stem
+    config[DESCRIPTION] = "" if description is None else str(description)
+    problems += _validate(config, path.name)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _locate(model: str | Path) -> Path:
     path = Path(model)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if path.suffix in (".yaml", ".yml") or path.is_file():
         if not path.is_file():
             raise ConfigError([Problem("model", f"configuration file {path} not found")])
         return path
     candidate = configurations_dir() / f"{model}.yaml"
     if not candidate.is_file():
-        raise ConfigError([Problem("model", f"unknown configuration {model!r}; "
+        raise ConfigError([Problem("model", f"unknown configuration {str(model)!r}; "
                                    f"available: {', '.join(available())}")])
     return candidate
 
 
-def load_config(model: str | Path | None = None, overrides: Mapping | None = None) -> dict:
-    """Resolve a configuration name or path, apply ``overrides``, validate every key."""
-    import yaml
-
-    name = "default" if model is None else str(model)
-    path = _find(name)
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError([Problem(path.name, f"not valid YAML: {exc}")]) from None
-    if not isinstance(loaded, dict):
-        raise ConfigError([Problem(path.name, "expected a mapping of keys to values")])
-    description = loaded.pop(_DESCRIPTION, "")
-    config = {**DEFAULTS, "phi": dict(DEFAULTS["phi"])}
-    config.update(loaded)
-    config.update(dict(overrides or {}))
-    config["name"] = path.stem
-    config[_DESCRIPTION] = str(description)
-    _validate(config, path.name)
-    return config
-
-
-def _validate(config: dict, source: str) -> None:
+def _merge(config: dict, layer: dict, source: str) -> list[Problem]:
+    """Lay ``layer`` over ``config``; ``phi`` merges flag by flag, unknown keys are problems.
+    A ``None`` override means "not given" (a flag that was not used)."""
     problems = []
+    for key, value in layer.items():
+        if key not in DEFAULTS:
+            problems.append(Problem(source, f"unknown key; accepted keys: "
+                                    f"{', '.join(DEFAULTS)}", column=str(key)))
+        elif key == "phi" and isinstance(value, Mapping):
+            config["phi"] = {**config["phi"], **value}
+        elif value is not None or source != "overrides":
+            config[key] = value
+    return problems
 
-    def bad(key, message):
+
+def _validate(config: dict, source: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
         problems.append(Problem(source, message, column=key))
 
-    unknown = set(config) - set(DEFAULTS) - {"name", _DESCRIPTION}
-    for key in sorted(unknown):
-        bad(key, f"unknown key; accepted keys: {', '.join(sorted(DEFAULTS))}")
-    if config["ratio_mode"] not in ("fixed", "optimise", "menu"):
-        bad("ratio_mode", f"expected fixed, optimise or menu, found {config['ratio_mode']!r}")
-    equalisation = config["equalisation"]
-    if isinstance(equalisation, bool):  # YAML reads a bare on/off as a boolean
-        config["equalisation"] = equalisation = "on" if equalisation else "off"
-    if equalisation not in ("on", "off"):
-        bad("equalisation", f"expected on or off, found {equalisation!r}")
-    for key, low in (("eta", 0.0), ("mip_rel_gap", 0.0)):
-        value = config[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) \
-                or value < low:
-            bad(key, f"expected a number ≥ {low:g}, found {value!r}")
+    if config["ratio_mode"] not in RATIO_MODES:
+        bad("ratio_mode", f"expected one of {', '.join(RATIO_MODES)}, found "
+            f"{config['ratio_mode']!r}")
+    switch = config["equalisation"]
+    if isinstance(switch, bool):  # YAML 1.1 reads a bare on/off as a boolean
+        switch = "on" if switch else "off"
+    config["equalisation"] = switch
+    if switch not in ("on", "off"):
+        bad("equalisation", f"expected on or off, found {switch!r}")
+    for key in ("eta", "mip_rel_gap"):
+        number = _number(config[key])
+        if number is None or number < 0:
+            bad(key, f"expected a number ≥ 0, found {config[key]!r}")
         else:
-            config[key] = float(value)
+            config[key] = number
     phi = config["phi"]
     if not isinstance(phi, Mapping):
-        bad("phi", "expected a mapping flag → number ≥ 0")
+        bad("phi", f"expected a mapping flag → number ≥ 0, found {phi!r}")
     else:
-        merged = dict(DEFAULT_PHI)
-        for flag, value in phi.items():
+        for flag, value in list(phi.items()):
+            number = _number(value)
             if flag not in DEFAULT_PHI:
                 bad("phi", f"unknown flag {flag!r}; flags: {', '.join(DEFAULT_PHI)}")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            elif number is None or number < 0:
                 bad("phi", f"{flag}: expected a number ≥ 0, found {value!r}")
             else:
-                merged[flag] = float(value)
-        config["phi"] = merged
+                phi[flag] = number
     limit = config["time_limit"]
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | float)
-                              or limit <= 0):
-        bad("time_limit", f"expected seconds > 0 or nothing, found {limit!r}")
-    threads = config["threads"]
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        bad("threads", f"expected a whole number ≥ 1, found {threads!r}")
-    if isinstance(config["random_seed"], bool) or not isinstance(config["random_seed"], int):
-        bad("random_seed", f"expected a whole number, found {config['random_seed']!r}")
+    if limit is not None:
+        number = _number(limit)
+        if number is None or number <= 0:
+            bad("time_limit", f"expected seconds > 0 or nothing, found {limit!r}")
+        else:
+            config["time_limit"] = number
+    for key, least in (("threads", 1), ("random_seed", 0)):
+        whole = _whole(config[key])
+        if whole is None or whole < least:
+            bad(key, f"expected a whole number ≥ {least}, found {config[key]!r}")
+        else:
+            config[key] = whole
     if config["method"] not in METHODS:
-        bad("method", f"expected one of {', '.join(sorted(METHODS))}, found {config['method']!r}")
-    if problems:
-        raise ConfigError(problems)
+        bad("method", f"expected one of {', '.join(METHODS)}, found {config['method']!r}")
+    if config["backend"] not in BACKENDS:
+        bad("backend", f"expected one of {', '.join(BACKENDS)}, found {config['backend']!r}")
+    return problems
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _whole(value) -> int | None:
+    number = _number(value)
+    if number is None or number != int(number):
+        return None
+    return int(number)
 
 
 def check_case(inputs, config: dict) -> None:
-    """Inputs that contradict themselves under this configuration (spec/model.md, exit 2)."""
+    """Inputs that contradict themselves under this configuration (spec/model.md, exit 2).
+
+    In ``menu`` mode: no menu at all, or no menu share inside a row's ``[smin, smax]``.  In
+    ``optimise`` and ``menu`` mode: a chain of the priority constraint that no shares can satisfy
+    — some tier's ``smin`` above the ``smax`` of a poorer tier (the chain links consecutive tiers
+    that have a sharing row for the item; in ``menu`` mode only menu shares count).
+    """
     mode = config["ratio_mode"]
     if mode == "fixed":
         return
     tiers = [int(t) for t in inputs["tier"].values]
     items = [str(i) for i in inputs["item"].values]
-    smin = inputs["province_min"].transpose("tier", "item").values
-    smax = inputs["province_max"].transpose("tier", "item").values
-    given = inputs["sharing_given"].transpose("tier", "item").values
-    menu = np.asarray(inputs["ratio_menu"].values, dtype=float)
+    low = inputs["province_min"].transpose("tier", "item").values
+    high = inputs["province_max"].transpose("tier", "item").values
+    given = inputs["sharing_given"].transpose("tier", "item").values.astype(bool)
+    menu = np.sort(np.asarray(inputs["ratio_menu"].values, dtype=float))
     problems = []
     if mode == "menu" and menu.size == 0:
-        problems.append(Problem("ratio_menu", "menu mode needs a ratio_menu sheet with shares"))
-    for t in range(len(tiers)):
-        for i in range(len(items)):
-            if not given[t, i]:
-                continue
-            place = f"sharing (tier {tiers[t]}, item {items[i]})"
+        problems.append(Problem("ratio_menu", "ratio_mode menu needs a ratio_menu sheet with at "
+                                "least one share"))
+    for i, item in enumerate(items):
+        floor, floor_tier = -np.inf, None  # the least share the richer tiers force on this one
+        for t in np.flatnonzero(given[:, i]):
+            place = f"sharing (tier {tiers[t]}, item {item})"
+            allowed = np.array([low[t, i], high[t, i]])
             if mode == "menu" and menu.size:
-                inside = (menu >= smin[t, i] - 1e-12) & (menu <= smax[t, i] + 1e-12)
-                if not inside.any():
-                    problems.append(Problem(place, f"no ratio_menu share lies in "
-                                            f"[{smin[t, i]:g}, {smax[t, i]:g}]"))
-    # Priority chain: σ of a poorer tier ≥ σ of a richer one, so smin may never exceed the
-    # smax of any poorer tier linked to it through consecutive rows.
-    for i in range(len(items)):
-        floor = None  # the largest smin along the current chain of consecutive sharing rows
-        for t in range(len(tiers)):
-            if not given[t, i]:
-                floor = None
+                allowed = menu[(menu >= low[t, i] - SHARE_TOLERANCE)
+                               & (menu <= high[t, i] + SHARE_TOLERANCE)]
+                if allowed.size == 0:
+                    problems.append(Problem(place, "no ratio_menu share lies in "
+                                            f"[{low[t, i]:g}, {high[t, i]:g}]"))
+                    floor, floor_tier = -np.inf, None
+                    continue
+            feasible = allowed[allowed >= floor - SHARE_TOLERANCE] if mode == "menu" else (
+                allowed if high[t, i] >= floor - SHARE_TOLERANCE else allowed[:0])
+            if feasible.size == 0:
+                problems.append(Problem(place, (
+                    f"province_max {high[t, i]:g} is below the share {floor:g} that richer "
+                    f"tier {floor_tier} must get at least; a poorer tier may never get a "
+                    "smaller share") if mode != "menu" else (
+                    f"no menu share in [{low[t, i]:g}, {high[t, i]:g}] reaches {floor:g}, the "
+                    f"least share richer tier {floor_tier} can get; a poorer tier may never "
+                    "get a smaller share")))
+                floor, floor_tier = -np.inf, None
                 continue
-            if floor is not None and floor > smax[t, i] + 1e-12:
-                problems.append(Problem(
-                    f"sharing (tier {tiers[t]}, item {items[i]})",
-                    f"province_max {smax[t, i]:g} is below province_min {floor:g} of a "
-                    f"richer tier: poorer tiers may never get a smaller share",
-                ))
-            floor = smin[t, i] if floor is None else max(floor, smin[t, i])
+            least = float(feasible.min()) if mode == "menu" else max(float(low[t, i]), floor)
+            if least > floor:
+                floor, floor_tier = least, tiers[t]
     if problems:
         raise InputError(problems)

@@ -1,8 +1,10 @@
-"""An independent check of a results Dataset against its inputs (spec/model.md).
+"""An independent check of a results Dataset against its inputs (spec/model.md, spec/results.md).
 
-It recomputes every constraint from the labelled arrays alone — no solver, no model code — so a
-bug in the model assembly cannot hide itself.  Every row holds within ``1e-3`` yuan plus ``1e-7``
-times the largest term of the row; funding plus shortfall equals the standard cost to 1e-9.
+It recomputes every statement of the contract from the labelled arrays alone — no solver, no
+model code, only :mod:`fiscalshare.quantities` for the shared definitions — so a bug in building
+the model or reading the solution back cannot hide itself.  Each constraint row holds within
+``tol`` yuan plus ``rel`` times the largest term of the row; funding plus shortfall equals the
+standard cost to a relative 1e-9; shares hold to 1e-7.
 """
 
 from __future__ import annotations
@@ -14,145 +16,216 @@ import xarray as xr
 
 from fiscalshare import quantities
 
-ABS_TOL = 1e-3
-REL_TOL = 1e-7
+IDENTITY = 1e-9  # relative: funding adds up, levels are what the definitions say
+SHARE = 1e-7  # absolute, for shares (no money in the row)
+REQUIRED = ("standard_cost", "funding", "shortfall", "provincial_share", "equalisation",
+            "burden", "fiscal_capacity", "transfer", "marginal_cost", "capacity_value",
+            "budget_value")
 
 
-def check_solution(inputs: xr.Dataset, results: xr.Dataset) -> list[str]:
-    """Every violated statement of spec/model.md, with its worst violation; empty when fine."""
-    problems: list[str] = []
-    config = _config(results)
+class _Findings:
+    """Collects violations, one line per statement with its worst case."""
+
+    def __init__(self, tol: float, rel: float):
+        self.tol, self.rel = tol, rel
+        self.lines: list[str] = []
+
+    def money(self, statement: str, excess, largest_term) -> None:
+        """``excess > 0`` is a violation beyond ``tol + rel·|largest term|`` (yuan)."""
+        allowed = self.tol + self.rel * np.abs(np.asarray(largest_term, dtype=float))
+        self._report(statement, np.asarray(excess, dtype=float) - allowed)
+
+    def relative(self, statement: str, difference, scale, bound: float = IDENTITY) -> None:
+        scale = np.maximum(np.abs(np.asarray(scale, dtype=float)), 1.0)
+        self._report(statement, np.abs(np.asarray(difference, dtype=float)) / scale - bound,
+                     unit="relative")
+
+    def share(self, statement: str, excess) -> None:
+        self._report(statement, np.asarray(excess, dtype=float) - SHARE, unit="")
+
+    def _report(self, statement: str, beyond: np.ndarray, unit: str = "yuan") -> None:
+        beyond = np.where(np.isnan(beyond), np.inf, beyond)
+        bad = beyond > 0
+        if np.any(bad):
+            worst = float(np.max(beyond[bad]))
+            self.lines.append(f"{statement}: {int(bad.sum())} row(s) violated, worst by "
+                              f"{worst:.6g}{' ' + unit if unit else ''} beyond the tolerance")
+
+
+def check_solution(inputs: xr.Dataset, results: xr.Dataset, tol: float = 1e-3,
+                   rel: float = 1e-7) -> list[str]:
+    """Every violated statement of spec/model.md and spec/results.md; empty when all hold."""
+    missing = [name for name in REQUIRED if name not in results]
+    if missing:
+        return [f"results lack the variable(s) {', '.join(missing)}"]
+    for dim in ("region", "item", "year", "tier", "unit"):
+        if not np.array_equal(results[dim].values, inputs[dim].values):
+            return [f"results' {dim} coordinate differs from the inputs'"]
+    found = _Findings(tol, rel)
+    config = _configuration(results)
+    mode = config.get("ratio_mode", "optimise")
+
     cost = quantities.standard_cost(inputs)
     central = quantities.central_funding(inputs)
     rest = quantities.remainder(inputs)
     funding = results["funding"].transpose("region", "item", "year", "level")
     u = results["shortfall"].transpose("region", "item", "year")
     sigma = results["provincial_share"].transpose("tier", "item")
-    sig_r = quantities.by_region_tier(inputs, sigma)
+    share = quantities.by_region_tier(inputs, sigma)
     e = results["equalisation"].transpose("unit", "year")
+    province = funding.sel(level="province", drop=True)
+    prefecture = funding.sel(level="prefecture", drop=True)
+    county = funding.sel(level="county", drop=True)
 
-    def report(name: str, excess, scale) -> None:
-        excess = np.asarray(excess, dtype=float)
-        allowed = ABS_TOL + REL_TOL * np.asarray(scale, dtype=float)
-        bad = excess > allowed
-        if np.any(bad):
-            worst = float(np.max(np.where(bad, excess - allowed, -np.inf)))
-            problems.append(f"{name}: {int(bad.sum())} row(s) violated, worst by {worst:.6g}")
-
-    # funding adds up, and each level is what the definitions say
-    total = funding.sum("level") + u
-    rel = np.abs(total - cost) / np.maximum(np.abs(cost), 1.0)
-    if float(rel.max()) > 1e-9:
-        problems.append(f"funding + shortfall ≠ standard cost: worst relative error "
-                        f"{float(rel.max()):.3g}")
-    report("central funding ≠ θ·N·q·κ", np.abs(funding.sel(level="central") - central), central)
-    province = sig_r * rest
-    report("provincial funding ≠ σ·D", np.abs(funding.sel(level="province") - province), rest)
-    local = (1 - sig_r) * rest - u
-    local_parts = funding.sel(level="prefecture") + funding.sel(level="county")
-    report("prefecture + county parts ≠ (1−σ)·D − u", np.abs(local_parts - local), rest)
-    # constraint 1 and non-negativity
-    report("constraint 1 (u ≤ (1−σ)·D)", u - (1 - sig_r) * rest, rest)
-    report("shortfall u ≥ 0", -u, 0)
-    report("equalisation e ≥ 0", -e, 0)
-    if config.get("equalisation") == "off":
-        report("equalisation is off but e > 0", np.abs(e), 0)
-    # constraint 6: hard items met
-    hard = quantities.hard_items(inputs)
-    report("constraint 6 (hard items have no shortfall)", u.where(hard, 0.0), 0)
-    # county / prefecture split of the local part
+    # what the results say each level pays
+    found.relative("standard_cost ≠ N·q·λ·κ", results["standard_cost"] - cost, cost)
+    found.relative("funding + shortfall ≠ standard cost", funding.sum("level") + u - cost, cost)
+    found.relative("central funding ≠ θ·N·q·κ", funding.sel(level="central") - central, cost)
+    found.relative("provincial funding ≠ σ·D", province - share * rest, cost)
+    local = (1.0 - share) * rest - u
     pi = quantities.by_region_tier(inputs, inputs["prefecture_share"])
-    county = inputs["region_parent"] != ""
-    expected_county = xr.where(county, (1 - pi) * local, 0.0)
-    report("county part ≠ (1−π)·L", np.abs(funding.sel(level="county") - expected_county), rest)
-    # constraint 2: affordability per spending unit and year
-    burden = _burden(inputs, funding)
-    report("burden ≠ the unit's share of local parts",
-           np.abs(results["burden"].transpose("unit", "year") - burden), np.abs(burden))
-    cap = inputs["fiscal_capacity"].transpose("unit", "year")
-    report("constraint 2 (affordability)", burden - cap - e, np.maximum(np.abs(burden), cap))
-    # transfer
-    transfer = _transfer(inputs, funding, e)
-    report("transfer ≠ co-financing + equalisation",
-           np.abs(results["transfer"].transpose("unit", "year") - transfer), transfer)
-    # constraints 3 and 4
-    spend = funding.sel(level="province").sum(("region", "item")) + e.sum("unit")
+    is_county = inputs["region_parent"] != ""
+    found.relative("county part ≠ (1 − π)·L for a county, 0 otherwise",
+                   county - xr.where(is_county, (1.0 - pi) * local, 0.0), cost)
+    found.relative("prefecture part ≠ π·L for a county, L otherwise",
+                   prefecture - xr.where(is_county, pi * local, local), cost)
+
+    # the constraints
+    found.money("constraint 1 (u ≤ (1 − σ)·D)", u - (1.0 - share) * rest, rest)
+    found.money("shortfall ≥ 0", -u, rest)
+    hard = quantities.hard_items(inputs)
+    found.money("constraint 6 (hard items have no shortfall)", np.abs(u.where(hard, 0.0)), rest)
+    found.money("equalisation ≥ 0", -e, e)
+    if config.get("equalisation") == "off":
+        found.money("equalisation is off but e ≠ 0", np.abs(e), 0.0)
+    burden, largest = _burden(inputs, prefecture, county)
+    capacity = inputs["fiscal_capacity"].transpose("unit", "year")
+    found.relative("burden ≠ the unit's share of local parts",
+                   results["burden"].transpose("unit", "year") - burden, largest)
+    found.money("constraint 2 (affordability)", burden - capacity - e,
+                np.maximum(np.maximum(largest, capacity), e))
+    found.relative("fiscal_capacity ≠ the inputs' capacity",
+                   results["fiscal_capacity"].transpose("unit", "year") - capacity, capacity)
+    transfer = _transfer(inputs, province, e)
+    found.relative("transfer ≠ co-financing + equalisation",
+                   results["transfer"].transpose("unit", "year") - transfer, transfer)
+    spend = province.sum(("region", "item")) + e.sum("unit")
+    largest_e = e.max("unit") if e.sizes["unit"] else xr.zeros_like(spend)
+    largest_spend = np.maximum(np.abs(province).max(("region", "item")), largest_e)
     budget = inputs["provincial_budget"]
-    limited = np.isfinite(budget)
-    report("constraint 3 (provincial budget)", (spend - budget).where(limited, 0.0), spend)
-    pool = inputs["equalisation_pool"]
-    report("constraint 4 (equalisation pool)", (e.sum("unit") - pool).where(np.isfinite(pool), 0.0),
-           e.sum("unit"))
-    # shares: bounds, fixed values, menu, monotone
-    problems += _check_shares(inputs, sigma, config)
-    # objectives
+    found.money("constraint 3 (provincial budget)", (spend - budget).fillna(-np.inf),
+                np.maximum(largest_spend, np.abs(budget).fillna(0.0)))
+    if config.get("equalisation") != "off":
+        pool = inputs["equalisation_pool"]
+        found.money("constraint 4 (equalisation pool)", (e.sum("unit") - pool).fillna(-np.inf),
+                    np.maximum(largest_e, np.abs(pool).fillna(0.0)))
+    _check_shares(found, inputs, sigma.values, mode)
+
+    # the reported objective values and sensitivities
     weight = quantities.priority_weight(inputs, config.get("eta", 1.0), config.get("phi"))
-    z1 = float((weight * u).sum())
-    z2 = float(spend.sum())
-    for name, mine, stored in (("z1", z1, results.attrs.get("objective_shortfall")),
-                               ("z2", z2, results.attrs.get("objective_cost"))):
-        if stored is None or abs(mine - float(stored)) > 1e-6 * max(1.0, abs(mine)) + ABS_TOL:
-            problems.append(f"{name} recomputed {mine:.6f} differs from the stored {stored}")
-    return problems
+    if "priority_weight" in results:
+        found.relative("priority_weight ≠ W·ω", results["priority_weight"] - weight, weight)
+    _check_objectives(found, results, float((weight * u).sum()), float(spend.sum()))
+    return found.lines
 
 
-def _config(results: xr.Dataset) -> dict:
+def _configuration(results: xr.Dataset) -> dict:
     raw = results.attrs.get("model_config", "{}")
     config = json.loads(raw) if isinstance(raw, str) else dict(raw)
     config.setdefault("eta", float(results.attrs.get("eta", 1.0)))
     config.setdefault("equalisation", results.attrs.get("equalisation", "on"))
     config.setdefault("ratio_mode", results.attrs.get("ratio_mode", "optimise"))
+    if "phi" not in config and "phi" in results.attrs:
+        config["phi"] = json.loads(results.attrs["phi"])
     return config
 
 
-def _burden(inputs: xr.Dataset, funding: xr.DataArray) -> xr.DataArray:
-    """Each unit's share of local parts: its own regions' county or prefecture part, plus the
-    prefecture part of its counties."""
-    county = inputs["region_parent"] != ""
-    own_part = xr.where(county, funding.sel(level="county"), funding.sel(level="prefecture"))
-    parent_part = xr.where(county, funding.sel(level="prefecture"), 0.0)
-    units = list(inputs["unit"].values)
-    out = np.zeros((len(units), inputs.sizes["year"]))
-    own_index = [units.index(str(r)) for r in inputs["region"].values]
-    parent_index = [units.index(str(p)) if p else units.index(str(r))
-                    for r, p in zip(inputs["region"].values, inputs["region_parent"].values,
-                                    strict=True)]
-    np.add.at(out, own_index, own_part.sum("item").transpose("region", "year").values)
-    np.add.at(out, parent_index, parent_part.sum("item").transpose("region", "year").values)
-    return xr.DataArray(out, dims=("unit", "year"),
-                        coords={"unit": inputs["unit"], "year": inputs["year"]})
+def _unit_positions(inputs: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Per receiving region: its own unit's position, and its parent's (-1 for none)."""
+    units = {str(u): k for k, u in enumerate(inputs["unit"].values)}
+    own = np.array([units[str(r)] for r in inputs["region"].values])
+    parent = np.array([units[str(p)] if str(p) else -1 for p in inputs["region_parent"].values])
+    return own, parent
 
 
-def _transfer(inputs: xr.Dataset, funding: xr.DataArray, e: xr.DataArray) -> xr.DataArray:
-    co_financing = funding.sel(level="province").sum("item").transpose("region", "year")
-    units = list(inputs["unit"].values)
-    out = e.values.copy()
-    np.add.at(out, [units.index(str(r)) for r in inputs["region"].values], co_financing.values)
-    return xr.DataArray(out, dims=("unit", "year"),
-                        coords={"unit": inputs["unit"], "year": inputs["year"]})
+def _burden(inputs: xr.Dataset, prefecture: xr.DataArray, county: xr.DataArray):
+    """Each unit's share of local parts, and the largest single term of its row."""
+    own, parent = _unit_positions(inputs)
+    is_county = parent >= 0
+    own_part = np.where(is_county[:, None, None], county.values, prefecture.values)  # [r,i,y]
+    parent_part = np.where(is_county[:, None, None], prefecture.values, 0.0)
+    shape = (inputs.sizes["unit"], inputs.sizes["year"])
+    total, largest = np.zeros(shape), np.zeros(shape)
+    np.add.at(total, own, own_part.sum(axis=1))
+    np.maximum.at(largest, own, np.abs(own_part).max(axis=1, initial=0.0))
+    counties = np.flatnonzero(is_county)
+    np.add.at(total, parent[counties], parent_part[counties].sum(axis=1))
+    np.maximum.at(largest, parent[counties],
+                  np.abs(parent_part[counties]).max(axis=1, initial=0.0))
+    coords = {"unit": inputs["unit"].values, "year": inputs["year"].values}
+    as_array = lambda values: xr.DataArray(values, dims=("unit", "year"), coords=coords)  # noqa: E731
+    return as_array(total), as_array(largest)
 
 
-def _check_shares(inputs: xr.Dataset, sigma: xr.DataArray, config: dict) -> list[str]:
-    problems = []
-    mode = config.get("ratio_mode", "optimise")
-    given = inputs["sharing_given"].transpose("tier", "item").values
-    s = sigma.values
-    tol = 1e-7
+def _transfer(inputs: xr.Dataset, province: xr.DataArray, e: xr.DataArray) -> xr.DataArray:
+    own, _ = _unit_positions(inputs)
+    total = e.values.copy()
+    np.add.at(total, own, province.sum("item").transpose("region", "year").values)
+    return e.copy(data=total)
+
+
+def _chain_links(given: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row."""
+    links = []
+    for item in range(given.shape[1]):
+        tiers = np.flatnonzero(given[:, item])
+        links += [(int(a), int(b), item) for a, b in zip(tiers[:-1], tiers[1:], strict=True)]
+    return links
+
+
+def _check_shares(found: _Findings, inputs: xr.Dataset, sigma: np.ndarray, mode: str) -> None:
+    given = inputs["sharing_given"].transpose("tier", "item").values.astype(bool)
     if mode == "fixed":
         fixed = inputs["province_share"].transpose("tier", "item").values
-        if np.any(np.abs(s - fixed) > tol):
-            problems.append("fixed mode: σ differs from province_share")
-        return problems
+        found.share("fixed mode: σ ≠ province_share", np.abs(sigma - np.where(given, fixed, 0.0)))
+        return
     low = inputs["province_min"].transpose("tier", "item").values
     high = inputs["province_max"].transpose("tier", "item").values
-    if np.any((s < low - tol) | (s > high + tol)):
-        problems.append("σ outside [province_min, province_max]")
-    both = given[:-1] & given[1:]
-    if np.any((s[:-1] - s[1:] > tol) & both):
-        problems.append("constraint 5 (priority): a poorer tier has a smaller provincial share")
+    found.share("σ below province_min", np.where(given, low - sigma, np.abs(sigma)))
+    found.share("σ above province_max", np.where(given, sigma - high, np.abs(sigma)))
+    links = _chain_links(given)
+    if links:
+        richer, poorer, item = (np.array(v) for v in zip(*links, strict=True))
+        found.share("constraint 5 (a poorer tier has a smaller provincial share)",
+                    sigma[richer, item] - sigma[poorer, item])
     if mode == "menu":
         menu = np.asarray(inputs["ratio_menu"].values, dtype=float)
-        off_menu = given & (np.min(np.abs(s[..., None] - menu[None, None, :]), axis=-1) > tol)
-        if np.any(off_menu):
-            problems.append("menu mode: σ is not one of the ratio_menu shares")
-    return problems
+        if menu.size == 0:
+            found.lines.append("menu mode without a ratio_menu")
+            return
+        distance = np.min(np.abs(sigma[..., None] - menu[None, None, :]), axis=-1)
+        found.share("menu mode: σ is not a ratio_menu share", np.where(given, distance, 0.0))
+
+
+def _check_objectives(found: _Findings, results: xr.Dataset, z1: float, z2: float) -> None:
+    stored_z1 = results.attrs.get("objective_shortfall")
+    stored_z2 = results.attrs.get("objective_cost")
+    if stored_z1 is None or stored_z2 is None:
+        found.lines.append("results lack objective_shortfall or objective_cost")
+        return
+    stored_z1, stored_z2 = float(stored_z1), float(stored_z2)
+    # stage 2 may use stage 1's slack of max(1e-7·z1, 1e-6) above the optimum
+    slack = max(1e-7 * abs(stored_z1), 1e-6)
+    if not (stored_z1 - found.tol <= z1 <= stored_z1 + slack + found.tol + 1e-9 * abs(z1)):
+        found.lines.append(f"z1 recomputed from the allocation ({z1:.6f}) differs from the "
+                           f"stored objective_shortfall ({stored_z1:.6f})")
+    if abs(z2 - stored_z2) > found.tol + IDENTITY * abs(z2):
+        found.lines.append(f"z2 recomputed from the allocation ({z2:.6f}) differs from the "
+                           f"stored objective_cost ({stored_z2:.6f})")
+    shortfall_free = stored_z1 == 0.0
+    nan_where = {"budget_value": shortfall_free, "marginal_cost": not shortfall_free,
+                 "capacity_value": not shortfall_free}
+    for name, should_be_nan in nan_where.items():
+        values = results[name].values
+        if should_be_nan and not np.all(np.isnan(values)):
+            found.lines.append(f"{name} should be NaN where z1 {'=' if shortfall_free else '>'} 0")

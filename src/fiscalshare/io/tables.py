@@ -15,7 +15,6 @@ from fiscalshare.io.convert import MAX_PER_COLUMN, convert
 from fiscalshare.io.files import RawSheet
 from fiscalshare.io.schema import META_KEYS, SHEETS, Sheet
 
-
 INSTRUCTION_SHEETS = {"说明", "instructions"}  # the template's own help sheet
 
 

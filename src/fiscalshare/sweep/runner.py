@@ -56,25 +56,26 @@ def summarise(results: xr.Dataset) -> xr.Dataset:
     return out.drop_vars([c for c in out.coords if c not in ("year", "domain", "tier", "item")])
 
 
-def _model_for(inputs, config, reuse: bool):
+def _model_for(inputs, config):
+    """This process's kept model of the case (built on first use)."""
     from fiscalshare.solve import AllocationModel
 
     key = (inputs.attrs.get("input_sha256", id(inputs)), json.dumps(config, sort_keys=True,
                                                                    default=str))
-    if reuse and key in _MODELS:
-        return _MODELS[key], False
-    model = AllocationModel(inputs, config)
-    if reuse:
+    if key not in _MODELS:
         _MODELS.clear()
-        _MODELS[key] = model
-    return model, True
-
-
-_IN_PLACE = {"province_share", "province_min", "province_max", "budget", "pool"}
+        _MODELS[key] = AllocationModel(inputs, config)
+        STATS["built"] += 1
+    return _MODELS[key]
 
 
 def solve_one(inputs: xr.Dataset, config: dict, scenario: dict, plan: SweepPlan) -> dict:
-    """Solve one scenario; never raises for an infeasible or stopped scenario."""
+    """Solve one scenario; never raises for an infeasible, stopped or failed scenario.
+
+    With reuse, the kept model takes the scenario's data through ``AllocationModel.update``,
+    which changes the HiGHS model in place where the change allows (budgets, pools, share
+    bounds, η) and rebuilds only what it must (standards, central shares, new limits).
+    """
     from fiscalshare.config import check_case
     from fiscalshare.solve import solve_case
 
@@ -87,28 +88,22 @@ def solve_one(inputs: xr.Dataset, config: dict, scenario: dict, plan: SweepPlan)
         modified, scenario_config = sc.apply(inputs, config, scenario,
                                              reference_spending=reference)
         check_case(modified, scenario_config)
-        in_place = plan.reuse and {k.split(":")[0] for k in scenario} <= _IN_PLACE
-        if in_place:
-            model, built = _model_for(inputs, config, True)
-            try:
-                model.update(
-                    budget=modified["provincial_budget"].values,
-                    pool=modified["equalisation_pool"].values,
-                    share_min=modified["province_min"].transpose("tier", "item").values,
-                    share_max=modified["province_max"].transpose("tier", "item").values,
-                    share_fixed=modified["province_share"].transpose("tier", "item").values,
-                )
-                model.inputs = modified
-                STATS["built" if built else "updated"] += 1
-                results = model.solve(time_limit=plan.time_limit)
-            finally:
-                # leave the kept model as the base case for the next scenario
-                model.inputs = inputs
-                model.update(budget=inputs["provincial_budget"].values,
-                             pool=inputs["equalisation_pool"].values,
-                             share_min=inputs["province_min"].transpose("tier", "item").values,
-                             share_max=inputs["province_max"].transpose("tier", "item").values,
-                             share_fixed=inputs["province_share"].transpose("tier", "item").values)
+        same_pi = modified["prefecture_share"].equals(inputs["prefecture_share"])
+        if plan.reuse and same_pi:  # π is the one input the kept model cannot take
+            model = _model_for(inputs, config)
+            in_place = model.update(
+                budget=modified["provincial_budget"].values,
+                pool=modified["equalisation_pool"].values,
+                share_min=modified["province_min"].transpose("tier", "item").values,
+                share_max=modified["province_max"].transpose("tier", "item").values,
+                share_fixed=modified["province_share"].transpose("tier", "item").values,
+                central_share=modified["central_share"].transpose("item", "year").values,
+                standards_scale=(modified["unit_cost"] / inputs["unit_cost"])
+                .transpose("item", "year").values,
+                eta=scenario_config["eta"],
+            )
+            STATS["updated" if in_place else "built"] += 1
+            results = model.solve(time_limit=plan.time_limit)
         else:
             STATS["built"] += 1
             results = solve_case(modified, scenario_config, time_limit=plan.time_limit)
@@ -119,13 +114,6 @@ def solve_one(inputs: xr.Dataset, config: dict, scenario: dict, plan: SweepPlan)
                 "seconds": time.perf_counter() - started}
     except SolverLimitError as exc:
         return {"status": "limit", "message": str(exc), "seconds": time.perf_counter() - started}
-    except ValueError as exc:  # an in-place change the kept model cannot take: rebuild
-        if "rebuild" not in str(exc):
-            return {"status": "failed", "message": f"{type(exc).__name__}: {exc}",
-                    "seconds": time.perf_counter() - started}
-        plan_no_reuse = SweepPlan(plan.scenarios, plan.names, False, plan.time_limit,
-                                  plan.reference_spending, plan.ids)
-        return solve_one(inputs, config, scenario, plan_no_reuse)
     except Exception as exc:  # recorded, never stops the sweep
         return {"status": "failed", "message": f"{type(exc).__name__}: {exc}",
                 "seconds": time.perf_counter() - started}

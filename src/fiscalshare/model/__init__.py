@@ -1,0 +1,10 @@
+"""The allocation model of spec/model.md, built with Pyomo from prepared numpy arrays.
+
+Only this package and :mod:`fiscalshare.solve` import Pyomo.  :func:`build` returns the model
+compiled to standard form (:class:`StandardForm`), which the solver adapter hands to HiGHS.
+"""
+
+from fiscalshare.model.build import StandardForm, build
+from fiscalshare.model.coefficients import MONEY_UNIT, Coefficients, prepare
+
+__all__ = ["MONEY_UNIT", "Coefficients", "StandardForm", "build", "prepare"]

@@ -1,0 +1,150 @@
+"""Every number the allocation model needs, prepared once with numpy from the inputs Dataset.
+
+The variables, constraint families and objectives only index into these arrays, so preparing a
+national-scale case costs a few vectorised passes.  Money is held in ``MONEY_UNIT`` yuan (万元)
+inside the model: in yuan a county's figures reach 1e9–1e12, which stalls HiGHS, while in 万元
+every coefficient of a provincial case stays within about 1e-3…1e6.  Results go back to yuan.
+
+Derived quantities (``D``, ``w``) come from :mod:`fiscalshare.quantities`, never re-derived here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import numpy as np
+import xarray as xr
+
+from fiscalshare import quantities
+
+MONEY_UNIT = 1e4  # yuan per model money unit (万元)
+RATIO_MODES = ("fixed", "optimise", "menu")
+SHARE_TOLERANCE = 1e-12  # a menu share counts as inside [smin, smax] within this
+
+
+@dataclass(frozen=True, eq=False)
+class Coefficients:
+    """The prepared data of one case under one configuration (money in model units).
+
+    Axis order is always ``region, item, year`` / ``tier, item`` / ``unit, year``; regions, units
+    and tiers are positions in the inputs Dataset's coordinates.
+    """
+
+    remainder: np.ndarray  # D[r,i,y]
+    capacity: np.ndarray  # Cap[a,y]
+    budget: np.ndarray  # B[y], NaN = no limit
+    pool: np.ndarray  # E[y], NaN = no limit
+    share_min: np.ndarray  # smin[t,i]
+    share_max: np.ndarray  # smax[t,i]
+    share_fixed: np.ndarray  # s0[t,i]
+    prefecture_share: np.ndarray  # π[t,i]
+    sharing_given: np.ndarray  # bool[t,i]: the sharing sheet has this row
+    menu: np.ndarray  # allowed shares, ascending
+    tier_of_region: np.ndarray  # t(r) as a position in the tier axis
+    own_unit: np.ndarray  # the spending unit that is region r itself
+    parent_unit: np.ndarray  # the prefecture unit of a county, -1 for a prefecture-level region
+    weight: np.ndarray  # w[r,i]
+    soft: np.ndarray  # bool[i]: may fall short (every item when diagnosing)
+    ratio_mode: str
+    equalisation: bool
+    elastic: bool = False  # diagnosis: budget and pool may be exceeded at a price
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return self.remainder.shape
+
+    @property
+    def n_tier(self) -> int:
+        return self.share_min.shape[0]
+
+    @property
+    def n_unit(self) -> int:
+        return self.capacity.shape[0]
+
+    @property
+    def sigma_is_data(self) -> bool:
+        """In ``fixed`` mode σ is the sharing sheet's ``province_share``: data, not a decision."""
+        return self.ratio_mode == "fixed"
+
+    @cached_property
+    def is_county(self) -> np.ndarray:
+        return self.parent_unit >= 0
+
+    @cached_property
+    def own_part(self) -> np.ndarray:
+        """Share α of a region's local part that its own unit bears, ``[r,i]``: ``1 − π`` for a
+        county, 1 for a prefecture-level region."""
+        pi = self.prefecture_share[self.tier_of_region]
+        return np.where(self.is_county[:, None], 1.0 - pi, 1.0)
+
+    @cached_property
+    def parent_part(self) -> np.ndarray:
+        """Share of a county's local part borne by its prefecture, ``π[t(r),i]`` (0 otherwise)."""
+        pi = self.prefecture_share[self.tier_of_region]
+        return np.where(self.is_county[:, None], pi, 0.0)
+
+    @cached_property
+    def tier_remainder(self) -> np.ndarray:
+        """``Σ_{r: t(r)=t} D[r,i,y]`` as ``[t,i,y]``: what one unit of σ[t,i] costs the province."""
+        totals = np.zeros((self.n_tier, *self.shape[1:]))
+        np.add.at(totals, self.tier_of_region, self.remainder)
+        return totals
+
+    @cached_property
+    def data_share(self) -> np.ndarray:
+        """σ where it is data, ``[t,i]``: s0 in ``fixed`` mode, 0 for pairs without a sharing row
+        (their remainder is zero everywhere), NaN where σ is a decision."""
+        if self.sigma_is_data:
+            return np.where(self.sharing_given, self.share_fixed, 0.0)
+        return np.where(self.sharing_given, np.nan, 0.0)
+
+    def menu_options(self, tier: int, item: int) -> np.ndarray:
+        """The menu shares allowed for ``(tier, item)``: ``menu ∩ [smin, smax]``."""
+        low, high = self.share_min[tier, item], self.share_max[tier, item]
+        inside = (self.menu >= low - SHARE_TOLERANCE) & (self.menu <= high + SHARE_TOLERANCE)
+        return self.menu[inside]
+
+    def with_changes(self, **changes) -> Coefficients:
+        return replace(self, **changes)
+
+
+def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
+            elastic: bool = False) -> Coefficients:
+    """The model data of ``inputs`` under the resolved ``config``.
+
+    ``soft_everything`` and ``elastic`` build the variants the infeasibility diagnosis solves:
+    every item allowed to fall short, and budget and pool allowed to grow.
+    """
+    tiers = [int(t) for t in inputs["tier"].values]
+    units = [str(u) for u in inputs["unit"].values]
+    tier_index = {t: k for k, t in enumerate(tiers)}
+    unit_index = {u: k for k, u in enumerate(units)}
+    regions = [str(r) for r in inputs["region"].values]
+    parents = [str(p) for p in inputs["region_parent"].values]
+    tier_item = ("tier", "item")
+    mode = str(config.get("ratio_mode", "optimise"))
+    if mode not in RATIO_MODES:
+        raise ValueError(f"unknown ratio_mode {mode!r}")
+    weight = quantities.priority_weight(inputs, config.get("eta", 1.0), config.get("phi"))
+    return Coefficients(
+        remainder=quantities.remainder(inputs).values / MONEY_UNIT,
+        capacity=inputs["fiscal_capacity"].transpose("unit", "year").values / MONEY_UNIT,
+        budget=inputs["provincial_budget"].values.astype(float) / MONEY_UNIT,
+        pool=inputs["equalisation_pool"].values.astype(float) / MONEY_UNIT,
+        share_min=inputs["province_min"].transpose(*tier_item).values.astype(float),
+        share_max=inputs["province_max"].transpose(*tier_item).values.astype(float),
+        share_fixed=inputs["province_share"].transpose(*tier_item).values.astype(float),
+        prefecture_share=inputs["prefecture_share"].transpose(*tier_item).values.astype(float),
+        sharing_given=inputs["sharing_given"].transpose(*tier_item).values.astype(bool),
+        menu=np.sort(np.asarray(inputs["ratio_menu"].values, dtype=float)),
+        tier_of_region=np.array([tier_index[int(t)] for t in inputs["region_tier"].values],
+                                dtype=np.int64),
+        own_unit=np.array([unit_index[r] for r in regions], dtype=np.int64),
+        parent_unit=np.array([unit_index[p] if p else -1 for p in parents], dtype=np.int64),
+        weight=weight.transpose("region", "item").values.astype(float),
+        soft=(inputs["binding"].values != "hard") | soft_everything,
+        ratio_mode=mode,
+        equalisation=str(config.get("equalisation", "on")) == "on",
+        elastic=elastic,
+    )

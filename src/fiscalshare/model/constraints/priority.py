@@ -1,0 +1,54 @@
+r"""Constraint 5 — a poorer tier never gets a smaller provincial share (``optimise``, ``menu``).
+
+.. math:: \sigma_{t',i} - \sigma_{t,i} \ge 0
+
+for every item :math:`i` and every two tiers :math:`t < t'` (1 = strongest) that both have a
+sharing row for :math:`i` and are consecutive among the tiers that do.  A tier without a row has
+a zero remainder for that item and does not break the chain: tier 3 is still compared with
+tier 1 when tier 2 has no row.  The row is keyed by the richer tier :math:`t`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fiscalshare.model.coefficients import Coefficients
+from fiscalshare.model.rows import RowBlock, block
+from fiscalshare.model.variables import Columns
+
+NAME = "priority"
+
+
+def chained_pairs(given: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(richer tier, poorer tier, item)`` of each link of the priority chains."""
+    richer, poorer, items = [], [], []
+    for item in range(given.shape[1]):
+        tiers = np.flatnonzero(given[:, item])
+        richer += tiers[:-1].tolist()
+        poorer += tiers[1:].tolist()
+        items += [item] * max(tiers.size - 1, 0)
+    as_array = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
+    return as_array(richer), as_array(poorer), as_array(items)
+
+
+def rows(c: Coefficients, cols: Columns) -> list[RowBlock]:
+    n_item = c.shape[1]
+    if c.sigma_is_data:
+        richer = poorer = item = np.empty(0, dtype=np.int64)
+    else:
+        richer, poorer, item = chained_pairs(c.sharing_given)
+    sigma_of = cols.lookup("sigma", c.n_tier * n_item)
+    n = richer.size
+    row = np.arange(n)
+    return [block(
+        NAME,
+        rows=np.concatenate([row, row]),
+        cols=np.concatenate([sigma_of[poorer * n_item + item], sigma_of[richer * n_item + item]]),
+        vals=np.concatenate([np.ones(n), -np.ones(n)]),
+        lower=np.zeros(n),
+        upper=np.full(n, np.inf),
+        n_columns=cols.count,
+        key_dims=("tier", "item"),
+        key_shape=(c.n_tier, n_item),
+        keys=richer * n_item + item,
+    )]

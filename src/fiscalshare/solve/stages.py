@@ -1,0 +1,144 @@
+"""The lexicographic solve of spec/model.md on one kept HiGHS model.
+
+Stage 1 minimises the priority-weighted shortfall ``z1``.  Stage 2 switches the costs to the
+province's money on the same HiGHS model and keeps stage 1's optimum in one of two ways:
+
+- ``z1 = 0``: every shortfall column is fixed at zero and HiGHS starts from scratch, because
+  presolve then removes those columns (a warm start would skip presolve);
+- ``z1 > 0``: the row ``Σ w u ≤ z1 + max(1e-7 z1, 1e-6)`` is added and an LP is warm-started
+  from stage 1's basis with primal simplex (stage 1's optimum stays feasible); a MIP is given
+  stage 1's solution as its first incumbent.
+
+In ``menu`` mode the sensitivities need duals of a linear programme: the LP of the stage they
+come from is solved once more with the chosen menu shares fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fiscalshare.errors import SolverLimitError
+from fiscalshare.model import MONEY_UNIT, StandardForm
+from fiscalshare.model.objective import stage_two_limit
+from fiscalshare.solve import highs
+
+ZERO_SHORTFALL = 1e-6 / MONEY_UNIT  # z1 below 1e-6 weighted yuan counts as zero
+
+
+class CaseInfeasible(Exception):  # noqa: N818 - a signal inside fiscalshare.solve, not an error
+    """Stage 1 has no solution: the caller diagnoses the case."""
+
+
+@dataclass
+class Stages:
+    """The outcome of both stages (money in model units)."""
+
+    x: np.ndarray
+    z1: float
+    stage1_duals: np.ndarray | None  # where z1 > 0: for budget_value
+    stage2_duals: np.ndarray | None  # where z1 = 0: for marginal_cost and capacity_value
+    termination: str
+    seconds: dict = field(default_factory=dict)
+
+
+def solve_stages(form: StandardForm, options: dict) -> Stages:
+    """Both stages on one HiGHS model; raises :class:`CaseInfeasible` or ``SolverLimitError``."""
+    if form.unmet:
+        raise CaseInfeasible("a constraint without variables is violated by the data")
+    clock = _Clock(options.get("time_limit"))
+    solver = highs.Solver(options)
+    solver.load(form, form.costs["shortfall"])
+    first = clock.run(solver, "highs_stage1_seconds")
+    _require_optimal(first, "stage 1")
+    z1 = found = max(first.objective, 0.0)
+    stage1_duals = first.row_dual
+
+    shortfall = form.columns.positions("shortfall")
+    solver.set_costs(form.costs["provincial_money"])
+    if z1 <= ZERO_SHORTFALL:
+        z1 = 0.0
+        solver.set_column_bounds(shortfall, np.zeros(shortfall.size), np.zeros(shortfall.size))
+        solver.forget_solution()
+        second = clock.run(solver, "highs_stage2_seconds")
+        if second.status == highs.INFEASIBLE:  # z1 was a rounding away from zero: keep it
+            solver.set_column_bounds(shortfall, form.col_lower[shortfall],
+                                     form.col_upper[shortfall])
+            z1 = found
+            second = _with_stage_one_row(solver, form, first, z1, clock)
+    else:
+        second = _with_stage_one_row(solver, form, first, z1, clock)
+    _require_optimal(second, "stage 2")
+    stage2_duals = second.row_dual if z1 == 0.0 else None
+    if form.integer_columns.size:
+        # the duals of a MIP are those of its LP at the chosen shares
+        if z1 > 0:
+            stage1_duals = _duals_at_chosen_shares(form, options, second.x, "shortfall", clock,
+                                                   "highs_stage1_lp_seconds")
+        else:
+            stage2_duals = _duals_at_chosen_shares(form, options, second.x, "provincial_money",
+                                                   clock, "highs_stage2_lp_seconds",
+                                                   without_shortfall=True)
+    return Stages(x=second.x, z1=z1, stage1_duals=stage1_duals, stage2_duals=stage2_duals,
+                  termination=second.word, seconds=clock.seconds)
+
+
+def _with_stage_one_row(solver: highs.Solver, form: StandardForm, first: highs.Outcome,
+                        z1: float, clock) -> highs.Outcome:
+    weights = form.costs["shortfall"]
+    columns = np.flatnonzero(weights)
+    solver.add_row(columns, weights[columns], stage_two_limit(z1))
+    if solver.integer:
+        solver.offer_solution(first.x)
+    else:
+        solver.use_method("primal")  # stage 1's basis stays primal feasible
+    return clock.run(solver, "highs_stage2_seconds")
+
+
+def _duals_at_chosen_shares(form: StandardForm, options: dict, x: np.ndarray, cost: str, clock,
+                            key: str, *, without_shortfall: bool = False) -> np.ndarray | None:
+    lower, upper = form.col_lower.copy(), form.col_upper.copy()
+    choice = form.integer_columns
+    lower[choice] = upper[choice] = np.round(x[choice])
+    if without_shortfall:
+        upper[form.columns.positions("shortfall")] = 0.0
+    solver = highs.Solver(options)
+    solver.load(form, form.costs[cost], integer=False, col_lower=lower, col_upper=upper)
+    outcome = clock.run(solver, key)
+    return outcome.row_dual if outcome.status == highs.OPTIMAL else None
+
+
+class _Clock:
+    """HiGHS seconds per run, and what is left of the time limit across all runs."""
+
+    def __init__(self, limit: float | None):
+        self.limit = limit
+        self.seconds: dict[str, float] = {}
+
+    def run(self, solver: highs.Solver, key: str) -> highs.Outcome:
+        if self.limit is not None:
+            solver.set_time_limit(self.limit - sum(self.seconds.values()))
+        outcome = solver.run()
+        self.seconds[key] = self.seconds.get(key, 0.0) + outcome.seconds
+        return outcome
+
+
+def _require_optimal(outcome: highs.Outcome, stage: str) -> None:
+    if outcome.status == highs.OPTIMAL:
+        return
+    if outcome.status == highs.INFEASIBLE:
+        if stage == "stage 1":
+            raise CaseInfeasible(outcome.word)
+        raise RuntimeError(f"{stage} found no solution after stage 1 did ({outcome.word}): "
+                           "numerical trouble in the solver")
+    if outcome.status == highs.LIMIT:
+        bound = outcome.best_bound
+        bound = None if bound is None or not np.isfinite(bound) else bound * MONEY_UNIT
+        what = "weighted shortfall" if stage == "stage 1" else "provincial money"
+        raise SolverLimitError(
+            f"the solver stopped in {stage} at a limit ({outcome.word}) without a proven "
+            "optimum" + (f"; best bound on the {what}: {bound:,.2f}" if bound is not None else ""),
+            best_bound=bound,
+        )
+    raise RuntimeError(f"HiGHS ended {stage} with status {outcome.word!r}")

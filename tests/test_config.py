@@ -1,0 +1,143 @@
+"""Model configurations: shipped files, resolution, validation, and checks against a case."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.factories import two_region_case
+from tests.hand_cases import three_regions
+
+from fiscalshare.config import DEFAULTS, available, check_case, configurations_dir, load_config
+from fiscalshare.errors import ConfigError, InputError
+
+SHIPPED = ("default", "fixed-ratios", "no-equalisation", "ratio-menu")
+
+
+def test_the_four_configurations_ship_and_say_what_they_are():
+    assert set(SHIPPED) <= set(available())
+    for name in SHIPPED:
+        text = (configurations_dir() / f"{name}.yaml").read_text(encoding="utf-8")
+        assert text.startswith(f"# {name}"), name  # documented at the top
+        config = load_config(name)
+        assert config["name"] == name and config["description"]
+        assert set(DEFAULTS) <= set(config)
+        json.dumps(config)  # stored with every run
+
+
+@pytest.mark.parametrize(("name", "mode", "switch"), [
+    ("default", "optimise", "on"), ("fixed-ratios", "fixed", "on"),
+    ("no-equalisation", "optimise", "off"), ("ratio-menu", "menu", "on"),
+])
+def test_each_configuration_sets_its_mode(name, mode, switch):
+    config = load_config(name)
+    assert (config["ratio_mode"], config["equalisation"]) == (mode, switch)
+
+
+def test_defaults_and_overrides():
+    config = load_config()
+    assert config["name"] == "default"
+    assert config["eta"] == 1.0 and config["phi"]["old_revolutionary"] == 0.1
+    assert config["threads"] == 1 and config["time_limit"] is None
+    changed = load_config("default", {"eta": "0.5", "equalisation": False, "time_limit": 30,
+                                      "phi": {"border": 0.4}, "threads": None})
+    assert changed["eta"] == 0.5 and changed["equalisation"] == "off"
+    assert changed["time_limit"] == 30.0 and changed["threads"] == 1  # None: flag not given
+    assert changed["phi"] == {"poverty_exited": 0.2, "ethnic": 0.2, "border": 0.4,
+                              "old_revolutionary": 0.1}
+
+
+def test_a_configuration_file_by_path(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("# mine\nratio_mode: fixed\nequalisation: off\neta: 2\n", encoding="utf-8")
+    config = load_config(path)
+    assert (config["name"], config["ratio_mode"], config["equalisation"], config["eta"]) == (
+        "mine", "fixed", "off", 2.0)
+
+
+@pytest.mark.parametrize(("overrides", "key"), [
+    ({"ratio_mode": "random"}, "ratio_mode"),
+    ({"equalisation": "maybe"}, "equalisation"),
+    ({"eta": -1}, "eta"),
+    ({"eta": "a lot"}, "eta"),
+    ({"phi": {"coastal": 0.1}}, "phi"),
+    ({"phi": {"border": -0.2}}, "phi"),
+    ({"phi": [0.1]}, "phi"),
+    ({"mip_rel_gap": float("nan")}, "mip_rel_gap"),
+    ({"time_limit": 0}, "time_limit"),
+    ({"threads": 1.5}, "threads"),
+    ({"threads": 0}, "threads"),
+    ({"random_seed": True}, "random_seed"),
+    ({"method": "barrier"}, "method"),
+    ({"backend": "gurobi"}, "backend"),
+    ({"colour": "red"}, "colour"),
+])
+def test_bad_values_are_reported_with_their_key(overrides, key):
+    with pytest.raises(ConfigError) as caught:
+        load_config("default", overrides)
+    assert caught.value.exit_code == 2
+    assert any(problem.column == key for problem in caught.value.problems), caught.value
+
+
+def test_unknown_names_and_unreadable_files(tmp_path):
+    with pytest.raises(ConfigError, match="unknown configuration 'nonesuch'.*default"):
+        load_config("nonesuch")
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("ratio_mode: [fixed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="YAML"):
+        load_config(broken)
+    listed = tmp_path / "listed.yaml"
+    listed.write_text("- fixed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(listed)
+
+
+def test_menu_mode_needs_a_menu():
+    with pytest.raises(InputError, match="ratio_menu"):
+        check_case(two_region_case(), load_config("ratio-menu"))
+    check_case(two_region_case(), load_config("default"))  # no menu needed here
+
+
+def test_a_menu_that_misses_a_rows_bounds_is_named():
+    """Menu {0.2, 0.8} and bounds [0.3, 0.6] on both tiers: no share fits."""
+    ds = three_regions(menu=(0.2, 0.8))
+    ds["province_min"][:] = 0.3
+    ds["province_max"][:] = 0.6
+    with pytest.raises(InputError) as caught:
+        check_case(ds, load_config("ratio-menu"))
+    places = [problem.sheet for problem in caught.value.problems]
+    assert places == ["sharing (tier 1, item X)", "sharing (tier 2, item X)"]
+
+
+def test_a_richer_tier_forced_above_a_poorer_one_is_an_input_error():
+    """Tier 1 must get at least 0.5, tier 2 at most 0.4: the priority chain cannot hold."""
+    ds = three_regions()
+    ds["province_min"].loc[{"tier": 1}] = 0.5
+    ds["province_max"].loc[{"tier": 2}] = 0.4
+    with pytest.raises(InputError) as caught:
+        check_case(ds, load_config("default"))
+    (problem,) = caught.value.problems
+    assert problem.sheet == "sharing (tier 2, item X)"
+    assert "0.4" in problem.message and "0.5" in problem.message
+    check_case(ds, load_config("fixed-ratios"))  # no priority chain in fixed mode
+
+
+def test_in_menu_mode_only_menu_shares_count_for_the_chain():
+    """Menu {0.2, 0.4, 0.5, 0.8}.  Tier 1 in [0.45, 0.9] can take 0.5 or 0.8, so at least 0.5.
+    Tier 2 in [0.3, 0.7] may take 0.5: fine.  Tier 2 in [0.3, 0.48] can only take 0.4 < 0.5:
+    an input error, although the intervals overlap (smin 0.45 ≤ smax 0.48)."""
+    ds = three_regions(menu=(0.2, 0.4, 0.5, 0.8))
+    ds["province_min"].loc[{"tier": 1}] = 0.45
+    ds["province_max"].loc[{"tier": 1}] = 0.9
+    ds["province_min"].loc[{"tier": 2}] = 0.3
+    ds["province_max"].loc[{"tier": 2}] = 0.7
+    check_case(ds, load_config("ratio-menu"))
+    check_case(ds, load_config("default"))
+    ds["province_max"].loc[{"tier": 2}] = 0.48
+    check_case(ds, load_config("default"))  # continuous shares: 0.45 ≤ σ1 ≤ σ2 ≤ 0.48 works
+    with pytest.raises(InputError) as caught:
+        check_case(ds, load_config("ratio-menu"))
+    (problem,) = caught.value.problems
+    assert problem.sheet == "sharing (tier 2, item X)" and "0.5" in problem.message
