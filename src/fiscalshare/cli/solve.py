@@ -27,10 +27,12 @@ from fiscalshare.workflow import SolveRequest, run_solve
               help="Language of the Excel reports.")
 @click.option("--write-mps", type=click.Path(path_type=Path),
               help="Also write both stage models as MPS files (for solver-alone timing).")
+@click.option("--no-reports", is_flag=True, help="Write allocation.nc and the manifest only "
+              "(national scale: run `fiscalshare report RUN_DIR` later).")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
 @click.option("--quiet", is_flag=True, help="Print only the run folder.")
 def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads, lang,
-            write_mps, force, quiet):
+            write_mps, no_reports, force, quiet):
     """Solve CASE (a workbook or CSV folder; default: the packaged Guizhou example)."""
     overrides = {
         key: value
@@ -47,6 +49,7 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         threads=threads,
         lang=lang,
         write_mps=write_mps,
+        reports=not no_reports,
     )
     outcome = run_solve(request)
     print_warnings(outcome.warnings)

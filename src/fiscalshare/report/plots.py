@@ -97,12 +97,23 @@ def _transfer_vs_capacity(plt, results, folder, lang) -> Path:
     return path
 
 
+MAX_BARS = 60  # above this many regions the bars show prefectures (their counties summed)
+
+
 def _shares_by_level(plt, results, folder, lang) -> Path:
-    funding = results["funding"].sum(("item", "year")).transpose("region", "level").values
-    short = results["shortfall"].sum(("item", "year")).values
-    cost = results["standard_cost"].sum(("item", "year")).values
-    parts = np.column_stack([funding, short]) / np.where(cost > 0, cost, 1.0)[:, None]
+    funding = results["funding"].sum(("item", "year")).transpose("region", "level")
+    short = results["shortfall"].sum(("item", "year"))
+    cost = results["standard_cost"].sum(("item", "year"))
     names = _names(results, "region", lang)
+    if results.sizes["region"] > MAX_BARS:
+        group = results["region_prefecture"]
+        funding, short, cost = (v.groupby(group).sum() for v in (funding, short, cost))
+        units = results["unit"].values
+        unit_names = dict(zip(units, results["unit_name"].values, strict=True))
+        names = [str(unit_names.get(c, c)) if lang == "zh" else str(c)
+                 for c in funding["region_prefecture"].values]
+    funding, short, cost = funding.values, short.values, cost.values
+    parts = np.column_stack([funding, short]) / np.where(cost > 0, cost, 1.0)[:, None]
     keys = ("level_central", "level_province", "level_prefecture", "level_county", "shortfall")
     height = max(3.0, 0.28 * len(names) + 1.5)
     fig, ax = plt.subplots(figsize=(8, min(height, 40)), dpi=120)
