@@ -49,8 +49,11 @@ def parse(raw_sheets: dict[str, RawSheet], out: Collector) -> CaseTables | None:
     if "meta" not in frames:
         return None
     meta = _meta(*frames["meta"], out)
-    if meta is None or out.problems:
+    required = [name for name, sheet in SHEETS.items() if sheet.required]
+    if meta is None or any(name not in frames for name in required):
         return None
+    # cross-sheet rules run even when some cells were bad, so that every problem of the case is
+    # reported at once (a bad cell is NaN or empty here and takes part in no comparison)
     _cross_check(frames, meta, out)
     if out.problems:
         return None
@@ -175,6 +178,7 @@ def _default_column(column, n):
 
 def _meta(frame: pd.DataFrame, raw: RawSheet, out: Collector) -> dict | None:
     meta: dict = {}
+    before = len(out.problems)
     rows = dict(zip(frame["key"], frame["_row"], strict=True))
     values = dict(zip(frame["key"], frame["value"], strict=True))
     for column in META_KEYS:
@@ -195,13 +199,18 @@ def _meta(frame: pd.DataFrame, raw: RawSheet, out: Collector) -> dict | None:
             meta[column.key] = int(converted.values[0])
         else:
             meta[column.key] = "" if value is None else str(value).strip()
-    if out.problems:
+    if len(out.problems) > before:
         return None
     if meta["first_year"] > meta["last_year"]:
         out.error(raw, f"first_year {meta['first_year']} is after last_year {meta['last_year']}",
                   key="value", row=rows["first_year"])
         return None
     return meta
+
+
+def _ints(series: pd.Series) -> pd.Series:
+    """Whole numbers of a column that may hold NaN where a cell was bad (-1 there)."""
+    return pd.to_numeric(series, errors="coerce").fillna(-1).astype(int)
 
 
 def _rows_where(frame, mask):
@@ -306,9 +315,9 @@ def _cross_check(frames, meta, out: Collector) -> None:
         elif not low - 1e-12 <= share <= high + 1e-12:
             out.error(sh_raw, f"province_share {share:g} is outside [{low:g}, {high:g}]",
                       key="province_share", row=row)
-    receiving_tiers = set(regions.loc[regions["code"].isin(receiving), "tier"].astype(int))
-    for row, tier in sharing[["_row", "tier"]].itertuples(index=False):
-        if int(tier) not in receiving_tiers:
+    receiving_tiers = set(_ints(regions.loc[regions["code"].isin(receiving), "tier"]))
+    for row, tier in zip(sharing["_row"], _ints(sharing["tier"]), strict=True):
+        if tier >= 0 and tier not in receiving_tiers:
             out.warn(sh_raw, f"tier {tier} has no receiving region: row ignored", key="tier",
                      row=row)
     _required_sharing_rows(frames, receiving, receiving_tiers, out)
@@ -333,10 +342,10 @@ def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -
                                      * (standards["topup"] - standards["central_share"]))
     merged = beneficiaries.merge(rest_per_unit[["item", "year", "rest"]], on=["item", "year"])
     merged = merged[(merged["units"] > 0) & (merged["rest"] > 0)]
-    tier = dict(zip(regions["code"], regions["tier"].astype(int), strict=True))
+    tier = dict(zip(regions["code"], _ints(regions["tier"]), strict=True))
     needed = {(tier[r], i) for r, i in zip(merged["region"], merged["item"], strict=True)
               if r in receiving}
-    given = set(zip(sharing["tier"].astype(int), sharing["item"], strict=True))
+    given = set(zip(_ints(sharing["tier"]), sharing["item"], strict=True))
     for t, i in sorted(needed - given)[:MAX_PER_COLUMN]:
         out.error(sh_raw, f"no row for tier {t} and item {i!r}, which has a remainder to share",
                   key="tier")
