@@ -1,0 +1,184 @@
+"""The spending-responsibility workbooks and plots, opened as a reader would open them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from tests.factories import case
+
+from fiscalshare.config import load_config
+from fiscalshare.report import write_reports
+from fiscalshare.report.labels import label
+from fiscalshare.report.workbook import safe_sheet_name
+from fiscalshare.solve import solve_case
+
+EVIL = '=HYPERLINK("http://x","y")'
+REGIONS = [
+    {"code": "YA-P", "name": "甲市", "parent": "", "tier": 1, "population": 300.0},
+    {"code": "YA-C1", "name": "甲一县", "parent": "YA-P", "tier": 1, "population": 100.0},
+    {"code": "YA-C2", "name": EVIL, "parent": "YA-P", "tier": 2, "population": 200.0},
+    {"code": "YB-P", "name": "乙市", "parent": "", "tier": 2, "population": 150.0},
+    {"code": "YC-P", "name": "+丙市", "parent": "", "tier": 1, "population": 120.0},
+]
+ITEMS = [{"code": "X", "name": "公共卫生", "domain": "病有所医", "rule": "ratio", "binding": "soft"},
+         {"code": "H", "name": "-义务教育", "domain": "学有所教", "rule": "ratio",
+          "binding": "hard"}]
+YEARS = (2021, 2022)
+
+
+@pytest.fixture(scope="module")
+def results():
+    ds = case(
+        regions=REGIONS, items=ITEMS,
+        standards=[{"item": i, "year": y, "unit_cost": 100.0, "central_share": 0.8}
+                   for i in ("X", "H") for y in YEARS],
+        beneficiaries=[{"region": r, "item": i, "year": y, "units": 50.0}
+                       for r in ("YA-C1", "YA-C2", "YB-P", "YC-P") for i in ("X", "H") for y in YEARS],
+        capacity=[{"region": r["code"], "year": y, "fiscal_capacity": c}
+                  for r, c in zip(REGIONS, (300.0, 800.0, 100.0, 1200.0, 900.0), strict=True)
+                  for y in YEARS],
+        sharing=[{"tier": t, "item": i, "province_min": 0.2, "province_max": 0.6,
+                  "province_share": 0.3, "prefecture_share": 0.4} for t in (1, 2)
+                 for i in ("X", "H")],
+        budget=[{"year": y, "provincial_budget": 3200.0, "equalisation_pool": None}
+                for y in YEARS],
+        indicators=[{"code": "I1", "name": "参保率(%)", "domain": "病有所医", "baseline_year": 2020,
+                     "baseline": 92.8, "target_year": 2025, "target": 95.0, "nature": "预期性"}],
+        years=YEARS,
+    )
+    return solve_case(ds, load_config("default"))
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def written(request, results, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"reports-{request.param}")
+    files = write_reports(results, folder, lang=request.param)
+    return request.param, folder, files
+
+
+def sheet_xml(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()
+                if name.endswith((".xml", ".rels"))}
+
+
+def test_the_province_workbook_has_every_sheet_and_header(written):
+    lang, folder, _ = written
+    book = openpyxl.load_workbook(folder / "responsibility.xlsx")
+    expected = [label(k, lang) for k in ("sheet_summary", "sheet_responsibility",
+                                         "sheet_sharing", "sheet_transfers",
+                                         "sheet_indicators", "sheet_about")]
+    assert book.sheetnames == expected
+    sheet = book[label("sheet_responsibility", lang)]
+    headers = [c.value for c in sheet[1]]
+    for key in ("region", "item", "year", "standard_cost", "central", "province",
+                "prefecture_level", "county", "shortfall", "province_pct"):
+        assert label(key, lang) in headers
+    assert sheet.freeze_panes == "A2"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows in ("1:1", "$1:$1")
+
+
+def test_responsibility_rows_add_up_to_the_totals_and_the_results(written, results):
+    lang, folder, _ = written
+    book = openpyxl.load_workbook(folder / "responsibility.xlsx", data_only=True)
+    sheet = book[label("sheet_responsibility", lang)]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    assert len(body) == 4 * 2 * 2 and total[0] == label("total", lang)
+    for key, level in (("central", "central"), ("province", "province"),
+                       ("prefecture_level", "prefecture"), ("county", "county")):
+        k = header.index(label(key, lang))
+        column = sum(row[k] for row in body)
+        assert column == pytest.approx(total[k], rel=1e-12)
+        assert column == pytest.approx(float(results["funding"].sel(level=level).sum()) / 1e4)
+        money = sheet.cell(row=2, column=k + 1)
+        assert money.number_format == "#,##0.00"
+    pct = sheet.cell(row=2, column=header.index(label("province_pct", lang)) + 1)
+    assert pct.number_format == "0.00%"
+    summary = book[label("sheet_summary", lang)]
+    values = [r for r in summary.iter_rows(values_only=True) if r and r[0] == label("total", lang)]
+    by_level_total = values[0]
+    assert by_level_total[1] == pytest.approx(float(results["standard_cost"].sum()) / 1e4)
+
+
+def test_no_cell_holds_a_formula_and_input_text_stays_text(written):
+    _, folder, files = written
+    for path in [f for f in files if f.suffix == ".xlsx"]:
+        parts = sheet_xml(path)
+        assert not any(re.search(r"<f[ >]", xml) for xml in parts.values()), path
+        book = openpyxl.load_workbook(path)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (path, cell.coordinate)
+    book = openpyxl.load_workbook(folder / "responsibility.xlsx")
+    texts = {c.value for s in book.worksheets for r in s.iter_rows() for c in r}
+    assert EVIL in texts and "+丙市" in texts and "-义务教育" in texts
+
+
+def test_a_prefecture_workbook_reveals_no_other_prefecture(written, results):
+    _, folder, _ = written
+    others = {"YA-P": ("YB-P", "乙市", "YC-P", "丙市"),
+              "YB-P": ("YA-P", "甲市", "YA-C1", "甲一县", "YA-C2", "YC-P", "丙市"),
+              "YC-P": ("YA-P", "甲市", "YA-C1", "YA-C2", "YB-P", "乙市")}
+    for code, forbidden in others.items():
+        path = folder / "prefectures" / f"{code}.xlsx"
+        parts = sheet_xml(path)
+        blob = "\n".join(parts.values())
+        for text in forbidden:
+            assert text not in blob, (code, text)
+        book = openpyxl.load_workbook(path, data_only=True)
+        regions = {r[0] for s in book.worksheets[1:2] for r in s.iter_rows(min_row=2,
+                                                                          values_only=True)}
+        mine = {"YA-P": {"YA-C1", "YA-C2"}, "YB-P": {"YB-P"}, "YC-P": {"YC-P"}}[code]
+        assert mine <= regions
+
+
+def test_sheet_names_are_safe_and_unique():
+    taken: set[str] = set()
+    first = safe_sheet_name("支出/责任:表*[2021]?" + "长" * 40, taken)
+    second = safe_sheet_name("支出/责任:表*[2021]?" + "长" * 40, taken)
+    for name in (first, second):
+        assert len(name) <= 31 and not set(name) & set("\\*?:/[]")
+    assert first != second
+
+
+def test_plots_exist_are_sized_and_not_blank(written, results):
+    from matplotlib import image
+
+    _, folder, _ = written
+    names = sorted(p.name for p in (folder / "plots").iterdir())
+    has_shortfall = float(results["shortfall"].sum()) > 0
+    expected = {"transfer_vs_capacity.png", "shares_by_level.png"}
+    if has_shortfall:
+        expected.add("shortfall_by_item.png")
+    assert set(names) == expected
+    for name in names:
+        pixels = image.imread(folder / "plots" / name)
+        assert pixels.shape[0] > 300 and pixels.shape[1] > 600
+        assert float(pixels[..., :3].std()) > 0.05
+
+
+@pytest.mark.slow
+def test_the_province_workbook_opens_in_libreoffice(written, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-calc-nogui)")
+    _, folder, _ = written
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(folder / "responsibility.xlsx")],
+        capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "responsibility.pdf"
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
+    assert np.isfinite(pdf.stat().st_size)
