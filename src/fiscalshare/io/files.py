@@ -139,33 +139,41 @@ def _check_container(path: Path, limits: Limits) -> None:
 
 
 def _read_workbook(path: Path, limits: Limits):
-    import openpyxl
-
     _check_container(path, limits)
     problems: list[Problem] = []
+    with open(path, "rb") as values_file, open(path, "rb") as formula_file:
+        sheets = _read_sheets(path, values_file, formula_file, limits, problems)
     try:
-        values_book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        formula_book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # defusedxml, a broken part, an unknown format
-        raise InputError([Problem(path.name, f"the workbook cannot be read safely "
-                                  f"({type(exc).__name__}: {exc})")]) from None
+        _merged_cells(path, sheets, problems)
+    except (KeyError, zipfile.BadZipFile) as exc:
+        raise InputError([Problem(path.name, f"a damaged workbook part ({exc})")]) from None
+    return sheets, problems
+
+
+def _read_sheets(path: Path, values_file, formula_file, limits: Limits, problems) -> dict:
+    """Every sheet's cells, read twice: values (cached results) and formulas (to find formulas
+    without a cached value).  The files are closed by the caller whatever happens."""
+    import openpyxl
+
     sheets: dict[str, RawSheet] = {}
-    cells = 0
     try:
+        values_book = openpyxl.load_workbook(values_file, read_only=True, data_only=True)
+        formula_book = openpyxl.load_workbook(formula_file, read_only=True, data_only=False)
+        cells = 0
         for title in values_book.sheetnames:
-            values_ws, formula_ws = values_book[title], formula_book[title]
-            rows = [list(r) for r in values_ws.iter_rows(values_only=True)]
-            formulas = [list(r) for r in formula_ws.iter_rows(values_only=True)]
+            rows = [list(r) for r in values_book[title].iter_rows(values_only=True)]
+            formulas = [list(r) for r in formula_book[title].iter_rows(values_only=True)]
             cells += sum(len(r) for r in rows)
             if cells > limits.max_cells:
                 raise InputError([Problem(path.name, f"more than {limits.max_cells:,} cells: "
                                           "above the limit")])
             sheets[title] = _sheet_from_rows(title, rows, formulas, problems)
-    finally:
-        values_book.close()
-        formula_book.close()
-    _merged_cells(path, sheets, problems)
-    return sheets, problems
+    except InputError:
+        raise
+    except Exception as exc:  # defusedxml, entity bombs, broken parts (sheets parse lazily)
+        raise InputError([Problem(path.name, f"the workbook cannot be read safely "
+                                  f"({type(exc).__name__}: {exc})")]) from None
+    return sheets
 
 
 def _merged_cells(path: Path, sheets, problems) -> None:
@@ -219,7 +227,7 @@ def _sheet_from_rows(title, rows, formulas, problems) -> RawSheet:
                 problems.append(Problem(title, "a formula without a cached value: open and save "
                                         "the workbook in Excel, or type the value",
                                         column=header[k], cell=f"{column_letter(k)}{r}"))
-                row[k] = None
+                row[k] = _ERROR
             elif isinstance(value, str) and value.strip() in EXCEL_ERRORS:
                 problems.append(Problem(title, f"an Excel error value {value.strip()!r}",
                                         column=header[k], cell=f"{column_letter(k)}{r}"))

@@ -227,7 +227,7 @@ def _cross_check(frames, meta, out: Collector) -> None:
     # every sheet's year column lies in the planning years
     for name, (frame, raw) in frames.items():
         if "year" in frame and name != "indicators":
-            outside = ~frame["year"].isin(years)
+            outside = ~frame["year"].isin(years) & frame["year"].notna()
             for row, year in zip(_rows_where(frame, outside)[:MAX_PER_COLUMN],
                                  frame.loc[outside, "year"], strict=False):
                 out.error(raw, f"year {year} is outside meta's {years[0]}..{years[-1]}",
