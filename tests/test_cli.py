@@ -168,3 +168,15 @@ def test_help_lists_every_command():
     for name in ("validate", "template", "init", "example", "solve", "report", "verify",
                  "compare"):
         assert name in done.stdout
+
+
+def test_report_regenerates_every_report_and_the_audit_still_passes(example_run, tmp_path):
+    import openpyxl
+
+    copy = tmp_path / "copy"
+    subprocess.run(["cp", "-r", str(example_run), str(copy)], check=True)
+    assert run("report", str(copy), "--lang", "en") == 0
+    book = openpyxl.load_workbook(copy / "responsibility.xlsx", read_only=True)
+    assert book.sheetnames[:2] == ["Summary", "Responsibility"]
+    assert json.loads((copy / "manifest.json").read_text())["report_lang"] == "en"
+    assert run("verify", str(copy)) == 0
