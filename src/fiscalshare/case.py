@@ -239,8 +239,3 @@ def _annotate(ds: xr.Dataset) -> None:
         if name in ds:
             ds[name].attrs.update(units=units, long_name=long_name)
 
-
-def receiving_regions_of(ds: xr.Dataset, unit: str) -> list[str]:
-    """The receiving regions whose local part spending unit ``unit`` bears a share of."""
-    mask = (ds["region"] == unit) | (ds["region_parent"] == unit)
-    return [str(r) for r in ds["region"].values[mask.values]]
