@@ -229,3 +229,10 @@ def test_random_corruptions_never_raise_anything_but_input_errors(tmp_path):
             load_case(folder)
 
     check()
+
+
+def test_a_workbook_above_the_cell_limit_is_refused(tmp_path):
+    write_case(valid_tables(), tmp_path / "case.xlsx")
+    with pytest.raises(InputError, match="cells: above the limit"):
+        load_case(tmp_path / "case.xlsx", limits=Limits(max_cells=20))
+    assert load_case(tmp_path / "case.xlsx", limits=Limits(max_cells=10_000)).sizes["region"] == 3
