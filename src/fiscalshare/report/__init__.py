@@ -22,8 +22,10 @@ def write_reports(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> lis
     folder = Path(folder)
     written = [write_workbook(results, folder / "responsibility.xlsx", lang=lang)]
     prefectures = results["unit"].values[results["unit_level"].values == "prefecture"]
+    taken: set[str] = set()
     for code in prefectures:
-        written.append(write_workbook(results, folder / "prefectures" / f"{_file_name(code)}.xlsx",
+        name = _unique(_file_name(code), taken)  # "52/01" and "52_01" must not share a file
+        written.append(write_workbook(results, folder / "prefectures" / f"{name}.xlsx",
                                       lang=lang, prefecture=str(code)))
     written += write_plots(results, folder / "plots", lang=lang)
     return written
@@ -31,3 +33,12 @@ def write_reports(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> lis
 
 def _file_name(code: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(code)) or "unit"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``, … when taken (ignoring case, as some file systems do)."""
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        candidate, n = f"{name}-{n}", n + 1
+    taken.add(candidate.lower())
+    return candidate

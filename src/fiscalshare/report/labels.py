@@ -62,7 +62,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "by_domain_level": ("分领域、分层级支出（万元）", "Spending by domain and level (10k yuan)"),
     "transfers_by_region": ("分地区省级转移支付（万元）",
                             "Provincial transfers by region and year (10k yuan)"),
-    "objectives": ("目标值", "Objective values"),
+    "objectives": ("目标函数值", "Objective values"),
     "z1": ("加权缺口 z1", "Weighted shortfall z1"),
     "z2": ("省级资金 z2（万元）", "Provincial money z2 (10k yuan)"),
     "hard_met": ("约束性事项全部足额保障", "Every hard (约束性) item is met in full"),

@@ -6,6 +6,7 @@ rather than draw boxes.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,9 +62,16 @@ def write_plots(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[
     return written
 
 
+def plot_text(text) -> str:
+    """Input text as a plot label: no control characters (they draw as missing glyphs), single
+    spaces, and ``$`` escaped so that a name never turns into mathtext."""
+    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in str(text))
+    return " ".join(text.split()).replace("$", r"\$")
+
+
 def _names(results, dim, lang):
     key = "region_name" if dim == "region" else "item_name"
-    return [str(n) if lang == "zh" else str(c)
+    return [plot_text(n if lang == "zh" else c)
             for n, c in zip(results[key].values, results[dim].values, strict=True)]
 
 
@@ -82,19 +90,73 @@ def _transfer_vs_capacity(plt, results, folder, lang) -> Path:
         ax.scatter(x[chosen], y[chosen], s=40, color=plt.cm.viridis(k / max(len(set(tiers)) - 1, 1)),
                    label=label("tier_label", lang).format(int(tier)), edgecolor="black",
                    linewidth=0.4)
-    if len(regions) <= 40:
-        for name, xi, yi in zip(_names(results, "region", lang), x, y, strict=True):
-            ax.annotate(name, (xi, yi), textcoords="offset points", xytext=(4, 3), fontsize=8)
     ax.set_xlabel(label("plot_capacity_axis", lang))
     ax.set_ylabel(label("plot_transfer_axis", lang))
     ax.set_title(label("plot_transfer_title", lang))
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
+    if len(regions) <= 40:
+        _label_points(fig, ax, _names(results, "region", lang), x, y)
     path = folder / "transfer_vs_capacity.png"
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def _label_points(fig, ax, names, x, y, fontsize=8) -> None:
+    """Name each point without overlaps: try spots right/left of the point, then further up and
+    down (with a thin leader line), keeping the first free spot inside the axes."""
+    from matplotlib.transforms import Bbox
+
+    ax.set_xlim(ax.get_xlim())  # labels must not rescale the axes after they are placed
+    ax.set_ylim(ax.get_ylim())
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    scale = fig.dpi / 72.0
+    points = ax.transData.transform(np.column_stack([x, y]))
+    radius = 4 * scale
+    markers = [Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
+               for px, py in points]
+    taken = []  # the labels placed so far and the legend
+    legend = ax.get_legend()
+    if legend is not None:
+        taken.append(legend.get_window_extent(renderer))
+    order = sorted(range(len(names)), key=lambda k: (-points[k][1], points[k][0]))
+    for k in order:
+        if not (np.isfinite(x[k]) and np.isfinite(y[k])):
+            continue
+        text = ax.annotate(names[k], (x[k], y[k]), textcoords="offset points", xytext=(4, 2),
+                           fontsize=fontsize, va="bottom")
+        box = text.get_window_extent(renderer)
+        width, height = box.width / scale, box.height / scale
+        chosen, fallback = None, None
+        for step in range(12):
+            lift = step * (height + 1)
+            for dx in (4, -4 - width):
+                for dy in (2 + lift, -2 - height - lift):
+                    text.xyann = (dx, dy)
+                    box = text.get_window_extent(renderer)
+                    others = taken + markers[:k] + markers[k + 1:]  # its own point is cleared
+                    if any(box.overlaps(other) for other in others):
+                        continue
+                    if fallback is None:
+                        fallback = (dx, dy, box, step)
+                    if (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+                            and box.y1 <= frame.y1):
+                        chosen = (dx, dy, box, step)
+                        break
+                if chosen:
+                    break
+            if chosen:
+                break
+        dx, dy, box, step = chosen or fallback or (4, 2, text.get_window_extent(renderer), 0)
+        text.remove()
+        leader = {"arrowstyle": "-", "color": "0.55", "lw": 0.5} if step > 0 else None
+        ax.annotate(names[k], (x[k], y[k]), textcoords="offset points", xytext=(dx, dy),
+                    fontsize=fontsize, va="bottom", arrowprops=leader)
+        taken.append(box)
 
 
 MAX_BARS = 60  # above this many regions the bars show prefectures (their counties summed)
@@ -110,26 +172,30 @@ def _shares_by_level(plt, results, folder, lang) -> Path:
         funding, short, cost = (v.groupby(group).sum() for v in (funding, short, cost))
         units = results["unit"].values
         unit_names = dict(zip(units, results["unit_name"].values, strict=True))
-        names = [str(unit_names.get(c, c)) if lang == "zh" else str(c)
+        names = [plot_text(unit_names.get(c, c) if lang == "zh" else c)
                  for c in funding["region_prefecture"].values]
     funding, short, cost = funding.values, short.values, cost.values
     parts = np.column_stack([funding, short]) / np.where(cost > 0, cost, 1.0)[:, None]
     keys = ("level_central", "level_province", "level_prefecture", "level_county", "shortfall")
     height = max(3.0, 0.28 * len(names) + 1.5)
-    fig, ax = plt.subplots(figsize=(8, min(height, 40)), dpi=120)
+    fig, ax = plt.subplots(figsize=(8, min(height, 40)), dpi=120, layout="constrained")
     left = np.zeros(len(names))
+    rows = np.arange(len(names))  # positions, not names: two regions may share a name
     for k, key in enumerate(keys):
-        ax.barh(names, parts[:, k], left=left, color=_LEVEL_COLOURS[k],
+        ax.barh(rows, parts[:, k], left=left, color=_LEVEL_COLOURS[k],
                 label=label(key, lang).replace("（万元）", "").replace(" (10k yuan)", ""))
         left += parts[:, k]
-    ax.invert_yaxis()
+    ax.set_yticks(rows, names)
+    ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlim(0, 1)
+    from matplotlib.ticker import PercentFormatter
+
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(label("plot_shares_axis", lang))
     ax.set_title(label("plot_shares_title", lang))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=5, fontsize=8, frameon=False)
+    fig.legend(loc="outside lower center", ncol=5, fontsize=8, frameon=False)
     if len(names) > 60:
         ax.set_yticks([])
-    fig.tight_layout()
     path = folder / "shares_by_level.png"
     fig.savefig(path)
     plt.close(fig)
@@ -141,8 +207,12 @@ def _shortfall_by_item(plt, results, folder, lang) -> Path:
     keep = short > 0
     names = np.array(_names(results, "item", lang))[keep]
     fig, ax = plt.subplots(figsize=(8, max(3.0, 0.35 * keep.sum() + 1.5)), dpi=120)
-    ax.barh(names, short[keep], color=_LEVEL_COLOURS[4])
-    ax.invert_yaxis()
+    bars = ax.barh(np.arange(len(names)), short[keep], height=0.6, color=_LEVEL_COLOURS[4])
+    ax.set_yticks(np.arange(len(names)), names)
+    ax.bar_label(bars, fmt="{:,.2f}", padding=3, fontsize=8)
+    pad = max(3 - len(names), 0) / 2  # room for at least three bars: a lone bar stays slim
+    ax.set_ylim(len(names) - 0.5 + pad, -0.5 - pad)  # first item on top
+    ax.margins(x=0.12)
     ax.set_xlabel(label("plot_shortfall_axis", lang))
     ax.set_title(label("plot_shortfall_title", lang))
     ax.grid(axis="x", alpha=0.3)

@@ -14,6 +14,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,7 +31,7 @@ def new_workbook(title: str) -> Workbook:
     book.remove(book.active)
     book.properties.creator = "fiscalshare"
     book.properties.lastModifiedBy = "fiscalshare"
-    book.properties.title = title
+    book.properties.title = ILLEGAL_CHARACTERS_RE.sub("", title)
     _register_styles(book)
     return book
 
@@ -70,6 +71,7 @@ def set_value(cell, value) -> None:
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         value = None
     if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
         cell.value = value
         cell.data_type = "s"  # even "=HYPERLINK(…)" stays literal text
         if value.startswith(_DANGEROUS_START):

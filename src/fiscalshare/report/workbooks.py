@@ -46,10 +46,10 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     region_mask = tables.visible_regions(results, prefecture)
     unit_mask = tables.visible_units(results, prefecture)
     if prefecture is None:
-        title = f"{results.attrs.get('case', '')} 支出责任表"
+        title = f"{results.attrs.get('case', '')} {label('sheet_responsibility', lang)}"
     else:
         name = str(results["unit_name"].sel(unit=prefecture).item())
-        title = f"{name} 支出责任表"
+        title = f"{name} {label('sheet_responsibility', lang)}"
     book = new_workbook(title)
     taken: set[str] = set()
     total = label("total", lang)
@@ -64,9 +64,9 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     parts = [(None, frame)] if len(frame) < fastsheet.EXCEL_MAX_ROWS - 2 else list(
         frame.groupby(year, sort=True))  # beyond Excel's row limit: one sheet per year
     for part_year, part in parts:
-        name = label("sheet_responsibility", lang)
-        name = name if part_year is None else f"{name} {part_year}"
-        ws = book.create_sheet(safe_sheet_name(name, taken))
+        sheet = label("sheet_responsibility", lang)
+        sheet = sheet if part_year is None else f"{sheet} {part_year}"
+        ws = book.create_sheet(safe_sheet_name(sheet, taken))
         _write_large(ws, part.reset_index(drop=True), _formats(frame, lang), total, pending)
 
     ws = book.create_sheet(safe_sheet_name(label("sheet_sharing", lang), taken))
