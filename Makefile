@@ -43,7 +43,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 
 docs: install
-	$(BIN)/python -m fiscalshare.docs
+	$(BIN)/python -m fiscalshare.cli.docs
 
 clean:
 	rm -rf $(VENV) results

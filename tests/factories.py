@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fiscalshare.case import CaseTables, build_inputs
+from fiscalshare.io.dataset import CaseTables, build_inputs
 
 
 def tables(

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.factories import case
 
-from fiscalshare.baseline import baseline_allocation
+from fiscalshare.analysis.baseline import baseline_allocation
 
 
 def three_regions(pool=None, budget=None):
@@ -266,7 +266,7 @@ def test_the_rules_hold_on_any_case(inputs):
 def test_the_independent_verifier_accepts_a_feasible_baseline_and_flags_the_rest():
     """The hand cases above: a baseline within the model's rules passes every constraint of
     spec/model.md; the hard shortfall of 600 and the budget overrun of 1000 are what it flags."""
-    from fiscalshare.verify import check_solution
+    from fiscalshare.analysis.verify import check_solution
 
     for inputs in (three_regions(pool=1000.0), county_case(200.0, 400.0)):
         assert check_solution(inputs, baseline_allocation(inputs, {})) == []

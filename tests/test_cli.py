@@ -89,7 +89,7 @@ def test_audit_passes_then_names_an_altered_file(example_run, tmp_path):
 
 def test_audit_recomputes_the_constraints_from_allocation_nc(example_run, tmp_path, capsys):
     """A forged allocation with a re-hashed manifest still fails: the constraints are re-checked."""
-    from fiscalshare.runs import write_manifest
+    from fiscalshare.runs.folder import write_manifest
 
     copy = tmp_path / "forged"
     subprocess.run(["cp", "-r", str(example_run), str(copy)], check=True)

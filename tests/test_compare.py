@@ -14,9 +14,9 @@ import xarray as xr
 from tests.factories import case
 from tests.test_baseline import three_regions
 
-from fiscalshare.baseline import baseline_allocation
-from fiscalshare.compare import CompareResult, write_compare
-from fiscalshare.runs import RunExistsError
+from fiscalshare.analysis.baseline import baseline_allocation
+from fiscalshare.analysis.compare import CompareResult, write_compare
+from fiscalshare.runs.folder import RunExistsError
 
 
 def pair(equal_weight_cost=7500.0) -> CompareResult:
@@ -146,7 +146,7 @@ def test_compare_case_solves_and_prices_equity():
     z1 = 0 the shortfall weights do not matter: the price of equity is 0.
     """
     pytest.importorskip("fiscalshare.solve")
-    from fiscalshare.compare import compare_case
+    from fiscalshare.analysis.compare import compare_case
 
     result = compare_case(three_regions(), optimise_config())
     assert result.optimised.attrs["objective_cost"] == pytest.approx(7000.0, rel=1e-6)
@@ -161,7 +161,7 @@ def test_compare_with_a_pool_meets_what_the_baseline_leaves_short():
     """Pool 1000: the baseline spends 7000 and leaves 1000 short; the optimum spends the same
     7000 (raising σ for B and C instead of paying equalisation) and meets every standard."""
     pytest.importorskip("fiscalshare.solve")
-    from fiscalshare.compare import compare_case
+    from fiscalshare.analysis.compare import compare_case
 
     result = compare_case(three_regions(pool=1000.0), optimise_config(eta=0.0))
     assert result.optimised.attrs["objective_cost"] == pytest.approx(7000.0, rel=1e-6)

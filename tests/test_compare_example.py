@@ -9,11 +9,11 @@ stage-2 cost z2 is at most the baseline's provincial money.
 import numpy as np
 import pytest
 
-from fiscalshare.compare import compare_case
+from fiscalshare.analysis.compare import compare_case
 from fiscalshare.config import load_config
 from fiscalshare.examples import example_path
 from fiscalshare.io import load_case
-from fiscalshare.verify import check_solution
+from fiscalshare.analysis.verify import check_solution
 
 
 def baseline_is_feasible(baseline) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fiscalshare import docs
+from fiscalshare.cli import docs
 
 
 @pytest.mark.parametrize("name", sorted(docs.GENERATED))

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from fiscalshare import equity
+from fiscalshare.analysis import equity
 
 X = [1.0, 2.0, 4.0]
 POP = [1.0, 2.0, 1.0]

@@ -15,7 +15,7 @@ from tests.test_solve_hand import two_years
 from fiscalshare.config import load_config
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.solve import solve_case
-from fiscalshare.verify import check_solution
+from fiscalshare.analysis.verify import check_solution
 
 
 def diagnosis_of(ds, model="default", **overrides) -> dict:

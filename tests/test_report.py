@@ -25,7 +25,7 @@ from fiscalshare.examples import example_path
 from fiscalshare.io import load_case
 from fiscalshare.report import fastsheet, plots, write_reports
 from fiscalshare.report.labels import LABELS, label
-from fiscalshare.report.workbook import MONEY, PERCENT, SHARE, safe_sheet_name
+from fiscalshare.report.xlsx import MONEY, PERCENT, SHARE, safe_sheet_name
 from fiscalshare.solve import solve_case
 
 YEARS = (2021, 2022)

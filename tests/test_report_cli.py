@@ -15,7 +15,7 @@ import pytest
 from fiscalshare.cli import main
 from fiscalshare.examples import example_path
 from fiscalshare.report.labels import label
-from fiscalshare.workflow import SolveRequest, run_solve
+from fiscalshare.workflows import SolveRequest, run_solve
 
 SHEETS = ("sheet_summary", "sheet_responsibility", "sheet_sharing", "sheet_transfers",
           "sheet_indicators", "sheet_about")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fiscalshare.runs import (
+from fiscalshare.runs.folder import (
     RunExistsError,
     clean_leftovers,
     file_hashes,
@@ -26,7 +26,7 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from fiscalshare.runs import staged_folder, write_manifest
+    from fiscalshare.runs.folder import staged_folder, write_manifest
     out = Path(sys.argv[1])
     with staged_folder(out, force=len(sys.argv) > 2) as folder:
         for n in range(40):

@@ -17,7 +17,7 @@ from tests.hand_cases import ITEM, prefecture_with_counties, three_regions
 
 from fiscalshare.config import load_config
 from fiscalshare.solve import solve_case
-from fiscalshare.verify import check_solution
+from fiscalshare.analysis.verify import check_solution
 
 MENU = (0.2, 0.5, 0.8, 1.0)
 

@@ -16,7 +16,7 @@ from tests.factories import case
 from fiscalshare.config import load_config
 from fiscalshare.report import write_reports
 from fiscalshare.report.labels import label
-from fiscalshare.report.workbook import safe_sheet_name
+from fiscalshare.report.xlsx import safe_sheet_name
 from fiscalshare.solve import solve_case
 
 EVIL = '=HYPERLINK("http://x","y")'

@@ -30,7 +30,7 @@ def command(case, model, out, force, lang, time_limit):
     Writes compare.xlsx (provincial money, shortfall by item and tier, equity metrics, each
     unit's transfer under both, the price of equity) and plots.
     """
-    from fiscalshare.compare import run_compare
+    from fiscalshare.analysis.compare import run_compare
 
     run = run_compare(resolve_case(case), model, out=out, force=force, lang=lang,
                       time_limit=time_limit)

@@ -28,7 +28,7 @@ def synthetic(out, regions, prefectures, items, years, seed, budget_factor, forc
     """Write a synthetic case to OUT (a folder of CSV files, or OUT.xlsx)."""
     from fiscalshare.examples.synthetic import generate
     from fiscalshare.io import write_case
-    from fiscalshare.runs import RunExistsError
+    from fiscalshare.runs.folder import RunExistsError
 
     if out.exists() and not force:
         raise RunExistsError(f"{out} exists; give --force to replace it")
@@ -49,7 +49,7 @@ def guizhou(out, variant, force):
     """Copy the packaged Guizhou example (a CSV folder) to OUT, or write it as OUT.xlsx."""
     from fiscalshare.examples import example_path
     from fiscalshare.io import read_tables, write_case
-    from fiscalshare.runs import RunExistsError
+    from fiscalshare.runs.folder import RunExistsError
 
     if out.exists() and not force:
         raise RunExistsError(f"{out} exists; give --force to replace it")

@@ -16,7 +16,7 @@ def command(folder: Path, force: bool):
     from fiscalshare.config import configurations_dir
     from fiscalshare.examples import example_path, list_examples
     from fiscalshare.io import read_tables, write_case
-    from fiscalshare.runs import RunExistsError
+    from fiscalshare.runs.folder import RunExistsError
 
     if folder.exists() and any(folder.iterdir()) and not force:
         raise RunExistsError(f"{folder} is not empty; give --force to write into it")

@@ -12,7 +12,7 @@ import click
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def command(run_dir, lang):
     """Rewrite the workbooks and plots of RUN_DIR (the run folder is replaced atomically)."""
-    from fiscalshare.reporting import regenerate_reports
+    from fiscalshare.runs.regenerate import regenerate_reports
 
     written = regenerate_reports(run_dir, lang=lang)
     click.echo(f"{len(written)} files written in {run_dir}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from fiscalshare.cli.common import case_argument, console, print_warnings, resolve_case
-from fiscalshare.workflow import SolveRequest, run_solve
+from fiscalshare.workflows import SolveRequest, run_solve
 
 
 @click.command("solve")

@@ -52,7 +52,7 @@ def _progress_factory(total: int):
 def command(case, vary, paired, file, model, workers, scheduler, serial, no_reuse, out, resume,
             tornado, time_limit, force):
     """Solve CASE under every scenario and compare them with the baseline."""
-    from fiscalshare.runs import utc_stamp
+    from fiscalshare.runs.folder import utc_stamp
     from fiscalshare.sweep import run_sweep
 
     target = resume or out or Path("results") / f"{utc_stamp()}-sweep"

@@ -13,7 +13,7 @@ import click
 def command(out: Path, force: bool):
     """Write a blank workbook with every sheet, Chinese labels, instructions and drop-downs."""
     from fiscalshare.io.template import write_template
-    from fiscalshare.runs import RunExistsError
+    from fiscalshare.runs.folder import RunExistsError
 
     if out.suffix.lower() != ".xlsx":
         raise click.BadParameter("the template is an .xlsx workbook", param_hint="OUT")

@@ -15,7 +15,7 @@ from fiscalshare.errors import VerificationError
               help="The input case, when it is no longer where the run found it.")
 def command(run_dir, case):
     """Recompute the input hash, check every file against manifest.json, re-check the allocation."""
-    from fiscalshare.audit import audit_run
+    from fiscalshare.runs.audit import audit_run
 
     findings = audit_run(run_dir, case)
     if findings:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fiscalshare.case import CaseTables
+from fiscalshare.io.dataset import CaseTables
 
 YEARS = tuple(range(2021, 2026))
 
@@ -210,7 +210,7 @@ def build(budget: dict[int, float] | None = None) -> CaseTables:
 
 def low_budget(default_case: CaseTables) -> dict[int, float]:
     """The default model's yearly spending less part of its equalisation, in whole 万元."""
-    from fiscalshare.case import build_inputs
+    from fiscalshare.io.dataset import build_inputs
     from fiscalshare.config import load_config
     from fiscalshare.solve import solve_case
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fiscalshare.case import DOMAINS, CaseTables
+from fiscalshare.io.dataset import DOMAINS, CaseTables
 
 FIRST_YEAR = 2021
 MENU = (1.0, 0.8, 0.7, 0.5, 0.3, 0.2)

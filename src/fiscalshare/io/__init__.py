@@ -30,7 +30,7 @@ def read_tables(path: Path, *, limits: Limits | None = None):
 
 def load_case(path: Path, *, limits: Limits | None = None, warnings: list | None = None):
     """The inputs Dataset of a case; warnings are appended to ``warnings`` when given."""
-    from fiscalshare.case import build_inputs
+    from fiscalshare.io.dataset import build_inputs
 
     path = Path(path)
     tables, found = read_tables(path, limits=limits)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fiscalshare.case import BINDINGS, DOMAINS, RULES
+from fiscalshare.io.dataset import BINDINGS, DOMAINS, RULES
 
 
 @dataclass(frozen=True)

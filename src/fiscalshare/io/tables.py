@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fiscalshare.case import CENTRAL_TIER_SHARES, CaseTables
+from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.errors import Problem
 from fiscalshare.io.convert import MAX_PER_COLUMN, convert
 from fiscalshare.io.files import RawSheet

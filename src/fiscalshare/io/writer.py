@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fiscalshare.case import CaseTables
+from fiscalshare.io.dataset import CaseTables
 from fiscalshare.io.schema import META_KEYS, SHEETS
 
 

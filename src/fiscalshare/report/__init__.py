@@ -17,7 +17,7 @@ __all__ = ["print_summary", "write_reports"]
 
 def write_reports(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[Path]:
     from fiscalshare.report.plots import write_plots
-    from fiscalshare.report.workbooks import write_workbook
+    from fiscalshare.report.responsibility import write_workbook
 
     folder = Path(folder)
     written = [write_workbook(results, folder / "responsibility.xlsx", lang=lang)]

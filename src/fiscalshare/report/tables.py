@@ -148,9 +148,9 @@ def indicators(results, lang) -> pd.DataFrame | None:
 
 
 def equity(results, lang) -> pd.DataFrame | None:
-    """The equity metrics of ``fiscalshare.equity`` with translated metric names."""
+    """The equity metrics of ``fiscalshare.analysis.equity`` with translated metric names."""
     try:
-        from fiscalshare.equity import METRIC_LABELS, summary_metrics
+        from fiscalshare.analysis.equity import METRIC_LABELS, summary_metrics
     except ImportError:
         return None
     table = summary_metrics(results)

@@ -36,7 +36,7 @@ from fiscalshare.model.build import constraint_rows
 from fiscalshare.solve import extract, sensitivity
 from fiscalshare.solve.highs import solver_options
 from fiscalshare.solve.stages import CaseInfeasible, solve_stages
-from fiscalshare.versions import version_attrs
+from fiscalshare.datasets import version_attrs
 
 _DATA_OF = {"budget": "provincial_budget", "pool": "equalisation_pool",
             "share_min": "province_min", "share_max": "province_max",

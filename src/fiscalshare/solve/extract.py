@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
-from fiscalshare.case import LEVELS
+from fiscalshare.io.dataset import LEVELS
 from fiscalshare.model import MONEY_UNIT, StandardForm
 
 NOISE = 1e-9  # model units (1e-5 yuan): solver noise below this is read as zero

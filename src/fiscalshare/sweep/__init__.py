@@ -69,7 +69,7 @@ def run_sweep(case: Path, model: str, out: Path, *, vary: list[str] = (), paired
               progress_factory=None) -> SweepOutcome:
     from fiscalshare.config import check_case, load_config
     from fiscalshare.io import load_case
-    from fiscalshare.runs import RunExistsError, write_manifest
+    from fiscalshare.runs.folder import RunExistsError, write_manifest
     from fiscalshare.solve import solve_case
 
     out = Path(out)

@@ -36,7 +36,7 @@ def table(sweep: xr.Dataset, baseline: xr.Dataset, keys: list[str]) -> pd.DataFr
 
 
 def write_workbook(frame: pd.DataFrame, path: Path) -> None:
-    from fiscalshare.report.workbook import (
+    from fiscalshare.report.xlsx import (
         MONEY,
         finish_sheet,
         new_workbook,

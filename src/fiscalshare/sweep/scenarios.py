@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from fiscalshare.case import CENTRAL_TIER_SHARES, DOMAINS
+from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, DOMAINS
 from fiscalshare.errors import InputError, Problem
 
 SHARE_KEYS = ("province_share", "province_min", "province_max", "prefecture_share")

@@ -43,7 +43,7 @@ class SolveOutcome:
     timings: dict = field(default_factory=dict)
 
     def print_diagnosis(self, console) -> None:
-        from fiscalshare.diagnosis import render_diagnosis
+        from fiscalshare.report.diagnosis import render_diagnosis
 
         console.print(f"[bold red]{self.message}[/bold red]")
         console.print(render_diagnosis(self.diagnosis or {}))
@@ -86,7 +86,7 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
     """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4."""
     from fiscalshare.config import check_case, load_config
     from fiscalshare.io import load_case
-    from fiscalshare.runs import default_run_dir, ensure_writable, write_diagnosis, write_run
+    from fiscalshare.runs.folder import default_run_dir, ensure_writable, write_diagnosis, write_run
 
     timings: dict = {}
     warnings: list = []
@@ -117,7 +117,7 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
                                       log_lines=lines)
             return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
                                 warnings=warnings, timings=timings)
-        from fiscalshare.verify import check_solution
+        from fiscalshare.analysis.verify import check_solution
 
         with _timed(timings, "verify"):
             violations = check_solution(inputs, results)
@@ -139,7 +139,7 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
 def _case_attrs(inputs, config) -> dict:
     import json
 
-    from fiscalshare.versions import version_attrs
+    from fiscalshare.datasets import version_attrs
 
     attrs = {key: inputs.attrs.get(key) for key in ("case", "province", "input_sha256", "input_path")}
     attrs.update(version_attrs())

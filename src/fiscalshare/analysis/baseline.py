@@ -47,7 +47,7 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
-from fiscalshare.versions import version_attrs
+from fiscalshare.datasets import version_attrs
 
 _CARRIED = (
     "population",

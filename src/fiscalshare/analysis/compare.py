@@ -2,7 +2,7 @@
 
 Officials ask two questions of an optimised allocation: what does it cost the province compared
 with what it does today, and is it fairer?  :func:`compare_case` answers them on one case: it
-solves the model, computes the status-quo baseline (``fiscalshare.baseline``), solves once more
+solves the model, computes the status-quo baseline (``fiscalshare.analysis.baseline``), solves once more
 with ``eta = 0`` to price equity, and returns the side-by-side tables; :func:`write_compare`
 writes them as ``compare.xlsx`` with plots, in a folder that appears whole or not at all.
 
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from fiscalshare.baseline import baseline_allocation
-from fiscalshare.equity import METRIC_LABELS, per_capita_funding, summary_metrics
+from fiscalshare.analysis.baseline import baseline_allocation
+from fiscalshare.analysis.equity import METRIC_LABELS, per_capita_funding, summary_metrics
 
 WORKBOOK = "compare.xlsx"
 TEN_THOUSAND = 1e4  # money is shown in 万元
@@ -440,7 +440,7 @@ def _save(figure, path: Path) -> Path:
 
 def default_compare_dir(root: Path, case: str) -> Path:
     """``results/compare-<case>-<UTC time>``, with the case name made safe for a file system."""
-    from fiscalshare.runs import utc_stamp
+    from fiscalshare.runs.folder import utc_stamp
 
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in case) or "case"
     return Path(root) / f"compare-{safe}-{utc_stamp()}"
@@ -457,8 +457,8 @@ def write_compare(result: CompareResult, out: Path, *, force: bool = False,
     import json
     from datetime import UTC, datetime
 
-    from fiscalshare.runs import staged_folder, write_allocation, write_manifest
-    from fiscalshare.versions import version_attrs
+    from fiscalshare.runs.folder import staged_folder, write_allocation, write_manifest
+    from fiscalshare.datasets import version_attrs
 
     with staged_folder(out, force=force) as folder:
         write_workbook(result, folder / WORKBOOK, lang=lang)
@@ -503,7 +503,7 @@ def run_compare(
     """Load a case, compare, write the folder: the whole command as one library call."""
     from fiscalshare.config import check_case, load_config
     from fiscalshare.io import load_case
-    from fiscalshare.runs import ensure_writable
+    from fiscalshare.runs.folder import ensure_writable
 
     warnings: list = []
     inputs = load_case(case, warnings=warnings)

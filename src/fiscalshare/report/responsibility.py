@@ -15,7 +15,7 @@ import xarray as xr
 
 from fiscalshare.report import fastsheet, tables
 from fiscalshare.report.labels import label
-from fiscalshare.report.workbook import (
+from fiscalshare.report.xlsx import (
     MONEY,
     PERCENT,
     SHARE,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from fiscalshare.runs import ALLOCATION, MANIFEST, read_manifest, staged_folder, write_manifest
+from fiscalshare.runs.folder import ALLOCATION, MANIFEST, read_manifest, staged_folder, write_manifest
 
 _KEPT = (ALLOCATION, "run.log")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fiscalshare.runs import ALLOCATION, MANIFEST, file_hashes, read_manifest
+from fiscalshare.runs.folder import ALLOCATION, MANIFEST, file_hashes, read_manifest
 
 
 def audit_run(run_dir: Path, case: Path | None = None) -> list[str]:
@@ -51,7 +51,7 @@ def _check_files(run_dir: Path, recorded: dict) -> list[str]:
 
 def _check_input_and_solution(results, manifest: dict, case: Path | None) -> list[str]:
     from fiscalshare.io import load_case
-    from fiscalshare.verify import check_solution
+    from fiscalshare.analysis.verify import check_solution
 
     case = Path(case) if case is not None else Path(str(manifest.get("input_path", "")))
     if not str(case) or not case.exists():

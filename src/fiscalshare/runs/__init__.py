@@ -1,0 +1,1 @@
+"""Run folders: staged and swapped in whole, their manifest, their audit and regeneration."""
