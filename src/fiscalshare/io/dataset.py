@@ -29,6 +29,7 @@ DOMAINS = (
     "文体服务保障",
 )
 RULES = ("ratio", "central", "local")
+ITEM_TEXTS = ("target_group", "content", "lead_department")  # optional, for the 清单
 BINDINGS = ("hard", "soft")
 FLAGS = ("poverty_exited", "ethnic", "border", "old_revolutionary")
 # Central share of the national standard by the province's central tier (policy.md §1.2, [S]).
@@ -123,6 +124,9 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
         "item_unit": ("item", _text(items["unit"])),
         "rule": ("item", _text(items["rule"])),
         "binding": ("item", _text(items["binding"])),
+        **{f"item_{name}": ("item", _text(items[name].fillna("").astype(str).str.strip()
+                                          if name in items else [""] * len(items)))
+           for name in ITEM_TEXTS},
     }
     for flag in FLAGS:
         coords[flag] = ("region", region_rows[flag].astype(np.int8).to_numpy())
@@ -169,6 +173,7 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
         first_year=first,
         last_year=last,
         source=str(meta.get("source", "")),
+        compiler=str(meta.get("compiler", "") or ""),
     )
     ds.attrs.update(tables.attrs)
     return ds

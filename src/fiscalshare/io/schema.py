@@ -79,6 +79,8 @@ META_KEYS = (
     Column("last_year", "int", "终止年度", "last planning year", minimum=1900, maximum=2200),
     Column("source", "text", "数据来源", "where the figures come from, which are assumptions",
            required=False, default=""),
+    Column("compiler", "text", "编制单位", "the office that compiles the tables (printed on every "
+           "sheet)", required=False, default=""),
 )
 
 SHEETS: dict[str, Sheet] = {
@@ -116,6 +118,12 @@ SHEETS: dict[str, Sheet] = {
                    choices=BINDINGS),
             Column("weight", "number", "优先权重", "item priority W in the shortfall penalty",
                    required=False, default=1.0, positive=True),
+            Column("target_group", "text", "服务对象", "who the service is for (清单)",
+                   required=False, default=""),
+            Column("content", "text", "服务内容", "what the service provides (清单)",
+                   required=False, default=""),
+            Column("lead_department", "text", "牵头单位", "department that leads the item (清单)",
+                   required=False, default=""),
         ), keys=("code",)),
         Sheet("standards", "国家标准", "one row per item and year", (
             Column("item", "code", "事项代码", "item code"),

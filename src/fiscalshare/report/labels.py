@@ -1,48 +1,77 @@
-"""The one label catalogue of the reports: every visible text in Chinese and English."""
+"""The one label catalogue of every output a person reads: each text in Chinese and English.
+
+``label(key, lang)`` gives a catalogue entry; ``text_of(value, lang)`` translates a value that
+comes from the data or the configuration (a domain, 约束性, ``optimise``, a solver status) and
+leaves names and codes as they are.
+"""
 
 from __future__ import annotations
 
 LABELS: dict[str, tuple[str, str]] = {
-    # sheets
+    # workbook and sheet titles
+    "book_title": ("基本公共服务支出责任表", "Basic public services: spending responsibility"),
+    "period": ("{}—{}年", "{}–{}"),
+    "compiler": ("编制单位：{}", "Compiled by: {}"),
+    "money_unit": ("单位：万元", "Unit: 10,000 yuan"),
+    "run_date": ("测算日期：{}", "Run date: {}"),
+    "page_words": ("第 | 页 共 | 页", "Page | of | "),
     "sheet_summary": ("汇总", "Summary"),
+    "sheet_listing": ("支出责任清单", "Responsibility list"),
     "sheet_responsibility": ("支出责任表", "Responsibility"),
+    "sheet_responsibility_pct": ("分担结构", "Shares of cost"),
     "sheet_sharing": ("分担比例", "Sharing ratios"),
     "sheet_transfers": ("转移支付", "Transfers"),
+    "sheet_city_county": ("市对县", "Prefecture to counties"),
+    "sheet_protected": ("保障情况", "Who is protected"),
     "sheet_indicators": ("规划指标", "Indicators"),
     "sheet_about": ("说明", "About"),
+    "title_summary": ("汇总表", "summary"),
+    "title_listing": ("支出责任清单", "list of spending responsibilities"),
+    "title_responsibility": ("分地区支出责任表", "spending responsibility by region"),
+    "title_responsibility_pct": ("分地区支出分担结构表（占标准支出）",
+                                 "shares of standard cost by region"),
+    "title_sharing": ("分档分担比例表（占标准支出）", "sharing ratios by tier (share of cost)"),
+    "title_transfers": ("省对下转移支付表", "provincial transfers"),
+    "title_city_county": ("市对县补助表", "what prefectures bear for their counties"),
+    "title_protected": ("保障情况说明", "who is protected, and why"),
+    "title_indicators": ("规划指标表", "plan indicators"),
+    "title_about": ("编制说明", "notes"),
     # columns
     "region": ("地区代码", "Region code"),
     "region_name": ("地区名称", "Region"),
+    "region_kind": ("地区类型", "Region type"),
     "prefecture": ("所属市州", "Prefecture"),
     "unit": ("单位代码", "Unit code"),
     "unit_name": ("单位名称", "Unit"),
     "item": ("事项代码", "Item code"),
-    "item_name": ("事项名称", "Item"),
+    "item_name": ("服务项目", "Service item"),
     "domain": ("领域", "Domain"),
     "binding": ("约束性", "Binding"),
     "year": ("年度", "Year"),
-    "tier": ("财力分档", "Tier"),
-    "standard_cost": ("标准支出（万元）", "Standard cost (10k yuan)"),
-    "central": ("中央（万元）", "Central (10k yuan)"),
-    "province": ("省级（万元）", "Province (10k yuan)"),
-    "prefecture_level": ("市级（万元）", "Prefecture (10k yuan)"),
-    "county": ("县级（万元）", "County (10k yuan)"),
-    "shortfall": ("缺口（万元）", "Shortfall (10k yuan)"),
+    "year_n": ("{}年", "{}"),
+    "tier": ("财力档次", "Tier"),
+    "flags": ("重点地区类别", "Priority-area status"),
+    "standard_cost": ("标准支出", "Standard cost"),
+    "central": ("中央", "Central"),
+    "province": ("省级", "Province"),
+    "prefecture_level": ("市级", "Prefecture"),
+    "county": ("县级", "County"),
+    "shortfall": ("缺口", "Shortfall"),
     "central_pct": ("中央占比", "Central %"),
     "province_pct": ("省级占比", "Province %"),
     "prefecture_pct": ("市级占比", "Prefecture %"),
     "county_pct": ("县级占比", "County %"),
     "shortfall_pct": ("缺口占比", "Shortfall %"),
-    "share": ("省级分担比例", "Provincial share σ"),
-    "share_min": ("下限", "Lower bound"),
-    "share_max": ("上限", "Upper bound"),
-    "prefecture_share": ("市级分担比例π", "Prefecture share π"),
-    "cofinancing": ("共同财政事权转移支付（万元）", "Co-financing (10k yuan)"),
-    "equalisation": ("均衡性转移支付（万元）", "Equalisation (10k yuan)"),
-    "transfer": ("省级转移支付合计（万元）", "Provincial transfer total (10k yuan)"),
-    "burden": ("本级支出责任（万元）", "Own burden (10k yuan)"),
-    "capacity": ("可用财力（万元）", "Usable capacity (10k yuan)"),
-    "level": ("层级", "Level"),
+    "share": ("σ 省级承担地方部分比例", "σ province's part of the local share"),
+    "share_range": ("σ 允许范围", "σ allowed range"),
+    "prefecture_share": ("π 市级承担县地方部分比例", "π prefecture's part of a county's local share"),
+    "sharing_mode": ("支出责任（分担方式）", "Responsibility (sharing mode)"),
+    "cofinancing": ("共同财政事权转移支付", "Co-financing transfer"),
+    "equalisation": ("均衡性转移支付", "Equalisation transfer"),
+    "transfer": ("省级转移支付合计", "Provincial transfers, total"),
+    "burden": ("本级支出责任", "Own spending responsibility"),
+    "capacity": ("可用财力", "Usable fiscal capacity"),
+    "omega": ("优先权重 ω", "Priority weight ω"),
     "total": ("合计", "Total"),
     "key": ("项目", "Item"),
     "value": ("内容", "Value"),
@@ -57,38 +86,171 @@ LABELS: dict[str, tuple[str, str]] = {
     "target_year": ("目标年度", "Target year"),
     "target": ("目标值", "Target"),
     "nature": ("指标属性", "Nature"),
-    # summary sections
-    "by_level_year": ("分层级、分年度支出（万元）", "Spending by level and year (10k yuan)"),
-    "by_domain_level": ("分领域、分层级支出（万元）", "Spending by domain and level (10k yuan)"),
-    "transfers_by_region": ("分地区省级转移支付（万元）",
-                            "Provincial transfers by region and year (10k yuan)"),
-    "objectives": ("目标函数值", "Objective values"),
-    "z1": ("加权缺口 z1", "Weighted shortfall z1"),
-    "z2": ("省级资金 z2（万元）", "Provincial money z2 (10k yuan)"),
-    "hard_met": ("约束性事项全部足额保障", "Every hard (约束性) item is met in full"),
-    "hard_short": ("约束性事项存在缺口", "A hard (约束性) item falls short"),
-    "soft_short": ("预期性事项缺口合计（万元）", "Shortfall of soft items (10k yuan)"),
-    "equity": ("均等化指标（人口加权）", "Equity metrics (population-weighted)"),
-    # levels
+    "seq": ("序号", "No."),
+    "service_item": ("服务项目", "Service item"),
+    "target_group": ("服务对象", "Who it serves"),
+    "content": ("服务内容", "What it provides"),
+    "national_standard": ("国家基础标准", "National standard"),
+    "provincial_standard": ("省级标准", "Provincial standard"),
+    "lead_department": ("牵头单位", "Lead department"),
+    "numerals": ("一,二,三,四,五,六,七,八,九,十,十一,十二", "I,II,III,IV,V,VI,VII,VIII,IX,X,XI,XII"),
+    "enum_sep": ("、", ". "),
+    # words in cells
+    "tier_label": ("第{}档", "Tier {}"),
+    "kind_prefecture": ("市本级", "Prefecture itself"),
+    "kind_county": ("县（市、区）", "County"),
+    "rule_ratio": ("中央与地方按比例分担", "Central and local share by ratio"),
+    "rule_central": ("中央全额承担", "Paid in full by the centre"),
+    "rule_local": ("地方全额承担", "Paid in full locally"),
+    "binding_hard": ("约束性", "binding"),
+    "binding_soft": ("预期性", "expected"),
     "level_central": ("中央", "Central"),
     "level_province": ("省级", "Province"),
     "level_prefecture": ("市级", "Prefecture"),
     "level_county": ("县级", "County"),
+    "level_shortfall": ("缺口", "Shortfall"),
+    "flag_poverty_exited": ("脱贫地区", "formerly poor"),
+    "flag_ethnic": ("民族地区", "ethnic-minority area"),
+    "flag_border": ("边境地区", "border area"),
+    "flag_old_revolutionary": ("革命老区", "old revolutionary base"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    # summary sections and notes
+    "by_level_year": ("一、分年度、分层级支出", "1. Spending by year and level"),
+    "by_domain_level": ("二、分领域、分层级支出", "2. Spending by domain and level"),
+    "transfers_by_region": ("三、分地区省级转移支付", "3. Provincial transfers by unit and year"),
+    "equity": ("五、均等化指标（人口加权）", "5. Equity (population-weighted)"),
+    "objectives": ("四、测算结果", "4. Result of the calculation"),
+    "z1": ("加权缺口 z1（万元，按优先权重加权的缺口合计）",
+           "Weighted shortfall z1 (10,000 yuan, shortfalls summed with their priority weights)"),
+    "z2": ("省级资金 z2（万元）", "Provincial money z2 (10,000 yuan)"),
+    "hard_met": ("约束性事项全部足额保障。", "Every binding item is met in full."),
+    "hard_short": ("约束性事项存在缺口。", "A binding item falls short."),
+    "soft_short": ("预期性事项缺口合计（万元）", "Shortfall of expected items (10,000 yuan)"),
+    "percent_note": ("占比为各级承担额占标准支出的比例，每行合计为100.00%。",
+                     "Each share is that level's part of the standard cost; each row adds up to "
+                     "100.00%."),
+    "sigma_note": ("σ 是省级承担地方部分（标准支出减中央承担部分）的比例，不是占标准支出的比例；"
+                   "按标准支出计的各级占比见左侧各列。",
+                   "σ is the province's part of the local share (standard cost less the central "
+                   "part), not of the whole cost; the columns on the left give each level's share "
+                   "of the whole cost."),
+    "pi_note": ("π 是县（市、区）地方部分中由所属市承担的比例，只适用于县级地区。",
+                "π is the part of a county's local share that its prefecture bears; it applies "
+                "to counties only."),
+    "transfer_note": ("省级转移支付 = 共同财政事权转移支付 + 均衡性转移支付；本级支出责任超过"
+                      "可用财力的部分由均衡性转移支付补足。",
+                      "Provincial transfers = co-financing + equalisation; equalisation covers "
+                      "what a unit's own responsibility exceeds its usable capacity by."),
+    "city_to_county": ("市对县补助（万元）", "What the prefecture bears for its counties "
+                       "(10,000 yuan)"),
+    "city_to_county_note": ("市级按 π 承担所辖县（市、区）地方部分的金额。",
+                            "The prefecture's part (π) of its counties' local shares."),
+    "listing_note": ("占比为全省（或本市州）规划期各级承担额占标准支出的比例；服务对象、服务内容、"
+                     "牵头单位取自输入表“服务事项”，未填写的留空。",
+                     "Shares are each level's part of the standard cost over the planning years "
+                     "for the area of this workbook; who it serves, what it provides and the lead "
+                     "department come from the items sheet of the inputs (blank where not given)."),
+    "regions_protected": ("分地区保障情况", "Regions, their status and shortfall"),
+    "why_omega": ("缺口按优先权重 ω 分配：财力越弱的地区 ω 越高，缺口越先避开；η = {eta} "
+                  "表示向财力较弱地区倾斜的力度；重点地区类别再上浮 ω：{flags}。",
+                  "Shortfalls go by priority weight ω: the weaker a region's capacity, the higher "
+                  "its ω and the later it falls short; η = {eta} sets how strongly poorer areas "
+                  "come first; priority-area status raises ω: {flags}."),
+    "flag_weight": ("{}上浮{:.0f}%", "{} +{:.0f}%"),
+    "no_shortfall": ("所有事项均足额保障，没有缺口。", "Every item is met in full; nothing falls "
+                     "short."),
+    "shortfall_where": ("缺口合计 {total:,.2f} 万元，落在优先权重较低的地区：{regions}。"
+                        "分事项：{items}。",
+                        "Shortfalls total {total:,.2f} (10,000 yuan) and fall on the regions with "
+                        "the lowest priority weights: {regions}. By item: {items}."),
+    "short_region": ("{name} {amount:,.2f} 万元（ω = {omega:.3f}）",
+                     "{name} {amount:,.2f} (ω = {omega:.3f})"),
+    "and_more": ("等，另有 {} 个", " and {} more"),
+    "equalisation_who": ("{n} 个单位本级支出责任超过可用财力，由均衡性转移支付补足（万元）：{units}。",
+                         "{n} unit(s) had a responsibility above their usable capacity, covered by "
+                         "equalisation (10,000 yuan): {units}."),
+    "equalisation_none": ("各单位本级支出责任均未超过可用财力，无需均衡性转移支付。",
+                          "No unit's responsibility exceeds its usable capacity; no equalisation "
+                          "is needed."),
+    "year_amount": ("{}年 {:,.2f}", "{} {:,.2f}"),
     # about
     "about_case": ("案例", "Case"),
     "about_province": ("省份", "Province"),
     "about_scope": ("范围", "Scope"),
+    "about_period": ("规划期", "Planning period"),
+    "about_scenario": ("测算方案", "Scenario"),
     "about_source": ("数据来源与假设", "Sources and assumptions"),
-    "about_model": ("模型配置", "Model configuration"),
-    "about_ratio_mode": ("分担比例方式", "Ratio mode"),
+    "about_ratio_mode": ("分担比例方式", "How the shares are set"),
     "about_equalisation": ("均衡性转移支付", "Equalisation"),
-    "about_termination": ("求解状态", "Solver termination"),
-    "about_versions": ("软件版本", "Versions"),
+    "about_eta": ("倾斜力度 η", "Priority strength η"),
+    "about_flags": ("重点地区上浮", "Priority-area uplift"),
+    "about_termination": ("求解状态", "Solver status"),
+    "about_versions": ("软件版本", "Software versions"),
     "about_input": ("输入文件哈希（SHA-256）", "Input file hash (SHA-256)"),
     "about_created": ("生成时间（UTC）", "Created (UTC)"),
     "about_money": ("金额单位", "Money"),
-    "about_money_value": ("万元，保留两位小数", "10,000 yuan, two decimals"),
+    "about_money_value": ("万元，保留两位小数；各表合计与分项按显示值平衡（最大余数法）。",
+                          "10,000 yuan, two decimals; every total equals its parts as shown "
+                          "(largest-remainder rounding)."),
+    "about_precision": ("完整精度结果", "Full-precision results"),
+    "about_precision_value": ("allocation.nc（元，不取整）", "allocation.nc (yuan, not rounded)"),
     "scope_province": ("全省", "Whole province"),
+    "scenario": ("{ratio}，{equalisation}", "{ratio}; {equalisation}"),
+    "ratio_optimise": ("省级分担比例在允许范围内优化确定", "provincial shares optimised within "
+                       "their bounds"),
+    "ratio_fixed": ("省级分担比例按固定比例", "fixed provincial shares"),
+    "ratio_menu": ("省级分担比例从比例菜单中选定", "provincial shares chosen from the menu"),
+    "equalisation_on": ("安排均衡性转移支付", "equalisation transfers on"),
+    "equalisation_off": ("不安排均衡性转移支付", "no equalisation transfers"),
+    "status_optimal": ("最优解", "optimal"),
+    "status_time_limit": ("达到时间上限", "time limit reached"),
+    "status_infeasible": ("无可行解", "infeasible"),
+    # console
+    "console_head": ("{case}（{province}）：{scenario}，η = {eta}",
+                     "{case} ({province}): {scenario}, η = {eta}"),
+    "console_z": ("加权缺口 z1 = {z1:,.2f} 万元（按优先权重加权的缺口合计）；省级资金 z2 = {z2:,.2f} 万元",
+                  "Weighted shortfall z1 = {z1:,.2f} (10,000 yuan, shortfalls summed with their "
+                  "priority weights); provincial money z2 = {z2:,.2f} (10,000 yuan)"),
+    "console_table": ("分年度省级资金（万元）", "Provincial money by year (10,000 yuan)"),
+    "console_recipients": ("均衡性转移支付 {n} 个单位（万元）：{shown}{more}",
+                           "Equalisation to {n} unit(s) (10,000 yuan): {shown}{more}"),
+    "console_no_recipients": ("没有单位需要均衡性转移支付。", "No unit needs equalisation."),
+    "console_shortfall": ("缺口（万元）：{}", "Shortfall (10,000 yuan): {}"),
+    "console_more": ("，另有 {} 个", " (+{} more)"),
+    "console_results": ("结果保存在 {}", "Results in {}"),
+    "console_timing": ("用时：{}", "Timing: {}"),
+    "timing_load": ("读取", "load"),
+    "timing_solve": ("求解", "solve"),
+    "timing_verify": ("校验", "verify"),
+    "timing_write": ("写出", "write"),
+    "files_written": ("已在 {folder} 写出 {n} 个文件", "{n} files written in {folder}"),
+    # diagnosis
+    "sheet_diagnosis": ("无解诊断", "Diagnosis"),
+    "title_diagnosis": ("无可行解诊断", "why no allocation meets the binding items"),
+    "diag_head": ("约束性事项无法全部足额保障，未生成支出责任表。",
+                  "The binding items cannot all be met; no responsibility tables were written."),
+    "diag_money": ("在现有预算和资金池之外，规划期内至少还需增加 {total:,.2f} 万元，分年度如下：",
+                   "At least {total:,.2f} (10,000 yuan) more over the planning years would do it, "
+                   "by year as follows:"),
+    "diag_no_money": ("增加预算或资金池也无法满足：在允许的最高分担比例下，以下单位的地方部分仍超过"
+                      "其可用财力。",
+                      "No amount of budget or pool helps: even at the highest shares allowed, "
+                      "these units' local parts exceed their usable capacity."),
+    "diag_extra_budget": ("需增加的省级预算", "Extra provincial budget"),
+    "diag_extra_pool": ("其中均衡性转移支付资金", "of which equalisation pool"),
+    "diag_budget": ("可满足的省级预算", "Provincial budget that suffices"),
+    "diag_pool": ("可满足的均衡性转移支付资金", "Equalisation pool that suffices"),
+    "diag_alone": ("单独考虑该年所需最少增加", "Least extra if this year alone"),
+    "diag_no_limit": ("不设上限", "no limit"),
+    "diag_units": ("无法满足的单位、年度和事项", "Units, years and items that cannot be met"),
+    "diag_local_part": ("地方部分", "Local part"),
+    "diag_gap": ("超出可用财力", "Above capacity"),
+    "diag_help": ("其他可行办法", "What else would help"),
+    "diag_soft": ("若约束性事项改为预期性，将出现缺口的地区和事项",
+                  "Where shortfalls would fall if the binding items were expected ones"),
+    "diag_written": ("诊断已写入 {}", "Diagnosis written to {}"),
+    "diag_more_rows": ("（另有 {} 行未列出）", "({} more rows not shown)"),
     # plots
     "plot_transfer_title": ("人均省级转移支付与人均可用财力", "Provincial transfer vs capacity per capita"),
     "plot_capacity_axis": ("人均可用财力（元/人/年）", "Capacity per capita (yuan/person/year)"),
@@ -96,13 +258,41 @@ LABELS: dict[str, tuple[str, str]] = {
     "plot_shares_title": ("各地区分层级支出结构", "Who pays, by region"),
     "plot_shares_axis": ("占标准支出比例", "Share of standard cost"),
     "plot_shortfall_title": ("分事项缺口", "Shortfall by item"),
-    "plot_shortfall_axis": ("缺口（万元）", "Shortfall (10k yuan)"),
-    "tier_label": ("第{}档", "Tier {}"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
+    "plot_shortfall_axis": ("缺口（万元）", "Shortfall (10,000 yuan)"),
+}
+
+# values that come from the data or the configuration, with their English
+VALUES: dict[str, str] = {
+    "幼有所育": "Childcare", "学有所教": "Education", "劳有所得": "Employment",
+    "病有所医": "Health care", "老有所养": "Elderly care", "住有所居": "Housing",
+    "弱有所扶": "Support for the vulnerable", "优军服务保障": "Services for veterans",
+    "文体服务保障": "Culture and sports", "约束性": "binding", "预期性": "expected",
 }
 
 
 def label(key: str, lang: str = "zh") -> str:
     zh, en = LABELS[key]
     return zh if lang == "zh" else en
+
+
+def text_of(value, lang: str = "zh") -> str:
+    """A data value in the output language (names and codes stay as they are)."""
+    value = str(value)
+    return VALUES.get(value, value) if lang == "en" else value
+
+
+def status_text(status, lang: str = "zh") -> str:
+    key = "status_" + str(status).strip().lower().replace(" ", "_")
+    if key in LABELS:
+        return label(key, lang)
+    return str(status)
+
+
+def scenario_text(config: dict, lang: str = "zh") -> str:
+    ratio = str(config.get("ratio_mode", "optimise"))
+    equalisation = str(config.get("equalisation", "on"))
+    ratio_key = f"ratio_{ratio}" if f"ratio_{ratio}" in LABELS else "ratio_optimise"
+    equal_key = f"equalisation_{equalisation}" if f"equalisation_{equalisation}" in LABELS \
+        else "equalisation_on"
+    return label("scenario", lang).format(ratio=label(ratio_key, lang),
+                                          equalisation=label(equal_key, lang))
