@@ -42,13 +42,13 @@ class SolveOutcome:
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
 
-    def print_diagnosis(self, console) -> None:
+    def print_diagnosis(self, console, lang: str = "zh", config: dict | None = None) -> None:
         from fiscalshare.report.diagnosis import render_diagnosis
+        from fiscalshare.report.labels import label
 
-        console.print(f"[bold red]{self.message}[/bold red]")
-        console.print(render_diagnosis(self.diagnosis or {}))
+        console.print(render_diagnosis(self.diagnosis or {}, lang, config), markup=False)
         if self.run_dir is not None:
-            console.print(f"Diagnosis written to {self.run_dir}")
+            console.print(label("diag_written", lang).format(self.run_dir), markup=False)
 
 
 class _ListHandler(logging.Handler):
@@ -114,7 +114,7 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
             log.info("no solution meets the hard items: %s", exc)
             attrs = _case_attrs(inputs, config)
             run_dir = write_diagnosis(exc.diagnosis or {}, attrs, out, force=request.force,
-                                      log_lines=lines)
+                                      log_lines=lines, lang=request.lang)
             return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
                                 warnings=warnings, timings=timings)
         from fiscalshare.analysis.verify import check_solution
@@ -130,6 +130,9 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
             write_mps(inputs, config, request.write_mps,
                       z1=results.attrs["objective_shortfall"])
         results.attrs["load_seconds"] = timings["load"]
+        from fiscalshare.report.tables import carry_item_details
+
+        carry_item_details(inputs, results)
         with _timed(timings, "write"):
             run_dir = write_run(results, out, force=request.force, lang=request.lang,
                                 log_lines=lines, reports=request.reports)
@@ -141,7 +144,8 @@ def _case_attrs(inputs, config) -> dict:
 
     from fiscalshare.datasets import version_attrs
 
-    attrs = {key: inputs.attrs.get(key) for key in ("case", "province", "input_sha256", "input_path")}
+    attrs = {key: inputs.attrs.get(key) for key in ("case", "province", "input_sha256", "input_path",
+                                                    "first_year", "last_year", "compiler")}
     attrs.update(version_attrs())
     attrs["model_config"] = json.loads(json.dumps(config, default=str))
     return attrs

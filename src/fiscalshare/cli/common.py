@@ -40,3 +40,28 @@ def console():
 def print_warnings(warnings) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def silence_solver_banner() -> None:
+    """HiGHS prints its banner to the process's stdout once, when its first model is created;
+    create that first model here with stdout pointed at /dev/null so that the console shows only
+    our own lines (``--verbose`` skips this)."""
+    import os
+    import sys
+
+    from fiscalshare.solve import highs
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real stdout (e.g. captured by a test runner): nothing to silence
+        highs.Solver({})
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highs.Solver({})
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)

@@ -31,8 +31,9 @@ from fiscalshare.workflows import SolveRequest, run_solve
               "(national scale: run `fiscalshare report RUN_DIR` later).")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
 @click.option("--quiet", is_flag=True, help="Print only the run folder.")
+@click.option("--verbose", is_flag=True, help="Also show the solver's banner.")
 def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads, lang,
-            write_mps, no_reports, force, quiet):
+            write_mps, no_reports, force, quiet, verbose):
     """Solve CASE (a workbook or CSV folder; default: the packaged Guizhou example)."""
     overrides = {
         key: value
@@ -51,6 +52,10 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         write_mps=write_mps,
         reports=not no_reports,
     )
+    if not verbose:
+        from fiscalshare.cli.common import silence_solver_banner
+
+        silence_solver_banner()
     outcome = run_solve(request)
     print_warnings(outcome.warnings)
     if quiet:
@@ -59,9 +64,14 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
     if outcome.results is not None:
         from fiscalshare.report import print_summary
 
-        print_summary(outcome.results, run_dir=outcome.run_dir, console=console())
-        timing = ", ".join(f"{k} {v:.2f} s" for k, v in outcome.timings.items())
-        console().print(f"[dim]{timing}[/dim]")
+        from fiscalshare.report.labels import LABELS, label
+
+        print_summary(outcome.results, run_dir=outcome.run_dir, console=console(), lang=lang)
+        timing = ", ".join(f"{label('timing_' + k, lang) if 'timing_' + k in LABELS else k} "
+                           f"{v:.2f} s" for k, v in outcome.timings.items())
+        console().print(label("console_timing", lang).format(timing), style="dim", markup=False)
     else:
-        outcome.print_diagnosis(console())
+        from fiscalshare.config import load_config
+
+        outcome.print_diagnosis(console(), lang, dict(load_config(model, overrides)))
     return outcome.exit_code

@@ -25,17 +25,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet_protected": ("保障情况", "Who is protected"),
     "sheet_indicators": ("规划指标", "Indicators"),
     "sheet_about": ("说明", "About"),
-    "title_summary": ("汇总表", "summary"),
-    "title_listing": ("支出责任清单", "list of spending responsibilities"),
-    "title_responsibility": ("分地区支出责任表", "spending responsibility by region"),
-    "title_responsibility_pct": ("分地区支出分担结构表（占标准支出）",
-                                 "shares of standard cost by region"),
-    "title_sharing": ("分档分担比例表（占标准支出）", "sharing ratios by tier (share of cost)"),
-    "title_transfers": ("省对下转移支付表", "provincial transfers"),
-    "title_city_county": ("市对县补助表", "what prefectures bear for their counties"),
-    "title_protected": ("保障情况说明", "who is protected, and why"),
-    "title_indicators": ("规划指标表", "plan indicators"),
-    "title_about": ("编制说明", "notes"),
+    "title_summary": ("基本公共服务支出责任汇总表", "summary of spending responsibility"),
+    "title_listing": ("基本公共服务支出责任清单", "list of spending responsibilities"),
+    "title_responsibility": ("基本公共服务分地区支出责任表", "spending responsibility by region"),
+    "title_responsibility_pct": ("基本公共服务分地区支出分担结构表（占标准支出，规划期合计）",
+                                 "shares of standard cost by region (planning years)"),
+    "title_sharing": ("基本公共服务分档分担比例表（占标准支出）", "sharing ratios by tier (share of cost)"),
+    "title_transfers": ("基本公共服务省对下转移支付表", "provincial transfers"),
+    "title_city_county": ("基本公共服务市对县补助表", "what prefectures bear for their counties"),
+    "title_protected": ("基本公共服务保障情况说明", "who is protected, and why"),
+    "title_indicators": ("基本公共服务规划指标表", "plan indicators"),
+    "title_about": ("基本公共服务支出责任表编制说明", "notes"),
     # columns
     "region": ("地区代码", "Region code"),
     "region_name": ("地区名称", "Region"),
@@ -100,8 +100,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_prefecture": ("市本级", "Prefecture itself"),
     "kind_county": ("县（市、区）", "County"),
     "rule_ratio": ("中央与地方按比例分担", "Central and local share by ratio"),
-    "rule_central": ("中央全额承担", "Paid in full by the centre"),
+    "rule_central": ("国家基础标准由中央全额承担", "The centre pays the national standard in full"),
     "rule_local": ("地方全额承担", "Paid in full locally"),
+    "mode_local_split": ("地方部分省级按财力档次承担{}", "the province bears {} of the local part "
+                         "by tier"),
+    "mode_topup": ("省级提标部分由地方承担", "the provincial top-up is paid locally"),
     "binding_hard": ("约束性", "binding"),
     "binding_soft": ("预期性", "expected"),
     "level_central": ("中央", "Central"),
@@ -127,9 +130,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "hard_met": ("约束性事项全部足额保障。", "Every binding item is met in full."),
     "hard_short": ("约束性事项存在缺口。", "A binding item falls short."),
     "soft_short": ("预期性事项缺口合计（万元）", "Shortfall of expected items (10,000 yuan)"),
-    "percent_note": ("占比为各级承担额占标准支出的比例，每行合计为100.00%。",
-                     "Each share is that level's part of the standard cost; each row adds up to "
-                     "100.00%."),
+    "percent_note": ("占比为规划期内各级承担额占标准支出的比例，每行合计为100.00%。",
+                     "Each share is that level's part of the standard cost over the planning "
+                     "years; each row adds up to 100.00%."),
+    "by_prefecture_note": ("本表按市州汇总（含所辖县）；分县明细见各市州工作簿和 allocation.nc。",
+                           "This table sums each prefecture with its counties; county detail is "
+                           "in each prefecture's workbook and in allocation.nc."),
     "sigma_note": ("σ 是省级承担地方部分（标准支出减中央承担部分）的比例，不是占标准支出的比例；"
                    "按标准支出计的各级占比见左侧各列。",
                    "σ is the province's part of the local share (standard cost less the central "
@@ -250,6 +256,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "diag_soft": ("若约束性事项改为预期性，将出现缺口的地区和事项",
                   "Where shortfalls would fall if the binding items were expected ones"),
     "diag_written": ("诊断已写入 {}", "Diagnosis written to {}"),
+    "diag_by_year": ("分年度需增加的资金", "Extra money by year"),
+    "diag_alone_head": ("若只有某一年受限，该年可满足的预算和资金池：",
+                        "If only one year were limited, the budget and pool that suffice that "
+                        "year:"),
+    "diag_alone_row": ("{year}年：预算 {budget} 万元，资金池 {pool}",
+                       "{year}: budget {budget}, pool {pool} (10,000 yuan)"),
+    "diag_year_row": ("{year}年：增加预算 {extra:,.2f} 万元（其中均衡性资金 {pool_extra:,.2f} 万元），"
+                      "即预算 {budget}、资金池 {pool}",
+                      "{year}: {extra:,.2f} more budget (of which {pool_extra:,.2f} pool), that is "
+                      "budget {budget} and pool {pool} (10,000 yuan)"),
+    "diag_unit_row": ("{name}（{code}）{year}年：约束性事项地方部分 {local:,.2f} 万元，可用财力 "
+                      "{capacity:,.2f} 万元；事项 {items}",
+                      "{name} ({code}) {year}: local part of binding items {local:,.2f}, usable "
+                      "capacity {capacity:,.2f} (10,000 yuan); items {items}"),
+    "diag_soft_sentence": ("若约束性事项改为预期性，将有 {n} 处缺口，合计 {total:,.2f} 万元（见 "
+                           "diagnosis.xlsx）。",
+                           "If the binding items were expected ones, {n} shortfalls totalling "
+                           "{total:,.2f} (10,000 yuan) would occur (see diagnosis.xlsx)."),
+    "help_equalisation": ("开启均衡性转移支付（equalisation: on），由省级补足上述单位。",
+                          "Turn equalisation on (equalisation: on) so the province can top up "
+                          "the units named."),
+    "help_fixed": ("提高分担比例表中相关档次、事项的省级分担比例，或改由模型优化确定比例"
+                   "（ratio_mode: optimise）。",
+                   "Raise the provincial share in the sharing sheet for those tiers and items, "
+                   "or let the model set the shares (ratio_mode: optimise)."),
+    "help_raise_max": ("提高较弱档次约束性事项的省级分担上限（事项：{}），由省级承担更多地方部分。",
+                       "Raise the upper bound of the provincial share for the binding items of "
+                       "the weaker tiers (items: {}), so the province bears more of the local "
+                       "part."),
+    "help_soft": ("或将相关事项改为预期性（binding = soft），允许出现缺口。",
+                  "Or make those items expected ones (binding = soft) if a shortfall is "
+                  "acceptable."),
     "diag_more_rows": ("（另有 {} 行未列出）", "({} more rows not shown)"),
     # plots
     "plot_transfer_title": ("人均省级转移支付与人均可用财力", "Provincial transfer vs capacity per capita"),

@@ -75,9 +75,11 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     book.table_sheet(label("sheet_listing", lang), label("title_listing", lang),
                      _with(tables.listing(results, fen, mask, lang), max_text=18))
 
-    by_prefecture = province_wide and int(mask.sum()) * results.sizes["item"] * \
-        results.sizes["year"] > tables.DETAIL_LIMIT
+    by_prefecture = province_wide and tables.has_counties(results) and int(mask.sum()) * \
+        results.sizes["item"] * results.sizes["year"] > tables.DETAIL_LIMIT
     detail = tables.responsibility(results, fen, mask, lang, by_prefecture=by_prefecture)
+    if by_prefecture:
+        detail = _with(detail, notes=(label("by_prefecture_note", lang),))
     for suffix, part in _by_year_if_long(detail, lang):
         book.table_sheet(label("sheet_responsibility", lang) + suffix,
                          label("title_responsibility", lang) + suffix, part)

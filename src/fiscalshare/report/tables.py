@@ -24,7 +24,8 @@ PART_LABELS = {"central": "central", "province": "province", "prefecture": "pref
 PCT_LABELS = {"central": "central_pct", "province": "province_pct",
               "prefecture": "prefecture_pct", "county": "county_pct",
               "shortfall": "shortfall_pct"}
-DETAIL_LIMIT = 200_000  # rows of the province's detail table; above it, one row per prefecture
+DETAIL_LIMIT = 5_000  # rows of the province's detail table; above it, one row per prefecture
+# (county detail lives in each prefecture's workbook and in allocation.nc)
 
 
 def has_counties(results: xr.Dataset) -> bool:
@@ -112,15 +113,16 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
         frame = frame.drop(columns=[label("flags", lang)])
     money = ["standard_cost"] + [PART_LABELS[p] for p in shown]
     return Table(frame, _kinds(frame, lang, money=money, integer=["year"]),
-                 total_label=label("total", lang), keys=2)
+                 total_label=label("total", lang), keys=2, max_text=20)
 
 
 def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:
-    """The same rows as shares of the standard cost (0.01 %, adding up to 100.00 %)."""
+    """Per region and item over the planning years: each level's share of the standard cost
+    (0.01 %, each row adding up to 100.00 %)."""
     cost, parts, names, codes, tiers, _ = _regional(results, fen, mask, lang, by_prefecture)
-    n_r, n_i, n_y = cost.shape
-    r, i, y = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), np.arange(n_y),
-                                              indexing="ij"))
+    cost, parts = cost.sum(axis=2), parts.sum(axis=2)  # over the years
+    n_r, n_i = cost.shape
+    r, i = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), indexing="ij"))
     shown = shown_parts(results, fen, mask)
     points = percent_points(parts.reshape(-1, len(PARTS)))
     frame = pd.DataFrame({
@@ -128,14 +130,15 @@ def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool
         label("region_name", lang): names[r],
         label("tier", lang): tiers[r],
         label("item_name", lang): results["item_name"].values[i],
-        label("year", lang): results["year"].values[y].astype(int),
+        label("standard_cost", lang): wan(cost.ravel()),
     })
     has_cost = cost.ravel() > 0
     for p in shown:
         frame[label(PCT_LABELS[p], lang)] = np.where(has_cost, points[:, PARTS.index(p)] / 1e4,
                                                      np.nan)
-    return Table(frame, _kinds(frame, lang, percent=[PCT_LABELS[p] for p in shown],
-                               integer=["year"]), keys=2,
+    return Table(frame, _kinds(frame, lang, money=["standard_cost"],
+                               percent=[PCT_LABELS[p] for p in shown]),
+                 total_label=label("total", lang), keys=2, max_text=20,
                  notes=(label("percent_note", lang),))
 
 
@@ -355,7 +358,7 @@ def listing(results, fen: Fen, mask, lang) -> Table:
                    _text(results, "item_target_group", i), _text(results, "item_content", i),
                    national, provincial,
                    label(f"binding_{results['binding'].values[i]}", lang),
-                   _mode_in_words(results, i, shown, points[i], lang)]
+                   _mode_in_words(results, i, mask, lang)]
             row += [points[i, k] / 1e4 if parts[i].sum() else np.nan for k in range(len(shown))]
             row.append(_text(results, "item_lead_department", i))
             rows.append(row)
@@ -386,14 +389,21 @@ def _standard(results, name, i, years, unit, topup) -> str:
     return f"{shown} {unit}".strip()
 
 
-def _mode_in_words(results, i, shown, points, lang) -> str:
+def _mode_in_words(results, i, mask, lang) -> str:
+    """The sharing mode as a 实施方案 writes it (the shares of cost are in the next columns)."""
     rule = str(results["rule"].values[i])
-    words = label(f"rule_{rule}", lang)
-    share = [f"{label('level_' + p, lang)}{points[k] / 100:.2f}%"
-             for k, p in enumerate(shown) if points[k] > 0]
-    sep = "，" if lang == "zh" else ", "
-    colon = "：" if lang == "zh" else ": "
-    return words + (colon + sep.join(share) if share else "")
+    words = [label(f"rule_{rule}", lang)]
+    if rule == "ratio":
+        tiers = sorted({int(t) for t in results["region_tier"].values[mask]})
+        index = {int(t): k for k, t in enumerate(results["tier"].values)}
+        sigma = results["provincial_share"].transpose("tier", "item").values
+        shares = sorted({round(float(sigma[index[t], i]) * 100, 2) for t in tiers})
+        shown = "、".join(f"{v:g}%" for v in shares) if lang == "zh" else \
+            ", ".join(f"{v:g}%" for v in shares)
+        words.append(label("mode_local_split", lang).format(shown))
+    if rule == "central" and "topup" in results and np.nanmax(results["topup"].values[i]) > 1:
+        words.append(label("mode_topup", lang))
+    return ("，" if lang == "zh" else "; ").join(words)
 
 
 # ---------------------------------------------------------------- who is protected
@@ -528,7 +538,8 @@ def equity(results, lang) -> Table | None:
                           label("before", lang): np.round(table["before"].to_numpy(float), 4),
                           label("after", lang): np.round(table["after"].to_numpy(float), 4),
                           label("change", lang): np.round(table["change"].to_numpy(float), 4)})
-    return Table(frame, {c: "number" for c in frame.columns[1:]}, title=label("equity", lang))
+    return Table(frame, {c: "number" for c in frame.columns[1:]}, title=label("equity", lang),
+                 max_text=24)
 
 
 ITEM_DETAILS = ("unit_cost", "topup", "item_target_group", "item_content",

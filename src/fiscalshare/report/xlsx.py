@@ -6,11 +6,12 @@ totals included.  Every string is written as a string (``write_string``): text f
 becomes a formula, a link or a number, and control characters XML cannot hold are dropped.  The
 workbook holds values only.
 
-Print scale is chosen, not left to "fit": a table is laid out in portrait when it fits at 100 %,
-else in landscape at the largest scale that fits its width; a single table that would need a scale
-under :data:`MIN_SCALE` (body text under 8 pt) is split into column groups across sheets, each
-repeating the key columns.  Header rows repeat on every printed page only on sheets that hold one
-table, so a header never appears over another table.
+Each sheet prints on A4 fitted to the page width, with a layout chosen so that the fit never
+shrinks body text under 8 pt: portrait when the columns fit at 100 %, else landscape; a single
+table that would need a scale under :data:`MIN_SCALE` is split into column groups across sheets,
+each repeating the key columns.  Widths are reckoned with the widest digits a reader's spreadsheet
+may substitute (:func:`column_pixels`).  Header rows repeat on every printed page only on sheets
+that hold one table, so a header never prints over another table.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ MARGIN_IN = 0.5
 # characters of the default font, max digit width 7 px) takes int(7w + 0.5) + 5 pixels
 PRINTABLE_PX = {"portrait": round((210 / 25.4 - 2 * MARGIN_IN) * 96),
                 "landscape": round((297 / 25.4 - 2 * MARGIN_IN) * 96)}
+DIGIT_PX = 9
 MAX_TEXT_WIDTH = 36  # characters; longer text wraps
 LINE_PT = 15.0  # row height per line of 11 pt text
 MAX_ROW_PT = 409.0  # Excel's tallest row
@@ -62,7 +64,10 @@ def display_width(text: str) -> int:
 
 
 def column_pixels(width: float) -> int:
-    return int(width * 7 + 0.5) + 5
+    """Printed width of a column, reckoned with the widest digits a reader's spreadsheet may
+    substitute for the font (LibreOffice without SimSun uses DejaVu: 9 px at 11 pt, not Excel's
+    7 px), so that a layout chosen here never prints smaller than planned."""
+    return int(width * DIGIT_PX + 0.5) + 5
 
 
 def safe_sheet_name(name: str, taken: set[str]) -> str:
@@ -101,6 +106,7 @@ class Table:
     keys: int = 1  # leading columns that identify a row (repeated when the table is split)
     notes: tuple[str, ...] = ()  # sentences printed under the table
     max_text: int = MAX_TEXT_WIDTH  # widest text column, in characters; longer text wraps
+    _widths: list | None = field(default=None, repr=False, compare=False)
 
     def kind(self, column) -> str:
         return self.kinds.get(column, "text")
@@ -184,6 +190,8 @@ class _Formats:
                 spec = {**base, **border, **extra}
                 if kind == "text":
                     spec.update(text_wrap=True)
+                elif kind == "integer":
+                    spec.update(num_format=FORMATS[kind], align="center")
                 else:
                     spec.update(num_format=FORMATS[kind])
                 self.cell[kind, total] = book.add_format(spec)
@@ -197,6 +205,8 @@ class _Formats:
 def column_widths(table: Table) -> list[float]:
     """Widths in characters: the widest value (text capped at MAX_TEXT_WIDTH, then wrapped) and
     enough for the header to wrap onto at most three lines."""
+    if table._widths is not None:
+        return table._widths
     widths = []
     for name in table.frame.columns:
         values = table.frame[name]
@@ -215,6 +225,7 @@ def column_widths(table: Table) -> list[float]:
         header = display_width(str(name))
         head_need = math.ceil(header / 3)
         widths.append(float(min(max(data, head_need, 6) + 2, max(table.max_text, 12) + 2)))
+    table._widths = widths
     return widths
 
 
@@ -276,8 +287,7 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
         widths = [60.0, 60.0]
     if sum(widths) < 60:  # room for the title block
         widths[-1] += 60 - sum(widths)
-    orientation, scale = page_layout(table_pixels(widths))
-    scale = max(scale, MIN_SCALE)
+    orientation, _ = page_layout(table_pixels(widths))
     for k, w in enumerate(widths):
         ws.set_column(k, k, w)
     last = len(widths) - 1
@@ -325,13 +335,12 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.set_print_scale(scale)
+    ws.fit_to_pages(1, 0)  # scale ≥ MIN_SCALE by construction (see page_layout, split_columns)
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
     before, middle, after = head.page_words
     ws.set_header(f'&C&"{FONT},Regular"&9{_escape(title)}')
     ws.set_footer(f'&L&"{FONT},Regular"&9{_escape(head.footer_left)}'
                   f'&C&"{FONT},Regular"&9{_escape(before)}&P{_escape(middle)}&N{_escape(after)}')
-    ws.hide_gridlines(0)
 
 
 def _escape(text: str) -> str:
@@ -361,18 +370,51 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
     for k, name in enumerate(columns):
         ws.write_string(row, k, clean_text(name), formats.header)
     row += 1
-    arrays = [frame[c].to_numpy(dtype=object) for c in columns]
+    # one prepared list per column, so that the row loop only calls the writer
+    write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
+    prepared = []
+    for k, kind in enumerate(kinds):
+        fmt = formats.cell[kind, False]
+        if kind == "text":
+            values = frame[columns[k]].tolist()
+            texts = {v: clean_text(v) for v in set(v for v in values if isinstance(v, str))}
+            quoted = formats.cell["quoted", False]
+            cells = []
+            for v in values:
+                if isinstance(v, str):
+                    t = texts[v]
+                    cells.append((write_string, t, quoted if t.startswith(_DANGEROUS_START)
+                                  else fmt))
+                elif v is None or (isinstance(v, float) and not math.isfinite(v)):
+                    cells.append((write_blank, None, fmt))
+                else:
+                    cells.append((write_number, _plain(v), fmt))
+            prepared.append(cells)
+        else:
+            numbers = pd.to_numeric(frame[columns[k]], errors="coerce").to_numpy(dtype=float)
+            originals = frame[columns[k]].tolist()
+            cells = []
+            for v, original in zip(numbers.tolist(), originals, strict=True):
+                if isinstance(original, str):  # a word in a number column, e.g. 不设上限
+                    cells.append((write_string, clean_text(original), formats.cell["text", False]))
+                elif math.isfinite(v):
+                    cells.append((write_number, v, fmt))
+                else:
+                    cells.append((write_blank, None, fmt))
+            prepared.append(cells)
     text_cols = [k for k, kind in enumerate(kinds) if kind == "text"]
+    limits = {k: max(widths[k] - 1, 1) for k in text_cols}
     for r in range(len(frame)):
         lines = 1
         for k in text_cols:
-            value = arrays[k][r]
-            if isinstance(value, str) and len(value) * 2 > widths[k] - 1:
-                lines = max(lines, math.ceil(display_width(value) / max(widths[k] - 1, 1)))
+            value = prepared[k][r][1]
+            if value is not None and len(value) * 2 > limits[k]:
+                lines = max(lines, math.ceil(display_width(value) / limits[k]))
         if lines > 1:
             ws.set_row(row, min(LINE_PT * lines, MAX_ROW_PT))
-        for k, kind in enumerate(kinds):
-            write_cell(ws, formats, row, k, arrays[k][r], kind)
+        for k in range(len(kinds)):
+            write, value, fmt = prepared[k][r]
+            write(row, k, value, fmt)
         row += 1
     if table.total_label is not None and len(frame):
         ws.write_string(row, 0, clean_text(table.total_label), formats.cell["text", True])
@@ -385,6 +427,12 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
                 ws.write_blank(row, k, None, formats.cell[kind, True])
         row += 1
     return row
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    return int(value) if isinstance(value, bool) else value
 
 
 def write_cell(ws, formats: _Formats, row: int, col: int, value, kind: str,

@@ -188,11 +188,15 @@ def write_run(
 
 
 def write_diagnosis(diagnosis: dict, attrs: dict, out: Path, *, force: bool = False,
-                    log_lines: list[str] | None = None) -> Path:
-    """A run that found no solution: the diagnosis and the manifest, no allocation."""
+                    log_lines: list[str] | None = None, lang: str = "zh") -> Path:
+    """A run that found no solution: the diagnosis (JSON in yuan for programs, diagnosis.xlsx in
+    万元 for readers) and the manifest, no allocation."""
+    from fiscalshare.report.diagnosis import write_diagnosis_workbook
+
     with staged_folder(out, force=force) as folder:
         text = json.dumps(diagnosis, ensure_ascii=False, indent=2, default=_json_default)
         (folder / DIAGNOSIS).write_text(text, encoding="utf-8")
+        write_diagnosis_workbook(diagnosis, attrs, folder / "diagnosis.xlsx", lang=lang)
         (folder / "run.log").write_text("\n".join(log_lines or []) + "\n", encoding="utf-8")
         write_manifest(folder, {**attrs, "status": "infeasible"})
     return Path(out)
