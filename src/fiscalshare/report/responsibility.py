@@ -73,7 +73,7 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
 
     _summary(book, results, fen, mask, unit_mask, lang, province_wide=province_wide)
     book.table_sheet(label("sheet_listing", lang), label("title_listing", lang),
-                     _with(tables.listing(results, fen, mask, lang), max_text=18))
+                     _with(tables.listing(results, fen, mask, lang), max_text=14))
 
     by_prefecture = province_wide and tables.has_counties(results) and int(mask.sum()) * \
         results.sizes["item"] * results.sizes["year"] > tables.DETAIL_LIMIT
@@ -143,8 +143,8 @@ def _summary(book: Book, results, fen, mask, unit_mask, lang, *, province_wide: 
         rows.append((label("z2", lang),
                      round(float(results.attrs.get("objective_cost", np.nan)) / 1e4, 2)))
     rows.append((label("soft_short", lang), float(wan(short[:, ~hard].sum()))))
-    frame = pd.DataFrame(rows, columns=[label("key", lang), label("value", lang)])
-    sheet.add(Table(frame, {label("value", lang): "money"}, title=label("objectives", lang),
+    frame = pd.DataFrame(rows, columns=[label("key", lang), label("amount", lang)])
+    sheet.add(Table(frame, {label("amount", lang): "money"}, title=label("objectives", lang),
                     notes=(label("hard_met" if not short[:, hard].any() else "hard_short",
                                  lang),)))
     if province_wide:

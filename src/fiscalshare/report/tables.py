@@ -61,7 +61,7 @@ def flags_in_words(results: xr.Dataset, lang: str) -> np.ndarray:
     for flag in FLAGS:
         if flag in results:
             for r in np.flatnonzero(results[flag].values.astype(bool)):
-                words[r].append(label(f"flag_{flag}", lang))
+                words[r].append(label(f"flag_short_{flag}", lang))
     sep = "、" if lang == "zh" else ", "
     return np.array([sep.join(w) for w in words], dtype=object)
 
@@ -113,7 +113,7 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
         frame = frame.drop(columns=[label("flags", lang)])
     money = ["standard_cost"] + [PART_LABELS[p] for p in shown]
     return Table(frame, _kinds(frame, lang, money=money, integer=["year"]),
-                 total_label=label("total", lang), keys=2, max_text=20)
+                 total_label=label("total", lang), keys=2, max_text=14)
 
 
 def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:
@@ -138,7 +138,7 @@ def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool
                                                      np.nan)
     return Table(frame, _kinds(frame, lang, money=["standard_cost"],
                                percent=[PCT_LABELS[p] for p in shown]),
-                 total_label=label("total", lang), keys=2, max_text=20,
+                 total_label=label("total", lang), keys=2, max_text=16,
                  notes=(label("percent_note", lang),))
 
 
@@ -330,7 +330,7 @@ def listing(results, fen: Fen, mask, lang) -> Table:
     """One row per item grouped by the nine domains in their official order: 服务对象, 服务内容,
     national and provincial standards with unit, the sharing mode in words and in % of cost,
     牵头单位."""
-    shown = [p for p in shown_parts(results, fen, mask) if p != "shortfall"]
+    shown = shown_parts(results, fen, mask)
     parts = fen.parts[mask].sum(axis=(0, 2))[:, [PARTS.index(p) for p in shown]]
     points = percent_points(parts)
     domains = results["domain"].values

@@ -221,17 +221,20 @@ def column_widths(table: Table) -> list[float]:
             biggest = float(np.max(np.abs(finite))) if finite.size else 0.0
             if kind == "money" and table.total_label is not None:
                 biggest = max(biggest, float(np.abs(finite).sum()) if finite.size else 0.0)
-            data = len(_shown(biggest, kind)) + 1
+            data = len(_shown(biggest, kind)) + int(finite.size > 0 and finite.min() < 0)
         header = display_width(str(name))
-        head_need = math.ceil(header / 3)
-        widths.append(float(min(max(data, head_need, 6) + 2, max(table.max_text, 12) + 2)))
+        head_need = math.ceil(header / 3)  # headers wrap onto up to three lines
+        width = max(data, head_need, 4) + 1.5
+        if kind == "text":  # numbers are never cut (they would show as ###)
+            width = min(width, max(table.max_text, head_need) + 1.5)
+        widths.append(float(width))
     table._widths = widths
     return widths
 
 
 def _shown(value: float, kind: str) -> str:
     if kind == "money":
-        return f"-{value:,.2f}"
+        return f"{value:,.2f}"
     if kind == "percent":
         return f"{value * 100:.2f}%"
     if kind == "integer":
@@ -338,9 +341,11 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
     ws.fit_to_pages(1, 0)  # scale ≥ MIN_SCALE by construction (see page_layout, split_columns)
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
     before, middle, after = head.page_words
-    ws.set_header(f'&C&"{FONT},Regular"&9{_escape(title)}')
-    ws.set_footer(f'&L&"{FONT},Regular"&9{_escape(head.footer_left)}'
-                  f'&C&"{FONT},Regular"&9{_escape(before)}&P{_escape(middle)}&N{_escape(after)}')
+    # header and footer at 10 pt, not scaled with the sheet
+    ws.set_header(f'&C&"{FONT},Regular"&10{_escape(title)}', {"scale_with_doc": False})
+    ws.set_footer(f'&L&"{FONT},Regular"&10{_escape(head.footer_left)}'
+                  f'&C&"{FONT},Regular"&10{_escape(before)}&P{_escape(middle)}&N{_escape(after)}',
+                  {"scale_with_doc": False})
 
 
 def _escape(text: str) -> str:
