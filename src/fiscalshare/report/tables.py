@@ -109,7 +109,7 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
     flat = parts.reshape(-1, len(PARTS))
     for p in shown:
         frame[label(PART_LABELS[p], lang)] = wan(flat[:, PARTS.index(p)])
-    if not by_prefecture and not any(flags):
+    if not by_prefecture and not any(flags_in_words(results, lang)):  # same columns in every book
         frame = frame.drop(columns=[label("flags", lang)])
     money = ["standard_cost"] + [PART_LABELS[p] for p in shown]
     return Table(frame, _kinds(frame, lang, money=money, integer=["year"]),
@@ -320,7 +320,7 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
     if counties:
         notes.append(label("pi_note", lang))
     return Table(frame, _kinds(frame, lang, percent=percent), keys=3 if counties else 2,
-                 notes=tuple(notes))
+                 notes=tuple(notes), max_text=16)
 
 
 # ---------------------------------------------------------------- 支出责任清单

@@ -67,7 +67,8 @@ def column_pixels(width: float) -> int:
     """Printed width of a column, reckoned with the widest digits a reader's spreadsheet may
     substitute for the font (LibreOffice without SimSun uses DejaVu: 9 px at 11 pt, not Excel's
     7 px), so that a layout chosen here never prints smaller than planned."""
-    return int(width * DIGIT_PX + 0.5) + 5
+    stored = width + 5 / 7  # the file holds the width with Excel's 5-pixel padding (at 7 px)
+    return math.ceil(stored * DIGIT_PX)
 
 
 def safe_sheet_name(name: str, taken: set[str]) -> str:
@@ -349,7 +350,8 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
 
 
 def _escape(text: str) -> str:
-    return clean_text(text).replace("&", "&&")
+    """Text for a page header/footer, where ``&`` starts a code and ``"`` a font name."""
+    return clean_text(text).replace("&", "&&").replace('"', "”")
 
 
 def _lines(text: str, pixels: int) -> int:
