@@ -16,8 +16,10 @@ from fiscalshare.io.schema import META_KEYS, SHEETS
 
 def sheet_frames(tables: CaseTables) -> dict[str, pd.DataFrame]:
     """One DataFrame per present sheet, columns in declaration order, defaults filled."""
-    meta = pd.DataFrame({"key": [c.key for c in META_KEYS],
-                         "value": [tables.meta.get(c.key, c.default or "") for c in META_KEYS]})
+    given = [c for c in META_KEYS  # an optional key left empty is left out (blank is invalid)
+             if c.required or str(tables.meta.get(c.key, c.default) or "") != ""]
+    meta = pd.DataFrame({"key": [c.key for c in given],
+                         "value": [tables.meta.get(c.key, c.default or "") for c in given]})
     frames = {"meta": meta}
     for name, declared in SHEETS.items():
         if name == "meta":
