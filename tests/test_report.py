@@ -38,12 +38,12 @@ from fiscalshare.report import plots, prefecture_file_names, responsibility, wri
 from fiscalshare.report.amounts import largest_remainder, percent_points
 from fiscalshare.report.labels import LABELS, label, status_text
 from fiscalshare.report.xlsx import (
+    DIGIT_PX,
     MIN_SCALE,
     PRINTABLE_PX,
     Book,
     Table,
     TitleBlock,
-    DIGIT_PX,
     safe_sheet_name,
 )
 from fiscalshare.solve import solve_case
@@ -424,7 +424,7 @@ def test_a_prefecture_sees_only_its_own_tiers_ratios(reports, solved):
 
 def test_shares_are_shares_of_cost_and_sigma_is_explained(reports, solved):
     """σ = 20 % of the local part is 4 % of the cost where the centre pays 80 %."""
-    results = solved["guizhou"]
+    assert float(solved["guizhou"]["provincial_share"].sel(tier=1).max()) == pytest.approx(0.2)
     book = openpyxl.load_workbook(reports["guizhou", "zh"] / "responsibility.xlsx")
     sheet = book[label("sheet_sharing", "zh")]
     sharing = only_table(sheet, "合计")

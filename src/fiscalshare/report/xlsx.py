@@ -415,7 +415,7 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
         lines = 1
         for k in text_cols:
             value = prepared[k][r][1]
-            if value is not None and len(value) * 2 > limits[k]:
+            if isinstance(value, str) and len(value) * 2 > limits[k]:
                 lines = max(lines, math.ceil(display_width(value) / limits[k]))
         if lines > 1:
             ws.set_row(row, min(LINE_PT * lines, MAX_ROW_PT))
