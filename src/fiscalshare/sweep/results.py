@@ -35,20 +35,13 @@ def table(sweep: xr.Dataset, baseline: xr.Dataset, keys: list[str]) -> pd.DataFr
     return frame
 
 
-def write_workbook(frame: pd.DataFrame, path: Path) -> None:
-    from fiscalshare.report.xlsx import (
-        MONEY,
-        finish_sheet,
-        new_workbook,
-        write_table,
-    )
+def write_workbook(frame: pd.DataFrame, path: Path, lang: str = "zh") -> None:
+    """sweep.xlsx on the report writer (title block, print setup, safe text, values only)."""
+    from fiscalshare.report.frames import FrameSheet, write_frames
 
-    book = new_workbook("fiscalshare sweep")
-    ws = book.create_sheet("sweep")
-    money = {c: MONEY for c in frame.columns if "万元" in c or c.startswith(("z1", "Δz1"))}
-    write_table(ws, frame, formats=money)
-    finish_sheet(ws)
-    book.save(path)
+    money = [c for c in frame.columns if "万元" in c or c.startswith(("z1", "Δz1"))]
+    write_frames(path, title="fiscalshare sweep", lang=lang,
+                 sheets=[FrameSheet("sweep", frame, money=money, keys=2)])
 
 
 def write_plots(sweep: xr.Dataset, keys: list[str], folder: Path) -> list[Path]:
