@@ -37,7 +37,8 @@ SHARE_TOLERANCE = 1e-12
 
 
 def configurations_dir() -> Path:
-    """The packaged configurations (a link to the project's top-level ``models/``)."""
+    """The packaged configurations: copies of the project's top-level ``models/*.yaml`` (a test
+    keeps them equal), so that an installed package resolves ``--model NAME`` too."""
     return Path(str(resources.files("fiscalshare") / "configurations"))
 
 
