@@ -53,7 +53,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 
 docs: install
-	$(BIN)/python -m fiscalshare.cli.docs
+	$(BIN)/fiscalshare docs docs
 
 clean:
 	rm -rf $(VENV) results

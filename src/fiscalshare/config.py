@@ -1,6 +1,6 @@
 """Model configurations (``models/*.yaml``): find, read, validate, resolve, check against a case.
 
-A configuration names the modelling choices of spec/model.md (ratio mode, equalisation, η, φ,
+A configuration names the modelling choices of docs/model.md (ratio mode, equalisation, η, φ,
 MIP gap, time limit) and the solver's (threads, random seed, method).  The resolved
 configuration is a plain JSON-able dict stored with every run, so a run can be reproduced from
 its manifest alone.  Every problem is reported with the key it concerns (exit 2).
@@ -170,7 +170,7 @@ def _whole(value) -> int | None:
 
 
 def check_case(inputs, config: dict) -> None:
-    """Inputs that contradict themselves under this configuration (spec/model.md, exit 2).
+    """Inputs that contradict themselves under this configuration (docs/model.md, exit 2).
 
     In ``menu`` mode: no menu at all, or no menu share inside a row's ``[smin, smax]``.  In
     ``optimise`` and ``menu`` mode: a chain of the priority constraint that no shares can satisfy

@@ -1,7 +1,7 @@
 """Build the packaged Guizhou example from public facts and labelled assumptions.
 
 Run ``python -m fiscalshare.examples.build_guizhou`` to regenerate the CSV folders; a test checks
-that the committed files equal this script's output.  Tags follow ``../shared/domain/policy.md``:
+that the committed files equal this script's output.  Tags:
 [S] sourced, [S2] secondary source, [M] unverified recollection — every [M] figure and every
 assumption [A] is listed in the ``meta`` source text and in ``docs/example-guizhou.md``.
 """

@@ -1,4 +1,4 @@
-"""Raw sheets → validated ``CaseTables``: every rule of spec/inputs.md, all problems at once.
+"""Raw sheets → validated ``CaseTables``: every rule of docs/inputs.md, all problems at once.
 
 Each problem names the sheet, the cell (or CSV line), the column, what was found and what was
 expected.  Forgiving readings are warnings, never silent.
