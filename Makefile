@@ -51,6 +51,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 docs: install
 	$(BIN)/fiscalshare docs docs
