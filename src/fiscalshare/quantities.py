@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+WAN = 1e4  # yuan per 万元: the unit of every figure a person reads, and of money inside the model
+
 DEFAULT_PHI = {"poverty_exited": 0.2, "ethnic": 0.2, "border": 0.2, "old_revolutionary": 0.1}
 
 

@@ -1,7 +1,10 @@
-"""The solve workflow as a library call: load → check → solve → verify → write the run folder.
+"""The workflows as library calls: a request in, an outcome out, nothing printed.
 
-``fiscalshare solve`` is a thin wrapper over :func:`run_solve`; tests, sweeps and the benchmark
-call it directly.  Each step's wall time is recorded and stored in the run's manifest.
+:func:`run_solve`: load → check → solve → verify → write the run folder; each step's wall time
+is recorded and stored in the run's manifest.  :func:`run_compare`: load → check → solve and
+compute the status quo → write the comparison folder.  :func:`run_sweep`: a
+:class:`SweepRequest` handed to the sweep runner (``fiscalshare.sweep``).  The commands in ``fiscalshare.cli`` are
+thin wrappers that render the outcome; tests and the benchmark call these directly.
 """
 
 from __future__ import annotations
@@ -41,14 +44,6 @@ class SolveOutcome:
     message: str = ""
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
-
-    def print_diagnosis(self, console) -> None:
-        from fiscalshare.report.diagnosis import render_diagnosis
-
-        console.print(f"[bold red]{self.message}[/bold red]")
-        console.print(render_diagnosis(self.diagnosis or {}))
-        if self.run_dir is not None:
-            console.print(f"Diagnosis written to {self.run_dir}")
 
 
 class _ListHandler(logging.Handler):
@@ -145,3 +140,119 @@ def _case_attrs(inputs, config) -> dict:
     attrs.update(version_attrs())
     attrs["model_config"] = json.loads(json.dumps(config, default=str))
     return attrs
+
+
+@dataclass
+class CompareRequest:
+    case: Path
+    model: str | Path = "default"
+    out: Path | None = None
+    force: bool = False
+    lang: str = "zh"
+    time_limit: float | None = None
+    results_root: Path = Path("results")
+
+
+@dataclass
+class CompareOutcome:
+    """What ``fiscalshare compare`` produced: the comparison, its folder, loader warnings."""
+
+    result: object  # fiscalshare.analysis.compare.CompareResult
+    folder: Path
+    warnings: list = field(default_factory=list)
+
+
+def run_compare(request: CompareRequest) -> CompareOutcome:
+    """Load a case, compare the optimum with the status quo, write the folder."""
+    from fiscalshare.analysis.compare import compare_case
+    from fiscalshare.config import check_case, load_config
+    from fiscalshare.io import load_case
+    from fiscalshare.runs.folder import ensure_writable
+
+    warnings: list = []
+    inputs = load_case(request.case, warnings=warnings)
+    config = load_config(request.model, {})
+    check_case(inputs, config)
+    out = request.out or default_compare_dir(request.results_root,
+                                             inputs.attrs.get("case") or "case")
+    ensure_writable(out, force=request.force)  # refuse before the solves, not after
+    result = compare_case(inputs, config, time_limit=request.time_limit)
+    folder = write_compare(result, out, force=request.force, lang=request.lang)
+    return CompareOutcome(result, folder, warnings)
+
+
+def default_compare_dir(root: Path, case: str) -> Path:
+    """``results/compare-<case>-<UTC time>``, with the case name made safe for a file system."""
+    from fiscalshare.runs.folder import utc_stamp
+
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in case) or "case"
+    return Path(root) / f"compare-{safe}-{utc_stamp()}"
+
+
+def write_compare(result, out: Path, *, force: bool = False, lang: str = "zh") -> Path:
+    """Write ``compare.xlsx``, ``plots/``, both allocations (``optimised.nc``, ``baseline.nc``)
+    and a manifest (hashes, configuration, headline figures).
+
+    The folder is assembled as a temporary sibling and renamed into place when complete; an
+    existing folder is refused unless ``force``.
+    """
+    import json
+    from datetime import UTC, datetime
+
+    from fiscalshare.analysis.compare import WORKBOOK, write_plots, write_workbook
+    from fiscalshare.datasets import version_attrs
+    from fiscalshare.runs.folder import staged_folder, write_allocation, write_manifest
+
+    with staged_folder(out, force=force) as folder:
+        write_workbook(result, folder / WORKBOOK, lang=lang)
+        write_plots(result, folder / "plots")
+        write_allocation(result.optimised, folder / "optimised.nc")
+        write_allocation(result.baseline, folder / "baseline.nc")
+        attrs = {key: result.optimised.attrs.get(key)
+                 for key in ("case", "province", "input_sha256", "input_path")}
+        attrs.update(version_attrs())
+        attrs.update(
+            kind="compare",
+            created_utc=datetime.now(UTC).isoformat(timespec="seconds"),
+            model_config=json.loads(json.dumps(result.config, default=str)),
+            optimised_cost=float(result.optimised.attrs["objective_cost"]),
+            baseline_cost=float(result.baseline.attrs["objective_cost"]),
+            cost_at_eta_zero=result.equal_weight_cost,
+            price_of_equity=result.price_of_equity,
+        )
+        write_manifest(folder, attrs)
+    return Path(out)
+
+
+@dataclass
+class SweepRequest:
+    """What ``fiscalshare sweep`` asks for (see ``fiscalshare.sweep.run_sweep`` for each field)."""
+
+    case: Path
+    out: Path
+    model: str | Path = "default"
+    vary: list = field(default_factory=list)
+    paired: bool = False
+    file: Path | None = None
+    workers: int = 1
+    scheduler: str | None = None
+    serial: bool = False
+    force: bool = False
+    resume: bool = False
+    reuse: bool = True
+    time_limit: float | None = None
+    tornado: bool = False
+    progress_factory: object = None  # called with the number of scenarios to do; may be None
+
+
+def run_sweep(request: SweepRequest):
+    """Plan, solve and summarise every scenario; returns the sweep's outcome."""
+    from dataclasses import asdict
+
+    from fiscalshare.sweep import run_sweep as sweep
+
+    options = {key: value for key, value in asdict(request).items()
+               if key not in ("case", "model", "out")}
+    options["progress_factory"] = request.progress_factory
+    options["vary"] = list(request.vary)
+    return sweep(request.case, request.model, request.out, **options)

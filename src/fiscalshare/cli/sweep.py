@@ -53,15 +53,15 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
             tornado, time_limit, force):
     """Solve CASE under every scenario and compare them with the baseline."""
     from fiscalshare.runs.folder import utc_stamp
-    from fiscalshare.sweep import run_sweep
+    from fiscalshare.workflows import SweepRequest, run_sweep
 
     target = resume or out or Path("results") / f"{utc_stamp()}-sweep"
     try:
-        outcome = run_sweep(resolve_case(case), model, target, vary=list(vary), paired=paired,
-                            file=file, workers=workers, scheduler=scheduler, serial=serial,
-                            force=force, resume=resume is not None, reuse=not no_reuse,
-                            time_limit=time_limit, tornado=tornado,
-                            progress_factory=_progress_factory)
+        outcome = run_sweep(SweepRequest(
+            resolve_case(case), target, model, vary=list(vary), paired=paired, file=file,
+            workers=workers, scheduler=scheduler, serial=serial, force=force,
+            resume=resume is not None, reuse=not no_reuse, time_limit=time_limit,
+            tornado=tornado, progress_factory=_progress_factory))
     except KeyboardInterrupt:
         click.echo(f"Interrupted: finished scenarios are kept; continue with "
                    f"fiscalshare sweep --resume {target}", err=True)

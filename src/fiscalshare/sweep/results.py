@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-WAN = 1e4
+from fiscalshare.quantities import WAN
 
 
 def table(sweep: xr.Dataset, baseline: xr.Dataset, keys: list[str]) -> pd.DataFrame:
