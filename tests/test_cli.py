@@ -59,7 +59,7 @@ def test_solve_writes_the_run_folder_of_the_results_contract(example_run):
     np.testing.assert_allclose(total, results["standard_cost"], rtol=1e-9)
     manifest = json.loads((example_run / "manifest.json").read_text())
     assert manifest["objective_cost"] == results.attrs["objective_cost"]
-    assert set(manifest["files"]) == names - {"manifest.json"}
+    assert set(manifest["files"]) == names - {"manifest.json", ".fiscalshare-run"}
 
 
 def test_the_same_input_gives_identical_numbers(example_run, tmp_path):

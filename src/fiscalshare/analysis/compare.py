@@ -503,13 +503,13 @@ def run_compare(
     """Load a case, compare, write the folder: the whole command as one library call."""
     from fiscalshare.config import check_case, load_config
     from fiscalshare.io import load_case
-    from fiscalshare.runs.folder import ensure_writable
+    from fiscalshare.runs.folder import claim_out
 
     warnings: list = []
     inputs = load_case(case, warnings=warnings)
     config = load_config(model, {})
     check_case(inputs, config)
     out = out or default_compare_dir(results_root, inputs.attrs.get("case") or "case")
-    ensure_writable(out, force=force)  # refuse before the solves, not after
-    result = compare_case(inputs, config, time_limit=time_limit)
-    return CompareRun(result, write_compare(result, out, force=force, lang=lang), warnings)
+    with claim_out(out, inputs=[case], force=force):  # refuse before the solves, not after
+        result = compare_case(inputs, config, time_limit=time_limit)
+        return CompareRun(result, write_compare(result, out, force=force, lang=lang), warnings)
