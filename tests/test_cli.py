@@ -82,7 +82,7 @@ def test_audit_passes_then_names_an_altered_file(example_run, tmp_path):
     copy = tmp_path / "copy"
     subprocess.run(["cp", "-r", str(example_run), str(copy)], check=True)
     assert run("verify", str(copy)) == 0
-    workbook = copy / "prefectures" / "520500.xlsx"
+    workbook = next((copy / "prefectures").glob("520500-*.xlsx"))
     workbook.write_bytes(workbook.read_bytes() + b"\0")
     assert run("verify", str(copy)) == 1
 

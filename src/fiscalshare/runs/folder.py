@@ -488,6 +488,7 @@ def write_run(
 ) -> Path:
     """Write ``allocation.nc``, the reports, ``run.log`` and ``manifest.json`` as one folder."""
     timings = {}
+    listed = {}
     with staged_folder(out, force=force) as folder:
         started = time.perf_counter()
         write_allocation(results, folder / ALLOCATION)
@@ -496,12 +497,16 @@ def write_run(
             from fiscalshare.report import write_reports
 
             started = time.perf_counter()
+            from fiscalshare.report.filenames import prefecture_files
+
             write_reports(results, folder, lang=lang)
             timings["report_seconds"] = round(time.perf_counter() - started, 3)
+            listed["prefectures"] = prefecture_files(results)  # which workbook is whose
         if extra is not None:
             extra(folder)
         (folder / "run.log").write_text("\n".join(log_lines or []) + "\n", encoding="utf-8")
-        write_manifest(folder, {**manifest_attrs(results), "status": "solved", **timings})
+        write_manifest(folder, {**manifest_attrs(results), "status": "solved", **timings,
+                                **listed})
     return Path(out)
 
 
