@@ -81,7 +81,7 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
     """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4."""
     from fiscalshare.config import check_case, load_config
     from fiscalshare.io import load_case
-    from fiscalshare.runs.folder import default_run_dir, ensure_writable, write_diagnosis, write_run
+    from fiscalshare.runs.folder import claim_out, default_run_dir
 
     timings: dict = {}
     warnings: list = []
@@ -97,37 +97,43 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
         out = request.out or default_run_dir(
             request.results_root, inputs.attrs.get("case") or "case", config.get("name", "model")
         )
-        ensure_writable(out, force=request.force)
-        from fiscalshare.solve import solve_case, write_mps
+        with claim_out(out, inputs=[request.case], force=request.force):
+            return _solve_and_write(request, inputs, config, out, timings, warnings, lines)
 
-        try:
-            with _timed(timings, "solve"):
-                results = solve_case(
-                    inputs, config, time_limit=request.time_limit, threads=request.threads
-                )
-        except InfeasibleError as exc:
-            log.info("no solution meets the hard items: %s", exc)
-            attrs = _case_attrs(inputs, config)
-            run_dir = write_diagnosis(exc.diagnosis or {}, attrs, out, force=request.force,
-                                      log_lines=lines)
-            return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
-                                warnings=warnings, timings=timings)
-        from fiscalshare.analysis.verify import check_solution
 
-        with _timed(timings, "verify"):
-            violations = check_solution(inputs, results)
-        if violations:
-            raise VerificationError(
-                "the solution fails the independent check (a bug; nothing written):\n  "
-                + "\n  ".join(violations[:20])
+def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> SolveOutcome:
+    """Solve, check and write, while this process holds the lock of ``out``."""
+    from fiscalshare.runs.folder import write_diagnosis, write_run
+    from fiscalshare.solve import solve_case, write_mps
+
+    try:
+        with _timed(timings, "solve"):
+            results = solve_case(
+                inputs, config, time_limit=request.time_limit, threads=request.threads
             )
-        if request.write_mps is not None:
-            write_mps(inputs, config, request.write_mps,
-                      z1=results.attrs["objective_shortfall"])
-        results.attrs["load_seconds"] = timings["load"]
-        with _timed(timings, "write"):
-            run_dir = write_run(results, out, force=request.force, lang=request.lang,
-                                log_lines=lines, reports=request.reports)
+    except InfeasibleError as exc:
+        log.info("no solution meets the hard items: %s", exc)
+        attrs = _case_attrs(inputs, config)
+        run_dir = write_diagnosis(exc.diagnosis or {}, attrs, out, force=request.force,
+                                  log_lines=lines)
+        return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
+                            warnings=warnings, timings=timings)
+    from fiscalshare.analysis.verify import check_solution
+
+    with _timed(timings, "verify"):
+        violations = check_solution(inputs, results)
+    if violations:
+        raise VerificationError(
+            "the solution fails the independent check (a bug; nothing written):\n  "
+            + "\n  ".join(violations[:20])
+        )
+    if request.write_mps is not None:
+        write_mps(inputs, config, request.write_mps,
+                  z1=results.attrs["objective_shortfall"])
+    results.attrs["load_seconds"] = timings["load"]
+    with _timed(timings, "write"):
+        run_dir = write_run(results, out, force=request.force, lang=request.lang,
+                            log_lines=lines, reports=request.reports)
     return SolveOutcome(0, run_dir, results=results, warnings=warnings, timings=timings)
 
 
@@ -167,7 +173,7 @@ def run_compare(request: CompareRequest) -> CompareOutcome:
     from fiscalshare.analysis.compare import compare_case
     from fiscalshare.config import check_case, load_config
     from fiscalshare.io import load_case
-    from fiscalshare.runs.folder import ensure_writable
+    from fiscalshare.runs.folder import claim_out
 
     warnings: list = []
     inputs = load_case(request.case, warnings=warnings)
@@ -175,9 +181,9 @@ def run_compare(request: CompareRequest) -> CompareOutcome:
     check_case(inputs, config)
     out = request.out or default_compare_dir(request.results_root,
                                              inputs.attrs.get("case") or "case")
-    ensure_writable(out, force=request.force)  # refuse before the solves, not after
-    result = compare_case(inputs, config, time_limit=request.time_limit)
-    folder = write_compare(result, out, force=request.force, lang=request.lang)
+    with claim_out(out, inputs=[request.case], force=request.force):  # refuse before the solves
+        result = compare_case(inputs, config, time_limit=request.time_limit)
+        folder = write_compare(result, out, force=request.force, lang=request.lang)
     return CompareOutcome(result, folder, warnings)
 
 

@@ -56,6 +56,8 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
     from fiscalshare.workflows import SweepRequest, run_sweep
 
     target = resume or out or Path("results") / f"{utc_stamp()}-sweep"
+    if resume is None:
+        _check_out(target, resolve_case(case), force)
     try:
         outcome = run_sweep(SweepRequest(
             resolve_case(case), target, model, vary=list(vary), paired=paired, file=file,
@@ -70,3 +72,16 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
     click.echo(f"{outcome.total} scenarios: {counts['done']} solved, {counts['failed']} "
                f"infeasible or failed, {counts['skipped']} already done. Results in {target}")
     return 0
+
+
+def _check_out(target: Path, case: Path, force: bool) -> None:
+    """Refuse, before anything runs, an --out that is the input, holds it, is the current folder
+    or an ancestor of it, or is a non-empty folder that fiscalshare did not write (exit 2).
+
+    A sweep folder is recognised by our marker or, for sweeps written before the marker, by its
+    plan.json (the sweep package may mark its folders with runs.folder.mark_run_folder)."""
+    from fiscalshare.runs.folder import check_out_path, is_run_folder
+    from fiscalshare.sweep import PLAN
+
+    check_out_path(target, inputs=[case], force=force,
+                   owned=lambda folder: is_run_folder(folder) or (folder / PLAN).is_file())
