@@ -8,12 +8,19 @@ column-wise, so the national-scale case (2,850 counties × 80 items × 5 years) 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from fiscalshare.io.dataset import DOMAINS, CaseTables
 
 FIRST_YEAR = 2021
+# The hard regime of issue 15: a pool of about 30 % of the equalisation the unlimited optimum pays
+# and a budget of about 97 % of that optimum's spending, so that many soft items in many counties
+# fall short at once (see :func:`hard_regime`).
+HARD_POOL_FACTOR = 0.30
+HARD_BUDGET_FACTOR = 0.97
 MENU = (1.0, 0.8, 0.7, 0.5, 0.3, 0.2)
 N_TIERS = 5
 
@@ -154,3 +161,22 @@ def generate(regions: int, items: int, years: int, seed: int, *, prefectures: in
         beneficiaries=beneficiaries, capacity=capacity, sharing=sharing, budget=budget,
         ratio_menu=pd.DataFrame({"share": list(MENU)}),
     )
+
+
+def hard_regime(tables: CaseTables, equalisation: np.ndarray, spending: np.ndarray) -> CaseTables:
+    """The case with the hard regime's budget sheet, from its unlimited optimum (yuan by year):
+    a pool of :data:`HARD_POOL_FACTOR` of the optimum's ``equalisation`` and a budget of
+    :data:`HARD_BUDGET_FACTOR` of its ``spending`` (co-financing plus equalisation).
+
+    The optimum has to be solved (``fiscalshare example synthetic --hard`` does it): the
+    generator's closed-form estimate of the gaps matches the optimum's spending but not its
+    equalisation (on 300 × 40 × 5 it is 1.6× too high, as the optimum raises some σ instead).
+    """
+    years = np.asarray(tables.standards["year"].drop_duplicates().sort_values(), dtype=int)
+    budget = pd.DataFrame({
+        "year": years,
+        "provincial_budget": np.round(HARD_BUDGET_FACTOR * np.asarray(spending, float), -4),
+        "equalisation_pool": np.round(HARD_POOL_FACTOR * np.asarray(equalisation, float), -4),
+    })
+    meta = {**tables.meta, "case": tables.meta["case"] + "-hard"}
+    return replace(tables, budget=budget, meta=meta)
