@@ -9,6 +9,13 @@ province's money on the same HiGHS model and keeps stage 1's optimum in one of t
   from stage 1's basis with primal simplex (stage 1's optimum stays feasible); a MIP is given
   stage 1's solution as its first incumbent.
 
+The ``method`` option picks the route: ``plain`` solves each stage on the whole model;
+``decomposed`` finds stage 1's optimum through the years' structure and solves stage 2 on its
+optimal face (:mod:`.decompose`); ``auto`` takes the decomposed route for an LP of at least
+:data:`DECOMPOSE_FROM` columns where the structure is there, the plain one otherwise.  ``dual``,
+``primal``, ``ipm``, ``ipm-nocrossover`` and ``choose`` are the plain route with that HiGHS
+algorithm for stage 1 (and for a cold stage 2).
+
 In ``menu`` mode the sensitivities need duals of a linear programme: the LP of the stage they
 come from is solved once more with the chosen menu shares fixed.
 """
@@ -22,9 +29,19 @@ import numpy as np
 from fiscalshare.errors import SolverLimitError
 from fiscalshare.model import MONEY_UNIT, StandardForm
 from fiscalshare.model.objective import stage_two_limit
-from fiscalshare.solve import highs
+from fiscalshare.solve import decompose, highs
 
 ZERO_SHORTFALL = 1e-6 / MONEY_UNIT  # z1 below 1e-6 weighted yuan counts as zero
+DECOMPOSE_FROM = 200_000  # columns: below this the plain route is fast (see docs/performance.md)
+
+
+def route(form: StandardForm, method: str) -> str:
+    """``plain`` or ``decomposed`` for this model under the configured ``method``."""
+    if method == "decomposed" and decompose.applicable(form):
+        return "decomposed"
+    if method == "auto" and form.shape[1] >= DECOMPOSE_FROM and decompose.applicable(form):
+        return "decomposed"
+    return "plain"
 
 
 class CaseInfeasible(Exception):  # noqa: N818 - a signal inside fiscalshare.solve, not an error
@@ -43,15 +60,25 @@ class Stages:
     seconds: dict = field(default_factory=dict)
 
 
-def solve_stages(form: StandardForm, options: dict) -> Stages:
-    """Both stages on one HiGHS model; raises :class:`CaseInfeasible` or ``SolverLimitError``."""
+def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
+    """Both stages on one HiGHS model; raises :class:`CaseInfeasible` or ``SolverLimitError``.
+
+    ``progress`` (optional) is called with keyword arguments ``stage``, ``objective``, ``gap``,
+    ``iterations`` while HiGHS works (see :class:`.highs.Solver`)."""
     if form.unmet:
         raise CaseInfeasible("a constraint without variables is violated by the data")
     clock = _Clock(options.get("time_limit"))
-    solver = highs.Solver(options)
+    solver = highs.Solver(options, progress=progress)
+    solver.stage = "stage 1"
     solver.load(form, form.costs["shortfall"])
-    first = clock.run(solver, "highs_stage1_seconds")
+    way = route(form, options.get("method", "auto"))
+    clock.seconds["decomposed"] = float(way == "decomposed")
+    if way == "decomposed":
+        first = _stage_one_decomposed(solver, form, options, clock, progress)
+    else:
+        first = clock.run(solver, "highs_stage1_seconds")
     _require_optimal(first, "stage 1")
+    solver.stage = "stage 2"
     z1 = found = max(first.objective, 0.0)
     stage1_duals = first.row_dual
 
@@ -67,6 +94,8 @@ def solve_stages(form: StandardForm, options: dict) -> Stages:
                                      form.col_upper[shortfall])
             z1 = found
             second = _with_stage_one_row(solver, form, first, z1, clock)
+    elif way == "decomposed":
+        second = _on_optimal_face(solver, form, first, z1, clock)
     else:
         second = _with_stage_one_row(solver, form, first, z1, clock)
     _require_optimal(second, "stage 2")
@@ -82,6 +111,47 @@ def solve_stages(form: StandardForm, options: dict) -> Stages:
                                                    without_shortfall=True)
     return Stages(x=second.x, z1=z1, stage1_duals=stage1_duals, stage2_duals=stage2_duals,
                   termination=second.word, seconds=clock.seconds)
+
+
+def _stage_one_decomposed(solver: highs.Solver, form: StandardForm, options: dict, clock,
+                          progress) -> highs.Outcome:
+    """Benders over σ for a centre, then the whole stage-1 LP boxed around it (exact)."""
+    centre = decompose.benders(form, options, progress=progress)
+    clock.seconds["benders_seconds"] = centre.seconds
+    clock.seconds["benders_rounds"] = centre.rounds
+    if centre.upper_bound <= ZERO_SHORTFALL / 10 and centre.x is not None:
+        # a point without shortfall: z1 = 0 is proven, the boxed LP is not needed
+        return highs.Outcome(highs.OPTIMAL, "Optimal", 0.0, centre.x, None, 0.0)
+    outcome, boxes = decompose.boxed_stage_one(solver, form, centre.sigma, clock,
+                                               progress=progress)
+    clock.seconds["stage1_boxes"] = boxes
+    return outcome
+
+
+def _on_optimal_face(solver: highs.Solver, form: StandardForm, first: highs.Outcome, z1: float,
+                     clock) -> highs.Outcome:
+    """Stage 2 restricted to stage 1's optimal face (see :mod:`.decompose`), solved cold, then
+    the face opened to the plain stage 2's ``Σ w u ≤ z1 + tolerance`` and solved warm from
+    there by primal simplex (the face's optimum stays feasible)."""
+    col_lower, col_upper, row_lower, row_upper, _, _ = decompose.optimal_face_bounds(
+        form, first.x, solver.column_duals(), first.row_dual, solver.row_values())
+    everything = np.arange(form.shape[1])
+    solver.set_column_bounds(everything, col_lower, col_upper)
+    solver.set_row_bounds(np.arange(form.shape[0]), row_lower, row_upper)
+    solver.forget_solution()
+    on_face = clock.run(solver, "highs_stage2_face_seconds")
+    if on_face.status != highs.OPTIMAL or not POLISH:
+        return on_face
+    solver.set_column_bounds(everything, form.col_lower, form.col_upper)
+    solver.set_row_bounds(np.arange(form.shape[0]), form.row_lower, form.row_upper)
+    weights = form.costs["shortfall"]
+    columns = np.flatnonzero(weights)
+    solver.add_row(columns, weights[columns], stage_two_limit(z1))
+    solver.use_method("primal")
+    return clock.run(solver, "highs_stage2_seconds")
+
+
+POLISH = True
 
 
 def _with_stage_one_row(solver: highs.Solver, form: StandardForm, first: highs.Outcome,
