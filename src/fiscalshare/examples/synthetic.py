@@ -20,7 +20,7 @@ FIRST_YEAR = 2021
 # and a budget of about 97 % of that optimum's spending, so that many soft items in many counties
 # fall short at once (see :func:`hard_regime`).
 HARD_POOL_FACTOR = 0.30
-HARD_BUDGET_FACTOR = 0.97
+HARD_BUDGET_FACTOR = 0.975
 MENU = (1.0, 0.8, 0.7, 0.5, 0.3, 0.2)
 N_TIERS = 5
 

@@ -239,7 +239,12 @@ def boxed_stage_one(solver: highs.Solver, form: StandardForm, centre: np.ndarray
         box_high = np.minimum(high, centre + width)
         solver.set_column_bounds(sigma_cols, box_low, box_high)
         outcome = clock.run(solver, "highs_stage1_seconds")
+        whole = bool(np.all(box_low <= low) and np.all(box_high >= high))
+        if outcome.status == highs.INFEASIBLE and not whole:  # too narrow a box: widen it
+            width *= 4.0
+            continue
         if outcome.status != highs.OPTIMAL:
+            solver.set_column_bounds(sigma_cols, low, high)
             return outcome, boxes
         reduced = solver.column_duals()[sigma_cols]
         value = outcome.x[sigma_cols]

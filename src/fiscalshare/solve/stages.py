@@ -72,7 +72,7 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
     solver.stage = "stage 1"
     solver.load(form, form.costs["shortfall"])
     way = route(form, options.get("method", "auto"))
-    clock.seconds["decomposed"] = float(way == "decomposed")
+    clock.info["decomposed"] = int(way == "decomposed")
     if way == "decomposed":
         first = _stage_one_decomposed(solver, form, options, clock, progress)
     else:
@@ -82,14 +82,12 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
     z1 = found = max(first.objective, 0.0)
     stage1_duals = first.row_dual
 
-    shortfall = form.columns.positions("shortfall")
-    solver.set_costs(form.costs["provincial_money"])
     if z1 <= ZERO_SHORTFALL:
         z1 = 0.0
-        solver.set_column_bounds(shortfall, np.zeros(shortfall.size), np.zeros(shortfall.size))
-        solver.forget_solution()
+        set_up_stage_two(solver, form, z1)
         second = clock.run(solver, "highs_stage2_seconds")
         if second.status == highs.INFEASIBLE:  # z1 was a rounding away from zero: keep it
+            shortfall = form.columns.positions("shortfall")
             solver.set_column_bounds(shortfall, form.col_lower[shortfall],
                                      form.col_upper[shortfall])
             z1 = found
@@ -110,7 +108,27 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
                                                    clock, "highs_stage2_lp_seconds",
                                                    without_shortfall=True)
     return Stages(x=second.x, z1=z1, stage1_duals=stage1_duals, stage2_duals=stage2_duals,
-                  termination=second.word, seconds=clock.seconds)
+                  termination=second.word, seconds={**clock.seconds, **clock.info})
+
+
+def set_up_stage_two(solver: highs.Solver, form: StandardForm, z1: float) -> None:
+    """Turn the kept stage-1 model into stage 2 for a stage-1 optimum ``z1`` (model units): the
+    provincial money as costs; with ``z1 = 0`` (exactly: stage 1 sets a z1 within
+    :data:`ZERO_SHORTFALL` to zero) every shortfall fixed at zero and the solution
+    forgotten (a cold start lets presolve remove them), otherwise the row
+    ``Σ w u ≤ z1 + tolerance`` added and primal simplex chosen (stage 1's basis stays primal
+    feasible).  The one set-up of fresh solves, sweeps and ``--write-mps``."""
+    solver.set_costs(form.costs["provincial_money"])
+    if z1 == 0.0:
+        shortfall = form.columns.positions("shortfall")
+        solver.set_column_bounds(shortfall, np.zeros(shortfall.size), np.zeros(shortfall.size))
+        solver.forget_solution()
+        return
+    weights = form.costs["shortfall"]
+    columns = np.flatnonzero(weights)
+    solver.add_row(columns, weights[columns], stage_two_limit(z1))
+    if not solver.integer:
+        solver.use_method("primal")
 
 
 def _stage_one_decomposed(solver: highs.Solver, form: StandardForm, options: dict, clock,
@@ -118,13 +136,13 @@ def _stage_one_decomposed(solver: highs.Solver, form: StandardForm, options: dic
     """Benders over σ for a centre, then the whole stage-1 LP boxed around it (exact)."""
     centre = decompose.benders(form, options, progress=progress)
     clock.seconds["benders_seconds"] = centre.seconds
-    clock.seconds["benders_rounds"] = centre.rounds
+    clock.info["benders_rounds"] = centre.rounds
     if centre.upper_bound <= ZERO_SHORTFALL / 10 and centre.x is not None:
         # a point without shortfall: z1 = 0 is proven, the boxed LP is not needed
         return highs.Outcome(highs.OPTIMAL, "Optimal", 0.0, centre.x, None, 0.0)
     outcome, boxes = decompose.boxed_stage_one(solver, form, centre.sigma, clock,
                                                progress=progress)
-    clock.seconds["stage1_boxes"] = boxes
+    clock.info["stage1_boxes"] = boxes
     return outcome
 
 
@@ -156,13 +174,9 @@ POLISH = True
 
 def _with_stage_one_row(solver: highs.Solver, form: StandardForm, first: highs.Outcome,
                         z1: float, clock) -> highs.Outcome:
-    weights = form.costs["shortfall"]
-    columns = np.flatnonzero(weights)
-    solver.add_row(columns, weights[columns], stage_two_limit(z1))
+    set_up_stage_two(solver, form, z1)
     if solver.integer:
         solver.offer_solution(first.x)
-    else:
-        solver.use_method("primal")  # stage 1's basis stays primal feasible
     return clock.run(solver, "highs_stage2_seconds")
 
 
@@ -185,6 +199,7 @@ class _Clock:
     def __init__(self, limit: float | None):
         self.limit = limit
         self.seconds: dict[str, float] = {}
+        self.info: dict[str, int] = {}  # counts that describe the route taken
 
     def run(self, solver: highs.Solver, key: str) -> highs.Outcome:
         if self.limit is not None:
