@@ -14,6 +14,7 @@ from fiscalshare.config import load_config
 from fiscalshare.examples.synthetic import generate, hard_regime
 from fiscalshare.io.dataset import build_inputs
 from fiscalshare.model import build
+from fiscalshare.quantities import by_region_tier, remainder
 from fiscalshare.solve import solve_case
 from fiscalshare.solve import decompose
 from fiscalshare.solve.highs import Solver, solver_options
@@ -24,9 +25,12 @@ from hand_cases import two_years_two_items
 
 def _hard(regions, items, years, seed):
     tables = generate(regions, items, years, seed)
-    unlimited = solve_case(build_inputs(tables), load_config("default"))
+    inputs = build_inputs(tables)
+    unlimited = solve_case(inputs, load_config("default"))
+    floor = by_region_tier(inputs, inputs["province_min"])
+    obligation = (floor * remainder(inputs)).sum(("region", "item")).values
     return build_inputs(hard_regime(tables, unlimited["equalisation"].sum("unit").values,
-                                    unlimited["transfer"].sum("unit").values))
+                                    unlimited["transfer"].sum("unit").values, obligation))
 
 
 def _budgeted(regions, items, years, seed, factor):

@@ -30,6 +30,7 @@ class SolveRequest:
     write_mps: Path | None = None
     results_root: Path = Path("results")
     reports: bool = True
+    live_progress: object | None = None  # a terminal stream for the live progress line
 
 
 @dataclass
@@ -105,10 +106,14 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
         ensure_writable(out, force=request.force)
         from fiscalshare.solve import solve_case, write_mps
 
+        from fiscalshare.report.progress import ProgressLine
+
+        progress = ProgressLine(lang=request.lang, stream=request.live_progress)
         try:
             with _timed(timings, "solve"):
                 results = solve_case(
-                    inputs, config, time_limit=request.time_limit, threads=request.threads
+                    inputs, config, time_limit=request.time_limit, threads=request.threads,
+                    progress=progress,
                 )
         except InfeasibleError as exc:
             log.info("no solution meets the hard items: %s", exc)
@@ -117,6 +122,8 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
                                       log_lines=lines)
             return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
                                 warnings=warnings, timings=timings)
+        finally:
+            progress.close()
         from fiscalshare.analysis.verify import check_solution
 
         with _timed(timings, "verify"):

@@ -24,8 +24,8 @@ def command():
 @click.option("--budget-factor", type=click.FloatRange(min=0), help="Add a budget: co-financing "
               "at the lowest shares plus this share of the estimated equalisation need.")
 @click.option("--hard", is_flag=True, help="The hard regime: solve the case without limits, then "
-              "give it a pool of 30 % of that optimum's equalisation and a budget of 97 % of its "
-              "spending.")
+              "give it a pool of 30 % of that optimum's equalisation and a budget of the "
+              "co-financing at the lowest shares plus 30 % of what the optimum spends beyond it.")
 @click.option("--force", is_flag=True, help="Replace an existing OUT.")
 def synthetic(out, regions, prefectures, items, years, seed, budget_factor, hard, force):
     """Write a synthetic case to OUT (a folder of CSV files, or OUT.xlsx)."""
@@ -72,8 +72,12 @@ def _hard(tables):
     from fiscalshare.config import load_config
     from fiscalshare.examples.synthetic import hard_regime
     from fiscalshare.io.dataset import build_inputs
+    from fiscalshare.quantities import by_region_tier, remainder
     from fiscalshare.solve import solve_case
 
-    results = solve_case(build_inputs(tables), load_config("default"))
+    inputs = build_inputs(tables)
+    results = solve_case(inputs, load_config("default"))
+    floor = by_region_tier(inputs, inputs["province_min"])
+    obligation = (floor * remainder(inputs)).sum(("region", "item")).values
     return hard_regime(tables, results["equalisation"].sum("unit").values,
-                       results["transfer"].sum("unit").values)
+                       results["transfer"].sum("unit").values, obligation)

@@ -207,8 +207,7 @@ def benders(form: StandardForm, options: dict, *, progress=None) -> BendersResul
         sigma = outcome.x[:n_sigma]
         gap = (upper_bound - lower_bound) / max(abs(upper_bound), 1e-9)
         if progress is not None:
-            progress(stage="stage 1 (Benders over σ)", objective=upper_bound,
-                     gap=gap, iterations=rounds)
+            progress(stage="benders", objective=upper_bound, gap=gap, iterations=rounds)
         if upper_bound <= 1e-12 or gap <= BENDERS_GAP:
             break
     return BendersResult(best_sigma, lower_bound, upper_bound, rounds, best_x,
@@ -238,6 +237,7 @@ def boxed_stage_one(solver: highs.Solver, form: StandardForm, centre: np.ndarray
         box_low = np.maximum(low, centre - width)
         box_high = np.minimum(high, centre + width)
         solver.set_column_bounds(sigma_cols, box_low, box_high)
+        solver.stage = "boxed"
         outcome = clock.run(solver, "highs_stage1_seconds")
         whole = bool(np.all(box_low <= low) and np.all(box_high >= high))
         if outcome.status == highs.INFEASIBLE and not whole:  # too narrow a box: widen it
@@ -253,8 +253,7 @@ def boxed_stage_one(solver: highs.Solver, form: StandardForm, centre: np.ndarray
         pushes_down = (value <= box_low + tight) & (box_low > low + tight) & (reduced > DUAL_ZERO)
         binding = int(pushes_up.sum() + pushes_down.sum())
         if progress is not None:
-            progress(stage="stage 1 (σ boxed)", objective=outcome.objective,
-                     gap=float(binding), iterations=boxes)
+            progress(stage="boxed", objective=outcome.objective, iterations=boxes)
         if binding == 0:
             solver.set_column_bounds(sigma_cols, low, high)
             return outcome, boxes

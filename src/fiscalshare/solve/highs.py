@@ -112,13 +112,14 @@ class Solver:
     """One kept HiGHS model: load once, then change costs, bounds and rows between runs.
 
     ``progress``, when given, is called at most every ``every`` seconds while HiGHS works, with
-    keyword arguments ``stage`` (:attr:`stage`), ``objective``, ``gap`` (a MIP's gap, else the
-    simplex's sum of primal infeasibilities from its log, else ``None``) and ``iterations``.
+    keyword arguments ``stage`` (:attr:`stage`: ``stage1``, ``stage2`` …), ``objective`` (model
+    units), ``iterations``, and ``gap`` (a MIP's relative gap) or ``infeasibility`` (the
+    simplex's sum of primal infeasibilities, read from its log) when known.
     Ctrl-C during a run stops HiGHS through its interrupt callback and raises
     ``KeyboardInterrupt`` once HiGHS has returned (HiGHS is never left mid-run).
     """
 
-    def __init__(self, options: dict, *, progress=None, every: float = PROGRESS_EVERY):
+    def __init__(self, options: dict, *, progress=None, every: float | None = None):
         self.options = dict(options)
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -128,7 +129,7 @@ class Solver:
         self.integer = False
         self.stage = ""
         self.progress = progress
-        self.every = every
+        self.every = PROGRESS_EVERY if every is None else every
         self._interrupted = threading.Event()
         self._last_event = 0.0
         self._infeasibility = None
@@ -159,13 +160,12 @@ class Solver:
         self._last_event = now
         out = event.data_out
         if event.callback_type == highspy.cb.HighsCallbackType.kCallbackMipInterrupt:
-            gap, iterations = float(out.mip_gap), int(out.mip_node_count)
-            objective = float(out.mip_primal_bound)
+            self.progress(stage=self.stage, objective=float(out.mip_primal_bound),
+                          gap=float(out.mip_gap), iterations=int(out.mip_node_count))
         else:
-            gap = self._infeasibility
-            iterations = int(out.simplex_iteration_count or out.ipm_iteration_count)
-            objective = float(out.objective_function_value)
-        self.progress(stage=self.stage, objective=objective, gap=gap, iterations=iterations)
+            iterations = max(int(out.simplex_iteration_count), int(out.ipm_iteration_count), 0)
+            self.progress(stage=self.stage, objective=float(out.objective_function_value),
+                          infeasibility=self._infeasibility, iterations=iterations)
 
     def load(self, form: StandardForm, cost: np.ndarray, *, integer: bool = True,
              col_lower: np.ndarray | None = None, col_upper: np.ndarray | None = None) -> None:
@@ -271,7 +271,7 @@ class Solver:
 
     def _run_once(self) -> Outcome:
         before = self.highs.getRunTime()
-        self._last_event = time.monotonic()
+        self._last_event = -float("inf")  # the first callback of a run reports at once
         self._infeasibility = None
         self._run_interruptibly()
         seconds = self.highs.getRunTime() - before

@@ -63,13 +63,12 @@ class Stages:
 def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
     """Both stages on one HiGHS model; raises :class:`CaseInfeasible` or ``SolverLimitError``.
 
-    ``progress`` (optional) is called with keyword arguments ``stage``, ``objective``, ``gap``,
-    ``iterations`` while HiGHS works (see :class:`.highs.Solver`)."""
+    ``progress`` (optional) is called while HiGHS works (see :class:`.highs.Solver`)."""
     if form.unmet:
         raise CaseInfeasible("a constraint without variables is violated by the data")
     clock = _Clock(options.get("time_limit"))
     solver = highs.Solver(options, progress=progress)
-    solver.stage = "stage 1"
+    solver.stage = "stage1"
     solver.load(form, form.costs["shortfall"])
     way = route(form, options.get("method", "auto"))
     clock.info["decomposed"] = int(way == "decomposed")
@@ -78,7 +77,7 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
     else:
         first = clock.run(solver, "highs_stage1_seconds")
     _require_optimal(first, "stage 1")
-    solver.stage = "stage 2"
+    solver.stage = "stage2"
     z1 = found = max(first.objective, 0.0)
     stage1_duals = first.row_dual
 
