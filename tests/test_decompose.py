@@ -60,14 +60,19 @@ def _relative(a, b):
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_the_decomposed_solve_gives_the_plain_optimum(name):
+def test_the_decomposed_and_face_solves_give_the_plain_optimum(name):
     inputs = CASES[name]()
     plain = solve_case(inputs, load_config("default", {"method": "plain"}))
-    split = solve_case(inputs, load_config("default", {"method": "decomposed"}))
-    assert plain.attrs["decomposed"] == 0 and split.attrs["decomposed"] == 1
-    assert _relative(plain.attrs["objective_shortfall"], split.attrs["objective_shortfall"]) < 1e-6
-    assert _relative(plain.attrs["objective_cost"], split.attrs["objective_cost"]) < 1e-6
-    assert check_solution(inputs, split) == []
+    assert plain.attrs["decomposed"] == 0 and plain.attrs["stage2_on_face"] == 0
+    for method in ("face", "decomposed"):
+        other = solve_case(inputs, load_config("default", {"method": method}))
+        assert other.attrs["decomposed"] == (method == "decomposed")
+        assert other.attrs["stage2_on_face"] == 1
+        assert _relative(plain.attrs["objective_shortfall"],
+                         other.attrs["objective_shortfall"]) < 1e-6, method
+        assert _relative(plain.attrs["objective_cost"], other.attrs["objective_cost"]) < 1e-6, \
+            method
+        assert check_solution(inputs, other) == [], method
 
 
 def test_the_hard_regime_has_shortfalls_and_binding_limits():
@@ -115,3 +120,4 @@ def test_auto_takes_the_plain_route_for_small_models_and_menu_mode():
     assert route(build(inputs, load_config("default")), "auto") == "plain"
     menu = build(inputs, load_config("ratio-menu"))
     assert route(menu, "decomposed") == "plain"  # integers: no decomposition
+    assert route(menu, "face") == "plain"  # a MIP has no duals to find a face with

@@ -86,7 +86,7 @@ def solver_options(config: dict, *, time_limit=None, threads=None) -> dict:
 
 def method_options(method: str, *, integer: bool) -> dict:
     """The HiGHS algorithm for one model: ``auto`` picks by model class."""
-    if method in ("auto", "plain", "decomposed"):
+    if method in ("auto", "plain", "face", "decomposed"):
         method = "choose" if integer else "dual"
     return dict(_METHOD_OPTIONS[method])
 

@@ -9,12 +9,15 @@ province's money on the same HiGHS model and keeps stage 1's optimum in one of t
   from stage 1's basis with primal simplex (stage 1's optimum stays feasible); a MIP is given
   stage 1's solution as its first incumbent.
 
-The ``method`` option picks the route: ``plain`` solves each stage on the whole model;
-``decomposed`` finds stage 1's optimum through the years' structure and solves stage 2 on its
-optimal face (:mod:`.decompose`); ``auto`` takes the decomposed route for an LP of at least
-:data:`DECOMPOSE_FROM` columns where the structure is there, the plain one otherwise.  ``dual``,
-``primal``, ``ipm``, ``ipm-nocrossover`` and ``choose`` are the plain route with that HiGHS
-algorithm for stage 1 (and for a cold stage 2).
+The ``method`` option picks the route (measured in docs/performance.md):
+
+- ``plain``: stage 1 on the whole model by dual simplex, stage 2 as above;
+- ``face``: stage 1 the same; where z1 > 0, stage 2 first on stage 1's optimal face (cold, where
+  presolve removes most of the model), then opened to the row above and finished warm;
+- ``decomposed``: stage 1 through the years' structure (:mod:`.decompose`), stage 2 as ``face``;
+- ``auto``: ``face`` for an LP of at least :data:`FACE_FROM` columns, ``plain`` otherwise;
+- ``dual``, ``primal``, ``ipm``, ``ipm-nocrossover``, ``choose``: ``plain`` with that HiGHS
+  algorithm for stage 1 (and for a cold stage 2).
 
 In ``menu`` mode the sensitivities need duals of a linear programme: the LP of the stage they
 come from is solved once more with the chosen menu shares fixed.
@@ -32,15 +35,16 @@ from fiscalshare.model.objective import stage_two_limit
 from fiscalshare.solve import decompose, highs
 
 ZERO_SHORTFALL = 1e-6 / MONEY_UNIT  # z1 below 1e-6 weighted yuan counts as zero
-DECOMPOSE_FROM = 200_000  # columns: below this the plain route is fast (see docs/performance.md)
+FACE_FROM = 200_000  # columns: below this the plain stage 2 is as fast (docs/performance.md)
 
 
 def route(form: StandardForm, method: str) -> str:
-    """``plain`` or ``decomposed`` for this model under the configured ``method``."""
+    """``plain``, ``face`` or ``decomposed`` for this model under the configured ``method``."""
+    linear = form.integer_columns.size == 0
     if method == "decomposed" and decompose.applicable(form):
         return "decomposed"
-    if method == "auto" and form.shape[1] >= DECOMPOSE_FROM and decompose.applicable(form):
-        return "decomposed"
+    if linear and (method == "face" or (method == "auto" and form.shape[1] >= FACE_FROM)):
+        return "face"
     return "plain"
 
 
@@ -72,6 +76,7 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
     solver.load(form, form.costs["shortfall"])
     way = route(form, options.get("method", "auto"))
     clock.info["decomposed"] = int(way == "decomposed")
+    clock.info["stage2_on_face"] = int(way != "plain")
     if way == "decomposed":
         first = _stage_one_decomposed(solver, form, options, clock, progress)
     else:
@@ -91,7 +96,7 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
                                      form.col_upper[shortfall])
             z1 = found
             second = _with_stage_one_row(solver, form, first, z1, clock)
-    elif way == "decomposed":
+    elif way in ("face", "decomposed"):
         second = _on_optimal_face(solver, form, first, z1, clock)
     else:
         second = _with_stage_one_row(solver, form, first, z1, clock)
@@ -152,23 +157,18 @@ def _on_optimal_face(solver: highs.Solver, form: StandardForm, first: highs.Outc
     there by primal simplex (the face's optimum stays feasible)."""
     col_lower, col_upper, row_lower, row_upper, _, _ = decompose.optimal_face_bounds(
         form, first.x, solver.column_duals(), first.row_dual, solver.row_values())
+    solver.set_costs(form.costs["provincial_money"])
     everything = np.arange(form.shape[1])
     solver.set_column_bounds(everything, col_lower, col_upper)
     solver.set_row_bounds(np.arange(form.shape[0]), row_lower, row_upper)
     solver.forget_solution()
     on_face = clock.run(solver, "highs_stage2_face_seconds")
-    if on_face.status != highs.OPTIMAL or not POLISH:
+    if on_face.status != highs.OPTIMAL:
         return on_face
     solver.set_column_bounds(everything, form.col_lower, form.col_upper)
     solver.set_row_bounds(np.arange(form.shape[0]), form.row_lower, form.row_upper)
-    weights = form.costs["shortfall"]
-    columns = np.flatnonzero(weights)
-    solver.add_row(columns, weights[columns], stage_two_limit(z1))
-    solver.use_method("primal")
+    set_up_stage_two(solver, form, z1)
     return clock.run(solver, "highs_stage2_seconds")
-
-
-POLISH = True
 
 
 def _with_stage_one_row(solver: highs.Solver, form: StandardForm, first: highs.Outcome,
