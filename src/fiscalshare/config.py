@@ -30,7 +30,8 @@ DEFAULTS = {
     "backend": "auto",
 }
 RATIO_MODES = ("fixed", "optimise", "menu")
-METHODS = ("auto", "dual", "primal", "ipm", "choose")
+METHODS = ("auto", "plain", "face", "decomposed", "dual", "primal", "ipm", "ipm-nocrossover",
+           "choose")
 BACKENDS = ("auto", "pyomo", "matrix")
 DESCRIPTION = "description"  # free text at the top of a file, kept in the resolved dict
 SHARE_TOLERANCE = 1e-12

@@ -33,6 +33,7 @@ class SolveRequest:
     write_mps: Path | None = None
     results_root: Path = Path("results")
     reports: bool = True
+    live_progress: object | None = None  # a terminal stream for the live progress line
 
 
 @dataclass
@@ -103,13 +104,16 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
 
 def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> SolveOutcome:
     """Solve, check and write, while this process holds the lock of ``out``."""
+    from fiscalshare.report.progress import ProgressLine
     from fiscalshare.runs.folder import write_diagnosis, write_run
     from fiscalshare.solve import solve_case, write_mps
 
+    progress = ProgressLine(lang=request.lang, stream=request.live_progress)
     try:
         with _timed(timings, "solve"):
             results = solve_case(
-                inputs, config, time_limit=request.time_limit, threads=request.threads
+                inputs, config, time_limit=request.time_limit, threads=request.threads,
+                progress=progress,
             )
     except InfeasibleError as exc:
         log.info("no solution meets the hard items: %s", exc)
@@ -118,6 +122,8 @@ def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> 
                                   log_lines=lines)
         return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
                             warnings=warnings, timings=timings)
+    finally:
+        progress.close()
     from fiscalshare.analysis.verify import check_solution
 
     with _timed(timings, "verify"):
