@@ -178,9 +178,14 @@ def connect(*, workers: int | None = None, scheduler: str | None = None):
             client.close()
         return
     with _sigint_ignored():  # the workers inherit it: Ctrl-C is the command's to handle
+        # no fixed port anywhere: the scheduler, and the HTTP server it starts even without a
+        # dashboard (which would otherwise try 8787), take a free port on 127.0.0.1
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                processes=True, host="127.0.0.1", scheduler_port=0,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=None, worker_dashboard_address=None,
+                               scheduler_kwargs={"dashboard": False,
+                                                 "dashboard_address": "127.0.0.1:0"},
+                               silence_logs=logging.CRITICAL)
     try:
         client = Client(cluster)
         try:
