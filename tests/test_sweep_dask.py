@@ -163,3 +163,28 @@ def test_a_worker_killed_mid_sweep_costs_only_its_scenarios(tmp_path):
     sweep = _sweep(out)
     assert list(sweep["status"].values) == ["optimal"] * 30
     assert np.all(np.isfinite(sweep["objective_cost"].values))
+
+
+def test_ctrl_c_to_the_process_group_ends_a_dask_sweep_with_130_and_no_traceback(tmp_path):
+    case = tmp_path / "case"
+    write_case(generate(60, 10, 3, 4), case)
+    out = tmp_path / "s"
+    values = ",".join(f"{0.05 * k:.2f}" for k in range(40))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fiscalshare", "sweep", str(case), "--workers", "2", "--out",
+         str(out), "--vary", f"eta={values}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline and len(sweep_folder.finished(out) - {"baseline"}) < 2:
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    text = err.decode()
+    assert process.returncode == 130, text
+    assert "Traceback" not in text and "CancelledError" not in text
+    assert "--resume" in text

@@ -238,3 +238,24 @@ def test_sweep_out_may_not_be_the_case_or_hold_the_current_directory(tmp_path, c
     code, err = _exit_code(["sweep", str(case), "--vary", "eta=0,1", "--serial", "--out", ".",
                             "--force"], capsys)
     assert code == 2 and (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_verify_audits_a_sweep_folder_and_catches_edits(tmp_path, capsys):
+    case = tmp_path / "case"
+    write_case(generate(12, 3, 2, 2), case)
+    out = tmp_path / "s"
+    run_sweep(case, "default", out, vary=["eta=0,1", "budget=x1.0,x1.1"], serial=True)
+    with pytest.raises(SystemExit) as ended:
+        main(["verify", str(out)])
+    assert ended.value.code == 0
+    assert "sweep" in capsys.readouterr().out
+    import h5py
+
+    record = out / "records" / "s00002.nc"
+    with h5py.File(record, "r+") as handle:
+        handle["objective_cost"][()] = 1.0
+    (out / "plots" / "extra.png").write_bytes(b"x")
+    code, err = _exit_code(["verify", str(out)], capsys)
+    assert code == 1
+    assert "records/s00002.nc: altered" in err and "plots/extra.png" in err
+    assert "differs from its record" in err

@@ -108,7 +108,7 @@ def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool
     def finished(outcome: runner.Outcome) -> None:
         sweep_folder.save(out, outcome.scenario_id, outcome.record)
         sweep_folder.log(out, f"{outcome.scenario_id} {outcome.record.status} "
-                              f"{outcome.how or '-'}")
+                              f"{outcome.how or '-'} {outcome.seconds:.4f}s")
         counts["done" if outcome.record.status == "optimal" else "failed"] += 1
         if progress is not None:
             progress(outcome.record.status)

@@ -61,24 +61,22 @@ def solved_figures(solved, inputs: xr.Dataset) -> xr.Dataset:
     domains = _domains(inputs)
     item_domain = inputs["domain"].values
     by_item = solved.shortfall.sum(axis=(0, 2))
-    by_domain = [float(by_item[item_domain == d].sum()) for d in domains]
-    equalisation = solved.equalisation.sum(axis=0)
+    by_domain = np.array([by_item[item_domain == d].sum() for d in domains], dtype=float)
+    equalisation = solved.equalisation.sum(axis=0).astype(float)
     regions_short = float((solved.shortfall.sum(axis=(1, 2)) > SHORT_YUAN).sum())
-    figures = xr.Dataset({
-        "objective_shortfall": solved.z1,
-        "objective_cost": solved.z2,
-        "provincial_money": ("year", solved.provincial_money),
-        "equalisation": ("year", equalisation),
-        "equalisation_total": float(equalisation.sum()),
-        "shortfall_by_domain": ("domain", np.array(by_domain)),
-        "regions_short": regions_short,
-        "provincial_share": (("tier", "item"), solved.share),
-        "extra_money_needed": np.nan,
+    scalar = lambda value: xr.Variable((), np.float64(value))  # noqa: E731
+    return xr.Dataset({
+        "objective_shortfall": scalar(solved.z1),
+        "objective_cost": scalar(solved.z2),
+        "provincial_money": xr.Variable("year", np.asarray(solved.provincial_money, float)),
+        "equalisation": xr.Variable("year", equalisation),
+        "equalisation_total": scalar(equalisation.sum()),
+        "shortfall_by_domain": xr.Variable("domain", by_domain),
+        "regions_short": scalar(regions_short),
+        "provincial_share": xr.Variable(("tier", "item"), np.asarray(solved.share, float)),
+        "extra_money_needed": scalar(np.nan),
     }, coords={"year": inputs["year"].values, "domain": np.array(domains, dtype=object),
                "tier": inputs["tier"].values, "item": inputs["item"].values})
-    for name in figures.data_vars:
-        figures[name] = figures[name].astype(float)
-    return figures
 
 
 def missing_figures(inputs: xr.Dataset) -> xr.Dataset:

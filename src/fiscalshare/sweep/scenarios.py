@@ -342,94 +342,141 @@ def apply_scenario(inputs: xr.Dataset, config: Mapping, changes: Mapping[str, Va
     a budget or pool factor in a year without a limit applies to it, so "8 % less" means 8 % less
     than the province spends there even in an unlimited case.  Shares stay consistent: a changed
     fixed share widens its bounds to hold it, changed bounds pull the fixed share inside them.
+    The changes are made on numpy arrays and the Dataset is assembled once (assigning variables
+    one by one to a Dataset of this size costs more than solving a county-level scenario).
     """
-    ds = inputs.copy(deep=False)
+    arrays = _Arrays(inputs)
     config = {**config, "phi": dict(config.get("phi", {}))}
+    attrs = dict(inputs.attrs)
     for text, value in changes.items():
-        problems: list[Problem] = []
-        key = parse_key(text, ds, problems)
-        if key is None:
-            raise InputError(problems)
+        key = _key(text, inputs)
         if key.name in SHARE_KEYS:
-            _apply_share(ds, key, value, pin=key.name == "province_share"
+            _apply_share(arrays, key, value, pin=key.name == "province_share"
                          and config.get("ratio_mode", "optimise") != "fixed")
         elif key.name in MONEY_KEYS:
-            _apply_money(ds, key, value, reference)
+            _apply_money(arrays, key, value, reference)
         elif key.name in ("standard", "beneficiaries"):
             variable = _VARIABLE[key.name]
-            mask = _mask(ds, variable, items=key.items, years=key.years)
-            ds[variable] = _replaced(ds[variable], mask, ds[variable] * value.number)
+            mask = arrays.mask(variable, items=key.items, years=key.years)
+            current = arrays[variable]
+            arrays[variable] = np.where(mask, current * value.number, current)
         elif key.name == "capacity":
-            mask = _mask(ds, "fiscal_capacity", years=key.years)
-            units = xr.ones_like(ds["unit"], dtype=bool)
+            units = np.ones(inputs.sizes["unit"], dtype=bool)
             if key.tiers:
-                units = units & ds["unit_tier"].isin(list(key.tiers))
+                units &= np.isin(inputs["unit_tier"].values, list(key.tiers))
             if key.prefectures:
                 chosen = list(key.prefectures)
-                units = units & (ds["unit"].isin(chosen) | ds["unit_parent"].isin(chosen))
-            ds["fiscal_capacity"] = _replaced(ds["fiscal_capacity"], mask & units,
-                                              ds["fiscal_capacity"] * value.number)
+                units &= (np.isin(inputs["unit"].values.astype(str), chosen)
+                          | np.isin(inputs["unit_parent"].values.astype(str), chosen))
+            mask = arrays.mask("fiscal_capacity", years=key.years, units=units)
+            current = arrays["fiscal_capacity"]
+            arrays["fiscal_capacity"] = np.where(mask, current * value.number, current)
         elif key.name == "eta":
             config["eta"] = float(value.number)
         elif key.name == "central_tier":
             share = CENTRAL_TIER_SHARES[int(value.number)]
-            mask = _mask(ds, "central_share") & (ds["rule"] == "ratio")
-            ds["central_share"] = _replaced(ds["central_share"], mask, share)
-            ds.attrs = {**ds.attrs, "central_tier": int(value.number)}
+            mask = arrays.mask("central_share") & arrays.along(
+                "central_share", "item", inputs["rule"].values == "ratio")
+            arrays["central_share"] = np.where(mask, share, arrays["central_share"])
+            attrs["central_tier"] = int(value.number)
+    ds = inputs.copy(deep=False, data=arrays.all())
+    ds.attrs = attrs
     return ds, config
 
 
-def _apply_share(ds: xr.Dataset, key: Key, value: Value, *, pin: bool = False) -> None:
+_KEYS: dict = {}  # (id of the case, key text) → Key: a sweep applies the same keys many times
+
+
+def _key(text: str, inputs: xr.Dataset) -> Key:
+    cached = _KEYS.get((id(inputs), text))
+    if cached is not None and cached[0] is inputs:
+        return cached[1]
+    problems: list[Problem] = []
+    key = parse_key(text, inputs, problems)
+    if key is None:
+        raise InputError(problems)
+    if len(_KEYS) > 256:
+        _KEYS.clear()
+    _KEYS[(id(inputs), text)] = (inputs, key)
+    return key
+
+
+class _Arrays:
+    """The case's data variables as numpy arrays, changed ones replaced."""
+
+    def __init__(self, inputs: xr.Dataset):
+        self.inputs = inputs
+        self.changed: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name in self.changed:
+            return self.changed[name]
+        return np.asarray(self.inputs[name].values)
+
+    def __setitem__(self, name: str, values) -> None:
+        current = self.inputs[name]
+        self.changed[name] = np.broadcast_to(np.asarray(values, dtype=current.dtype),
+                                             current.shape).copy()
+
+    def along(self, variable: str, dim: str, chosen: np.ndarray) -> np.ndarray:
+        """``chosen`` (over ``dim``) broadcast to the variable's shape."""
+        dims = self.inputs[variable].dims
+        shape = [1] * len(dims)
+        shape[dims.index(dim)] = -1
+        return np.asarray(chosen, dtype=bool).reshape(shape)
+
+    def mask(self, variable: str, *, tiers=(), items=(), years=(), units=None) -> np.ndarray:
+        """Where a change applies, over ``variable``'s dimensions (no selector of a kind = all)."""
+        dims = self.inputs[variable].dims
+        mask = np.ones(self.inputs[variable].shape, dtype=bool)
+        for dim, chosen in (("tier", tiers), ("item", items), ("year", years)):
+            if chosen and dim in dims:
+                labels = self.inputs[dim].values
+                mask = mask & self.along(variable, dim, np.isin(labels, list(chosen)))
+        if units is not None and "unit" in dims:
+            mask = mask & self.along(variable, "unit", units)
+        return mask
+
+    def all(self) -> dict[str, np.ndarray]:
+        return {name: self[name] for name in self.inputs.data_vars}
+
+
+def _apply_share(arrays: _Arrays, key: Key, value: Value, *, pin: bool = False) -> None:
     """A share key's change; with ``pin`` (``province_share`` in a mode that decides σ) the
     selected shares' bounds are both set to the value, so the model must use it."""
-    mask = _mask(ds, key.name, tiers=key.tiers, items=key.items)
-    current = ds[key.name]
-    new = (current * value.number).clip(0.0, 1.0) if value.factor else value.number
-    ds[key.name] = _replaced(current, mask, new)
-    low, high, fixed = ds["province_min"], ds["province_max"], ds["province_share"]
+    mask = arrays.mask(key.name, tiers=key.tiers, items=key.items)
+    current = arrays[key.name]
+    new = np.clip(current * value.number, 0.0, 1.0) if value.factor else value.number
+    arrays[key.name] = np.where(mask, new, current)
+    low, high, fixed = arrays["province_min"], arrays["province_max"], arrays["province_share"]
     if pin:
-        ds["province_min"] = low.copy(data=np.where(mask.values, fixed.values, low.values))
-        ds["province_max"] = high.copy(data=np.where(mask.values, fixed.values, high.values))
+        arrays["province_min"] = np.where(mask, fixed, low)
+        arrays["province_max"] = np.where(mask, fixed, high)
     elif key.name == "province_share":
-        ds["province_min"] = low.copy(data=np.minimum(low.values, fixed.values))
-        ds["province_max"] = high.copy(data=np.maximum(high.values, fixed.values))
+        arrays["province_min"] = np.minimum(low, fixed)
+        arrays["province_max"] = np.maximum(high, fixed)
     elif key.name == "province_min":
-        ds["province_max"] = high.copy(data=np.maximum(high.values, low.values))
-        ds["province_share"] = fixed.copy(data=np.maximum(fixed.values, low.values))
+        arrays["province_max"] = np.maximum(high, low)
+        arrays["province_share"] = np.maximum(fixed, low)
     elif key.name == "province_max":
-        ds["province_min"] = low.copy(data=np.minimum(low.values, high.values))
-        ds["province_share"] = fixed.copy(data=np.minimum(fixed.values, high.values))
+        arrays["province_min"] = np.minimum(low, high)
+        arrays["province_share"] = np.minimum(fixed, high)
 
 
-def _apply_money(ds: xr.Dataset, key: Key, value: Value, reference) -> None:
+def _apply_money(arrays: _Arrays, key: Key, value: Value, reference) -> None:
     variable = _VARIABLE[key.name]
-    current = ds[variable]
-    mask = _mask(ds, variable, years=key.years)
+    current = arrays[variable]
+    mask = arrays.mask(variable, years=key.years)
     if value.factor:
-        base = current.values
+        base = current
         spent = None if reference is None else reference.get(
             "provincial_money" if key.name == "budget" else "equalisation")
         if spent is not None:
             base = np.where(np.isfinite(base), base, np.asarray(spent, dtype=float))
-        new = current.copy(data=base * value.number)
+        new = base * value.number
     else:
         new = value.number
-    ds[variable] = _replaced(current, mask, new)
-
-
-def _mask(ds: xr.Dataset, variable: str, *, tiers=(), items=(), years=()) -> xr.DataArray:
-    """Where a change applies, over ``variable``'s dimensions (no selector of a kind = all)."""
-    mask = xr.ones_like(ds[variable], dtype=bool)
-    for dim, chosen in (("tier", tiers), ("item", items), ("year", years)):
-        if chosen and dim in ds[variable].dims:
-            mask = mask & ds[dim].isin(list(chosen))
-    return mask
-
-
-def _replaced(current: xr.DataArray, mask: xr.DataArray, new) -> xr.DataArray:
-    """``current`` with ``new`` where ``mask``, keeping its dimension order and attributes."""
-    merged = xr.where(mask, new, current).transpose(*current.dims)
-    return current.copy(data=np.asarray(merged.values, dtype=current.dtype))
+    arrays[variable] = np.where(mask, new, current)
 
 
 def meaning(key_text: str, config: Mapping) -> str:
