@@ -259,3 +259,47 @@ def test_verify_audits_a_sweep_folder_and_catches_edits(tmp_path, capsys):
     assert code == 1
     assert "records/s00002.nc: altered" in err and "plots/extra.png" in err
     assert "differs from its record" in err
+
+
+def test_prices_of_standards_and_capacity_match_re_solves(tmp_path):
+    """The dearest item's price and the most valuable unit's capacity value, from the duals,
+    equal the change of z2 when the standard or the capacity is moved a little and re-solved."""
+    from openpyxl import load_workbook
+
+    from fiscalshare.analysis import prices
+
+    case = example_path("guizhou")
+    inputs = load_case(case)
+    config = load_config("default")
+    results = solve_case(inputs, config)
+    assert results.attrs["objective_shortfall"] == 0 and prices.available(results)
+    z2 = results.attrs["objective_cost"]
+    items = prices.standard_prices(results)
+    assert np.all(np.diff(items["province_per_yuan"].to_numpy()) <= 0)
+    item = items["item"][0]
+    edited = inputs.copy()
+    edited["unit_cost"] = inputs["unit_cost"].where(inputs["item"] != item,
+                                                    inputs["unit_cost"] * 1.001)
+    rise = solve_case(edited, config).attrs["objective_cost"] - z2
+    assert rise == pytest.approx(0.1 * items["z2_for_one_percent"][0], rel=1e-4)
+    standard = float(results["standard_cost"].sel(item=item).sum())
+    assert rise / (0.001 * standard) == pytest.approx(items["province_per_yuan"][0], rel=1e-4)
+
+    units = prices.capacity_prices(results)
+    unit = units["unit"][0]
+    year = int(results["year"].values[int(np.argmax(
+        results["capacity_value"].sel(unit=unit).values))])
+    value = float(results["capacity_value"].sel(unit=unit, year=year))
+    assert value > 0
+    edited = inputs.copy()
+    more = xr.zeros_like(inputs["fiscal_capacity"])
+    more.loc[{"unit": unit, "year": year}] = 10_000.0
+    edited["fiscal_capacity"] = inputs["fiscal_capacity"] + more
+    saved = z2 - solve_case(edited, config).attrs["objective_cost"]
+    assert saved == pytest.approx(value * 10_000.0, rel=1e-4)
+
+    out = tmp_path / "s"
+    run_sweep(case, "default", out, prices=True, serial=True, lang="en")
+    book = load_workbook(out / "sweep.xlsx", read_only=True)
+    assert {"Price of standards", "Value of capacity"} <= set(book.sheetnames)
+    assert (out / "plots" / "prices.png").exists()

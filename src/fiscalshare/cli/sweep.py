@@ -50,13 +50,16 @@ def _progress_factory(total: int):
               help="Finish an interrupted sweep folder (same case, settings and workers).")
 @click.option("--tornado", is_flag=True,
               help="Also solve ±10 % on each tier's shares, each standard and the budget.")
+@click.option("--prices", is_flag=True,
+              help="Also rank items by what one more yuan of standard costs the province and "
+                   "units by what one more yuan of capacity saves it (from the baseline's duals).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
               help="Solver time limit per scenario (seconds).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of sweep.xlsx, the plots and this output [default: zh].")
 @click.option("--force", is_flag=True)
 def command(case, vary, paired, file, model, workers, scheduler, serial, no_reuse, out, resume,
-            tornado, time_limit, lang, force):
+            tornado, prices, time_limit, lang, force):
     """Solve CASE under every scenario and compare them with the baseline."""
     from fiscalshare.runs.folder import utc_stamp
     from fiscalshare.sweep import run_sweep
@@ -69,7 +72,7 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
                             vary=list(vary), paired=paired, file=file, workers=workers,
                             scheduler=scheduler, serial=serial, force=force,
                             resume=resume is not None, reuse=not no_reuse,
-                            time_limit=time_limit, tornado=tornado, lang=lang,
+                            time_limit=time_limit, tornado=tornado, prices=prices, lang=lang,
                             progress_factory=_progress_factory,
                             echo=lambda text: click.echo(text))
     except KeyboardInterrupt:

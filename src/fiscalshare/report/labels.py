@@ -141,6 +141,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "tornado_shares": ("第{}档分担比例", "Shares of tier {}"),
     "tornado_standard": ("标准 {}", "Standard {}"),
     "tornado_budget": ("省级预算", "Provincial budget"),
+    "sheet_prices_items": ("标准边际成本", "Price of standards"),
+    "sheet_prices_units": ("财力边际价值", "Value of capacity"),
+    "price_rise": ("标准提高1%省级支出增加（万元）", "z2 for +1 % of the standard (10k yuan)"),
+    "price_per_yuan": ("每增加1元标准支出省级需出资（元）",
+                       "Provincial yuan per extra yuan of standard cost"),
+    "price_capacity_year": ("{}年每增加1元财力省级节省（元）",
+                            "Saved per extra yuan of capacity in {} (yuan)"),
+    "price_capacity_total": ("每年各增加1元财力合计节省（元）",
+                             "Saved per extra yuan of capacity in every year (yuan)"),
+    "plot_prices_items_title": ("各事项标准的边际成本", "What one more yuan of standard costs the "
+                                "province"),
+    "plot_prices_units_title": ("各单位财力的边际价值（前20）", "What one more yuan of capacity "
+                                "saves the province (top 20)"),
+    "prices_unavailable": ("存在缺口（z1>0），边际价格不适用：请先求解无缺口的情形",
+                           "Something falls short (z1 > 0): the prices of standards and capacity "
+                           "apply only where nothing does"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
 }

@@ -50,7 +50,8 @@ def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool
               file: Path | None = None, workers: int | None = None, scheduler: str | None = None,
               serial: bool | None = None, force: bool = False, resume: bool = False,
               reuse: bool = True, time_limit: float | None = None, tornado: bool = False,
-              lang: str | None = None, progress_factory=None, echo=None) -> SweepOutcome:
+              prices: bool = False, lang: str | None = None, progress_factory=None,
+              echo=None) -> SweepOutcome:
     """Plan (every scenario checked before anything runs), solve, collect and write.
 
     With ``resume`` the plan comes from ``out/plan.json``: the same case (refused when its
@@ -83,7 +84,7 @@ def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool
         _refuse_dangerous_out(out, Path(case))
         plan = make_plan(inputs, config, case=Path(case), model=str(model), vary=list(vary),
                          paired=paired, file=file, tornado=tornado, reuse=reuse,
-                         time_limit=time_limit)
+                         time_limit=time_limit, prices=prices)
         plan.running = {"serial": bool(serial), "workers": workers, "scheduler": scheduler}
         plan.lang = lang or "zh"
         sweep_folder.prepare(out, force=force)
@@ -122,6 +123,20 @@ def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool
     return _write_results(out, plan, inputs, baseline, counts, lang, say)
 
 
+def _price_sheets(out: Path, plan: SweepPlan, inputs: xr.Dataset, lang: str):
+    """The baseline solved in full (its duals) for the prices of standards and capacity."""
+    from fiscalshare.errors import InfeasibleError, SolverLimitError
+    from fiscalshare.solve import solve_case
+    from fiscalshare.sweep import prices
+
+    try:
+        results = solve_case(inputs, plan.config, time_limit=plan.time_limit)
+    except (InfeasibleError, SolverLimitError):
+        return []
+    prices.write_plot(results, out / "plots", lang)
+    return prices.price_sheets(results, lang)
+
+
 def _write_results(out: Path, plan: SweepPlan, inputs: xr.Dataset, baseline, counts: dict,
                    lang: str, say) -> SweepOutcome:
     from fiscalshare.runs.folder import write_manifest
@@ -141,7 +156,9 @@ def _write_results(out: Path, plan: SweepPlan, inputs: xr.Dataset, baseline, cou
         z2 = {sid: float(r.figures["objective_cost"]) for sid, r in records.items()
               if r is not None and r.figures is not None}
         tornado = bar_table(plan.bars, z2, float(base_figures["objective_cost"]), lang)
-    sweep_results.write_workbook(out / "sweep.xlsx", sweep, base_figures, tornado, lang=lang)
+    extra = _price_sheets(out, plan, inputs, lang) if plan.prices else []
+    sweep_results.write_workbook(out / "sweep.xlsx", sweep, base_figures, tornado, lang=lang,
+                                 extra_sheets=extra)
     plots.write_all(out / "plots", sweep, base_figures, tornado, lang=lang)
     for key, why in effects.items():
         say(f"{key}: no effect — {why}")
@@ -162,6 +179,8 @@ def no_effect(sweep: xr.Dataset, plan: SweepPlan) -> dict[str, str]:
     from fiscalshare.sweep.results import coordinate_name
 
     effects: dict[str, str] = {}
+    if not plan.keys or not sweep.sizes["scenario"]:
+        return effects
     ok = sweep["status"].values == "optimal"
     figures = np.column_stack([sweep["objective_shortfall"].values,
                                sweep["objective_cost"].values,

@@ -38,6 +38,7 @@ class SweepPlan:
     time_limit: float | None = None
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     meanings: list[str] = field(default_factory=list)
+    prices: bool = False
     running: dict = field(default_factory=dict)  # serial, workers, scheduler (what --resume uses)
     lang: str = "zh"
 
@@ -54,6 +55,7 @@ class SweepPlan:
             "bars": [b.encoded() for b in self.bars],
             "reuse": self.reuse, "time_limit": self.time_limit, "token": self.token,
             "meanings": self.meanings, "running": self.running, "lang": self.lang,
+            "prices": self.prices,
         }, ensure_ascii=False, indent=1, default=str)
 
     @classmethod
@@ -70,14 +72,14 @@ class SweepPlan:
             bars=[Bar(**b) for b in data["bars"]],
             reuse=bool(data["reuse"]), time_limit=data["time_limit"], token=data["token"],
             meanings=list(data.get("meanings", [])), running=dict(data.get("running", {})),
-            lang=str(data.get("lang", "zh")),
+            lang=str(data.get("lang", "zh")), prices=bool(data.get("prices", False)),
         )
 
 
 def make_plan(inputs: xr.Dataset, config: dict, *, case: Path, model: str,
               vary: Sequence[str] = (), paired: bool = False, file: Path | None = None,
               tornado: bool = False, reuse: bool = True,
-              time_limit: float | None = None) -> SweepPlan:
+              time_limit: float | None = None, prices: bool = False) -> SweepPlan:
     """The scenarios of ``--vary``/``--file`` (and the tornado's), every one checked now."""
     if file is not None and vary:
         raise InputError([sc._problem("give the scenarios either with --vary or in --file, "
@@ -89,9 +91,10 @@ def make_plan(inputs: xr.Dataset, config: dict, *, case: Path, model: str,
         names = [sc.scenario_name(c) for c in changes]
     else:
         changes, names = [], []
-    if not changes and not tornado:
+    if not changes and not tornado and not prices:
         raise InputError([sc._problem("nothing to sweep: give --vary KEY=VALUES, --file "
-                                      f"SWEEP.yaml or --tornado; {sc.accepted_keys()}")])
+                                      f"SWEEP.yaml, --tornado or --prices; "
+                                      f"{sc.accepted_keys()}")])
     scenarios = sc.number_scenarios(changes, names)
     keys = list(dict.fromkeys(key for s in scenarios for key in s.changes))
     refuse_questions_not_answered(inputs, config, scenarios, keys)
@@ -102,7 +105,7 @@ def make_plan(inputs: xr.Dataset, config: dict, *, case: Path, model: str,
                      config=json.loads(json.dumps(config, default=str)), keys=keys,
                      scenarios=scenarios, tornado=extra, bars=bars, reuse=reuse,
                      time_limit=time_limit,
-                     meanings=[sc.meaning(key, config) for key in keys])
+                     meanings=[sc.meaning(key, config) for key in keys], prices=prices)
 
 
 def refuse_questions_not_answered(inputs: xr.Dataset, config: dict,

@@ -30,8 +30,9 @@ def write_all(folder: Path, sweep: xr.Dataset, baseline: xr.Dataset,
     lang = plot_language(lang)
     folder.mkdir(parents=True, exist_ok=True)
     style = {"font.family": "sans-serif", "axes.unicode_minus": False}
-    if lang == "zh":
-        style["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
+    if cjk_font():  # Chinese text (names, domains in keys) draws in English plots too
+        style["font.sans-serif"] = ([cjk_font(), "DejaVu Sans"] if lang == "zh"
+                                    else ["DejaVu Sans", cjk_font()])
     written = []
     with plt.rc_context(style):
         for key in json.loads(sweep.attrs["keys"]):

@@ -240,7 +240,8 @@ def tornado_frame(tornado: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
-                   tornado: pd.DataFrame | None, lang: str = "zh") -> None:
+                   tornado: pd.DataFrame | None, lang: str = "zh",
+                   extra_sheets: list[tuple[str, pd.DataFrame]] = ()) -> None:
     """sweep.xlsx: the scenarios (first row the baseline), the tornado table, what each key
     meant (and which had no effect), and an about sheet."""
     from fiscalshare.report.labels import label
@@ -259,6 +260,11 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
         sheet = book.create_sheet(label("sweep_sheet_tornado", lang))
         shown = tornado_frame(tornado, lang)
         write_table(sheet, shown, formats={c: MONEY for c in shown.columns[1:]})
+        finish_sheet(sheet)
+    for title, frame in extra_sheets:
+        sheet = book.create_sheet(title)
+        write_table(sheet, frame, formats={c: MONEY for c in frame.columns if "万元" in str(c)
+                                           or "10k yuan" in str(c)})
         finish_sheet(sheet)
     keys = json.loads(sweep.attrs["keys"])
     meanings = json.loads(sweep.attrs.get("meanings", "[]"))
