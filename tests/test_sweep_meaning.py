@@ -303,3 +303,62 @@ def test_prices_of_standards_and_capacity_match_re_solves(tmp_path):
     book = load_workbook(out / "sweep.xlsx", read_only=True)
     assert {"Price of standards", "Value of capacity"} <= set(book.sheetnames)
     assert (out / "plots" / "prices.png").exists()
+
+
+def test_plots_show_every_scenario_infeasible_marked_and_the_baseline(tmp_path, monkeypatch):
+    """A budget sweep whose lowest value is infeasible: the line plot draws it as a red cross
+    labelled with its least extra budget (万元), and the baseline as a dashed line."""
+    from matplotlib.figure import Figure
+
+    drawn = []
+    original = Figure.savefig
+
+    def keep(self, *args, **kwargs):
+        drawn.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    case = tmp_path / "case"
+    write_case(generate(12, 4, 2, 5, budget_factor=1.0), case)
+    out = tmp_path / "s"
+    run_sweep(case, "default", out, vary=["budget=x0.2,x1.0,x1.2"], serial=True, lang="en")
+    sweep = _sweep(out)
+    assert list(sweep["status"].values) == ["infeasible", "optimal", "optimal"]
+    extra = float(sweep["extra_money_needed"][0]) / 1e4
+    figure = next(f for f in drawn if "budget" in f.axes[0].get_title())
+    ax = figure.axes[0]
+    crosses = [c for c in ax.collections if len(c.get_offsets()) == 1]
+    assert len(crosses) == 1 and crosses[0].get_offsets()[0][0] == 0  # at x0.2, the first tick
+    assert f"+{extra:,.0f}" in [t.get_text() for t in ax.texts]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "baseline" in legend and any("infeasible" in t for t in legend)
+    assert "10k yuan" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["x0.2", "x1", "x1.2"]
+
+
+def test_the_tornado_ranks_shares_standards_and_budget_in_the_runs_language(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "s"
+    outcome = run_sweep(example_path("guizhou"), "default", out, tornado=True, serial=True)
+    inputs = load_case(example_path("guizhou"))
+    tiers = inputs.sizes["tier"]
+    assert outcome.total >= 2 * (tiers + 1)
+    book = load_workbook(out / "sweep.xlsx", read_only=True)
+    assert "敏感性" in book.sheetnames and "情景" in book.sheetnames
+    rows = list(book["敏感性"].iter_rows(values_only=True))
+    assert rows[0][0] == "变动项"
+    labels = [r[0] for r in rows[1:]]
+    assert "省级预算" in labels and any(str(x).startswith("第") for x in labels)
+    widths = [abs((r[4] or 0) - (r[3] or 0)) for r in rows[1:]]
+    assert widths == sorted(widths, reverse=True)
+    assert (out / "plots" / "tornado.png").exists()
+
+
+def test_the_console_states_what_a_key_means(capsys, tmp_path):
+    with pytest.raises(SystemExit) as ended:
+        main(["sweep", "--vary", "province_share:t3=0.7,0.8", "--serial", "--out",
+              str(tmp_path / "s")])
+    assert ended.value.code == 0
+    out = capsys.readouterr().out
+    assert "pins it" in out and "2 scenarios: 2 solved" in out
