@@ -76,6 +76,7 @@ def _line(plt, folder: Path, sweep: xr.Dataset, baseline: xr.Dataset, key: str,
                     else label(f"status_{status[k]}", lang))
             ax.annotate(text, (x_of[values[k]], floor), textcoords="offset points",
                         xytext=(0, 8), ha="center", fontsize=7, color="red")
+    ax.ticklabel_format(axis="y", style="plain", useOffset=False)  # 万元 as they are
     ax.set_xticks(range(len(order_of)), [plot_text(v) for v in order_of])
     ax.set_xlabel(plot_text(key))
     ax.set_ylabel(label("sweep_z2", lang))
@@ -106,6 +107,7 @@ def _tornado(plt, folder: Path, tornado: pd.DataFrame, base: float, lang: str) -
                             ha="left" if side == "high" else "right", va="center")
     ax.set_yticks(range(len(rows)), [plot_text(v) for v in rows["input"]], fontsize=8)
     ax.axvline(0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(matplotlib_formatter())
     ax.set_xlabel(label("tornado_axis", lang))
     ax.set_title(label("tornado_title", lang), fontsize=10)
     ax.legend(fontsize=7)
@@ -114,6 +116,14 @@ def _tornado(plt, folder: Path, tornado: pd.DataFrame, base: float, lang: str) -
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def matplotlib_formatter():
+    """Money ticks in 万元 with thousands separators (no offset or scientific notation)."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: f"{value:,.0f}" if abs(value) >= 100 or value == 0
+                         else f"{value:,.2f}")
 
 
 def _number(value) -> float:

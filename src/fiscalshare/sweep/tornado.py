@@ -68,12 +68,14 @@ def label_of(code: str, lang: str = "en") -> str:
     from fiscalshare.report.labels import label
 
     key, _, argument = code.partition("|")
+    if key == "tornado_standard" and lang != "zh":
+        argument = argument.split(" ")[0]  # the item's code: its name is Chinese
     return label(key, lang).format(argument)
 
 
 def bar_table(bars: list[Bar], z2: dict[str, float], baseline_z2: float, lang: str = "zh"):
     """Each bar's z2 at −10 % and +10 % and their distance from the baseline (yuan), widest
-    first; a missing z2 (an infeasible move) is NaN."""
+    first; a missing z2 (an infeasible move) is NaN and ranks its bar first."""
     import pandas as pd
 
     columns = ["input", "z2 at -10%", "z2 at +10%", "change at -10%", "change at +10%"]
@@ -83,5 +85,6 @@ def bar_table(bars: list[Bar], z2: dict[str, float], baseline_z2: float, lang: s
         rows.append([label_of(bar.label, lang), low, high, low - baseline_z2,
                      high - baseline_z2])
     frame = pd.DataFrame(rows, columns=columns)
-    width = (frame["change at +10%"] - frame["change at -10%"]).abs().fillna(-1.0)
+    # a move that makes the case infeasible matters more than any that can be paid for
+    width = (frame["change at +10%"] - frame["change at -10%"]).abs().fillna(np.inf)
     return frame.iloc[np.argsort(-width.to_numpy(), kind="stable")].reset_index(drop=True)
