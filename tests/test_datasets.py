@@ -14,7 +14,7 @@ from fiscalshare.solve import solve_case
 
 
 def test_the_verifier_requires_exactly_the_declared_results():
-    assert REQUIRED == tuple(v.name for v in datasets.RESULTS)
+    assert tuple(v.name for v in datasets.RESULTS) == REQUIRED
 
 
 @pytest.mark.parametrize("allocate", ["solve", "baseline"])

@@ -240,21 +240,24 @@ def write_compare(result, out: Path, *, force: bool = False, lang: str = "zh") -
 class SweepRequest:
     """What ``fiscalshare sweep`` asks for (see ``fiscalshare.sweep.run_sweep`` for each field)."""
 
-    case: Path
+    case: Path | None  # None with resume: the case comes from the folder's plan.json
     out: Path
     model: str | Path = "default"
     vary: list = field(default_factory=list)
     paired: bool = False
     file: Path | None = None
-    workers: int = 1
+    workers: int | None = None  # None with resume: as the plan recorded
     scheduler: str | None = None
-    serial: bool = False
+    serial: bool | None = None
     force: bool = False
     resume: bool = False
     reuse: bool = True
     time_limit: float | None = None
     tornado: bool = False
+    prices: bool = False
+    lang: str | None = None
     progress_factory: object = None  # called with the number of scenarios to do; may be None
+    echo: object = None  # called with each line to show the user; may be None
 
 
 def run_sweep(request: SweepRequest):
@@ -266,5 +269,6 @@ def run_sweep(request: SweepRequest):
     options = {key: value for key, value in asdict(request).items()
                if key not in ("case", "model", "out")}
     options["progress_factory"] = request.progress_factory
+    options["echo"] = request.echo
     options["vary"] = list(request.vary)
     return sweep(request.case, request.model, request.out, **options)
