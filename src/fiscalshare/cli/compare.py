@@ -27,10 +27,10 @@ def command(case, model, out, force, lang, time_limit):
     """
     from fiscalshare.report.compare import compare_lines
     from fiscalshare.report.labels import label
-    from fiscalshare.runs.compare import run_compare
+    from fiscalshare.workflows import CompareRequest, run_compare
 
-    run = run_compare(resolve_case(case), model, out=out, force=force, lang=lang,
-                      time_limit=time_limit)
+    run = run_compare(CompareRequest(resolve_case(case), model, out=out, force=force, lang=lang,
+                                     time_limit=time_limit))
     print_warnings(run.warnings)
     for line in compare_lines(run.result, lang):
         click.echo(line)

@@ -51,6 +51,7 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         lang=lang,
         write_mps=write_mps,
         reports=not no_reports,
+        live_progress=_terminal(quiet),
     )
     if not verbose:
         from fiscalshare.cli.common import silence_solver_banner
@@ -63,7 +64,6 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         return outcome.exit_code
     if outcome.results is not None:
         from fiscalshare.report import print_summary
-
         from fiscalshare.report.labels import LABELS, label
 
         print_summary(outcome.results, run_dir=outcome.run_dir, console=console(), lang=lang)
@@ -72,6 +72,14 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         console().print(label("console_timing", lang).format(timing), style="dim", markup=False)
     else:
         from fiscalshare.config import load_config
+        from fiscalshare.report.console import print_diagnosis
 
-        outcome.print_diagnosis(console(), lang, dict(load_config(model, overrides)))
+        print_diagnosis(outcome, console(), lang, load_config(model, overrides))
     return outcome.exit_code
+
+
+def _terminal(quiet: bool):
+    """stderr when it is an interactive terminal (for the live progress line), else None."""
+    import sys
+
+    return None if quiet or not sys.stderr.isatty() else sys.stderr

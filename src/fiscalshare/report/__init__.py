@@ -1,9 +1,10 @@
 """Reports of a run, written from its results Dataset alone (never from model objects).
 
 ``write_reports`` writes the province's ``responsibility.xlsx``, one
-``prefectures/<code>-<name>.xlsx`` per prefecture and the ``plots/``; ``print_summary`` prints
-the console summary.  The displayed money (:mod:`fiscalshare.report.amounts`) is computed once and
-shared by every workbook, so a prefecture's figures are exactly the province's rows for it.
+``prefectures/<code>-<name>.xlsx`` per prefecture (named by :mod:`fiscalshare.report.filenames`)
+and the ``plots/``; ``print_summary`` prints the console summary.  The displayed money
+(:mod:`fiscalshare.report.amounts`) is computed once and shared by every workbook, so a
+prefecture's figures are exactly the province's rows for it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 import xarray as xr
 
 from fiscalshare.report.console import print_summary
+from fiscalshare.report.filenames import prefecture_files
 
-__all__ = ["print_summary", "write_reports", "prefecture_file_names"]
+__all__ = ["prefecture_file_names", "prefecture_files", "print_summary", "write_reports"]
 
 PARALLEL_CELLS = 50_000  # region × item × year cells above which prefecture books go in parallel
 _SHARED: dict = {}  # what forked workers read (inherited, never pickled)
@@ -30,8 +32,7 @@ def write_reports(results: xr.Dataset, folder: Path, *, lang: str = "zh",
 
     folder = Path(folder)
     fen = fen_of(results)
-    names = prefecture_file_names(results)
-    jobs = [(str(code), folder / "prefectures" / f"{name}.xlsx") for code, name in names.items()]
+    jobs = [(owner["code"], folder / file) for file, owner in prefecture_files(results).items()]
     cells = results.sizes["region"] * results.sizes["item"] * results.sizes["year"]
     workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1, 4)
     if workers > 1 and cells >= PARALLEL_CELLS and _can_fork():
@@ -76,36 +77,5 @@ def _plots_job(folder: str) -> list[str]:
 
 
 def prefecture_file_names(results: xr.Dataset) -> dict[str, str]:
-    """``code -> "<code>-<name>"`` made safe for every file system and unique ignoring case."""
-    try:
-        from fiscalshare.report.filenames import prefecture_file_name  # the shared rule, if any
-    except ImportError:
-        prefecture_file_name = None
-    level = results["unit_level"].values
-    codes = results["unit"].values[level == "prefecture"]
-    names = results["unit_name"].values[level == "prefecture"]
-    taken: set[str] = set()
-    out = {}
-    for code, name in zip(codes, names, strict=True):
-        if prefecture_file_name is not None:
-            stem = Path(prefecture_file_name(str(code), str(name))).stem
-        else:
-            stem = _safe(f"{code}-{name}")
-        candidate, n = stem, 2
-        while candidate.lower() in taken:  # "52/01" and "52_01" must not share a file
-            candidate, n = f"{stem}-{n}", n + 1
-        taken.add(candidate.lower())
-        out[str(code)] = candidate
-    return out
-
-
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{k}" for k in range(1, 10)),
-             *(f"lpt{k}" for k in range(1, 10))}
-
-
-def _safe(text: str) -> str:
-    """Letters (any script), digits, ``-`` and ``_``; others become ``_``; at most 80 characters;
-    never a name Windows reserves."""
-    clean = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(text)).strip("._")[:80]
-    clean = clean or "unit"
-    return f"_{clean}" if clean.split("-")[0].lower() in _RESERVED else clean
+    """``code -> "<code>-<name>"`` (the file stem under ``prefectures/``)."""
+    return {owner["code"]: Path(file).stem for file, owner in prefecture_files(results).items()}

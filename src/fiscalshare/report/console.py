@@ -74,3 +74,13 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
         console.print(line, markup=False)
     if run_dir is not None:
         console.print(label("console_results", lang).format(run_dir), markup=False)
+
+
+def print_diagnosis(outcome, console, lang: str = "zh", config=None) -> None:
+    """A solve that found no allocation meeting the hard items (exit 3): what would help, in
+    words and 万元 (the same account as diagnosis.xlsx)."""
+    from fiscalshare.report.diagnosis import render_diagnosis
+
+    console.print(render_diagnosis(outcome.diagnosis or {}, lang, config), markup=False)
+    if outcome.run_dir is not None:
+        console.print(label("diag_written", lang).format(outcome.run_dir), markup=False)

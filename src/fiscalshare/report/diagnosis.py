@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fiscalshare.report.labels import label, scenario_text
+from fiscalshare.report.labels import label, scenario_text, setting
 from fiscalshare.report.xlsx import Book, Paragraph, Table, TitleBlock
 
 
@@ -34,9 +34,9 @@ def _sep(lang):
 def advice(diagnosis: dict, config: dict, lang: str) -> list[str]:
     """What else would help, from the diagnosis and the configuration."""
     lines = []
-    if str(config.get("equalisation", "on")) == "off":
+    if str(setting(config, "equalisation", "on")) == "off":
         lines.append(label("help_equalisation", lang))
-    if str(config.get("ratio_mode", "optimise")) == "fixed":
+    if str(setting(config, "ratio_mode", "optimise")) == "fixed":
         lines.append(label("help_fixed", lang))
     else:
         units = diagnosis.get("units_short") or []

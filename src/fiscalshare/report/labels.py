@@ -214,9 +214,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ratio_menu": ("省级分担比例从比例菜单中选定", "provincial shares chosen from the menu"),
     "equalisation_on": ("安排均衡性转移支付", "equalisation transfers on"),
     "equalisation_off": ("不安排均衡性转移支付", "no equalisation transfers"),
-    "status_optimal": ("最优解", "optimal"),
     "status_time_limit": ("达到时间上限", "time limit reached"),
-    "status_infeasible": ("无可行解", "infeasible"),
     # console
     "console_head": ("{case}（{province}）：{scenario}，η = {eta}",
                      "{case} ({province}): {scenario}, η = {eta}"),
@@ -343,7 +341,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_fig_weighted_shortfall": ("加权缺口 z1", "Weighted shortfall z1"),
     "cmp_fig_cost_at_eta_zero": ("η = 0 时的省级资金", "Provincial money at η = 0"),
     "cmp_fig_price_of_equity": ("公平的代价（z2(η) − z2(0)）", "Price of equity (z2(η) − z2(0))"),
-    "cmp_z1_note": ("加权缺口 z1 为按优先权重加权的缺口合计，单位万元，与 solve 输出一致。",
+    "cmp_z1_note": ("加权缺口 z1 为按优先权重加权的缺口合计，单位万元，与求解时屏幕汇总中的数值一致。",
                     "The weighted shortfall z1 is the shortfalls summed with their priority "
                     "weights, in 10,000 yuan, as solve prints it."),
     "cmp_price_note": ("公平的代价：向财力较弱地区倾斜（η）比不倾斜（η = 0）多需的省级资金。",
@@ -383,6 +381,81 @@ LABELS: dict[str, tuple[str, str]] = {
     "plot_shares_axis": ("占标准支出比例", "Share of standard cost"),
     "plot_shortfall_title": ("分事项缺口", "Shortfall by item"),
     "plot_shortfall_axis": ("缺口（万元）", "Shortfall (10,000 yuan)"),
+    # what-if sweeps (sweep.xlsx, sweep plots, console)
+    "sweep_sheet_scenarios": ("情景", "Scenarios"),
+    "sweep_sheet_tornado": ("敏感性", "Tornado"),
+    "sweep_title": ("基本公共服务支出责任情景分析", "what-if scenarios"),
+    "sweep_about_model": ("模型", "Model"),
+    "sweep_about_config": ("模型配置", "Model configuration"),
+    "sweep_about_keys": ("变动的变量", "Varied keys"),
+    "sweep_about_scenarios": ("情景数", "Scenarios"),
+    "sweep_about_baseline": ("基准求解状态", "Baseline status"),
+    "sweep_sheet_keys": ("变量说明", "Keys"),
+    "sweep_scenario": ("情景编号", "Scenario"),
+    "sweep_name": ("情景", "Name"),
+    "sweep_status": ("状态", "Status"),
+    "sweep_z1": ("加权缺口 z1（万元）", "Weighted shortfall z1 (10k yuan)"),
+    "sweep_z1_change": ("z1 较基准变化（万元）", "z1 vs baseline (10k yuan)"),
+    "sweep_z2": ("省级支出 z2（万元）", "Provincial money z2 (10k yuan)"),
+    "sweep_z2_change": ("z2 较基准变化（万元）", "z2 vs baseline (10k yuan)"),
+    "sweep_money_year": ("{}年省级支出（万元）", "Provincial money {} (10k yuan)"),
+    "sweep_equalisation": ("均衡性转移支付（万元）", "Equalisation (10k yuan)"),
+    "sweep_shortfall_domain": ("{}缺口（万元）", "Shortfall {} (10k yuan)"),
+    "sweep_regions_short": ("存在缺口的地区数", "Regions short"),
+    "sweep_extra_money": ("至少需增加预算（万元）", "Least extra budget (10k yuan)"),
+    "sweep_message": ("说明", "Message"),
+    "sweep_baseline": ("基准", "baseline"),
+    "sweep_baseline_name": ("原始案例", "the case as given"),
+    "sweep_key": ("变量", "Key"),
+    "sweep_meaning": ("含义", "Meaning"),
+    "sweep_no_effect": ("无影响（原因）", "No effect (why)"),
+    "status_optimal": ("已求解", "solved"),
+    "status_infeasible": ("不可行", "infeasible"),
+    "status_limit": ("超时", "time limit"),
+    "status_invalid": ("输入无效", "invalid"),
+    "status_failed": ("失败", "failed"),
+    "status_missing": ("未完成", "missing"),
+    "plot_sweep_title": ("省级支出随 {} 的变化", "Provincial money as {} varies"),
+    "plot_sweep_infeasible": ("不可行（标注：至少需增加预算，万元）",
+                              "infeasible (label: least extra budget, 10k yuan)"),
+    "tornado_input": ("变动项", "Input"),
+    "tornado_low": ("−10% 时 z2（万元）", "z2 at −10% (10k yuan)"),
+    "tornado_high": ("+10% 时 z2（万元）", "z2 at +10% (10k yuan)"),
+    "tornado_low_change": ("−10% 较基准（万元）", "Change at −10% (10k yuan)"),
+    "tornado_high_change": ("+10% 较基准（万元）", "Change at +10% (10k yuan)"),
+    "tornado_title": ("敏感性：各分担比例、标准和预算变动 ±10% 时的省级支出",
+                      "Tornado: provincial money with each share, standard and the budget ±10 %"),
+    "tornado_axis": ("省级支出较基准变化（万元）", "Change of provincial money from the baseline "
+                     "(10k yuan)"),
+    "tornado_shares": ("第{}档分担比例", "Shares of tier {}"),
+    "tornado_standard": ("标准 {}", "Standard {}"),
+    "tornado_budget": ("省级预算", "Provincial budget"),
+    "sheet_prices_items": ("标准边际成本", "Price of standards"),
+    "sheet_prices_units": ("财力边际价值", "Value of capacity"),
+    "price_rise": ("标准提高1%省级支出增加（万元）", "z2 for +1 % of the standard (10k yuan)"),
+    "price_per_yuan": ("每增加1元标准支出省级需出资（元）",
+                       "Provincial yuan per extra yuan of standard cost"),
+    "price_capacity_year": ("{}年每增加1元财力省级节省（元）",
+                            "Saved per extra yuan of capacity in {} (yuan)"),
+    "price_capacity_total": ("每年各增加1元财力合计节省（元）",
+                             "Saved per extra yuan of capacity in every year (yuan)"),
+    "plot_prices_items_title": ("各事项标准的边际成本", "What one more yuan of standard costs the "
+                                "province"),
+    "plot_prices_units_title": ("各单位财力的边际价值（前20）", "What one more yuan of capacity "
+                                "saves the province (top 20)"),
+    "prices_unavailable": ("存在缺口（z1>0），边际价格不适用：请先求解无缺口的情形",
+                           "Something falls short (z1 > 0): the prices of standards and capacity "
+                           "apply only where nothing does"),
+    # progress of a long solve (report/progress.py)
+    "progress_stage1": ("第一阶段（最小化加权缺口）", "stage 1 (least weighted shortfall)"),
+    "progress_stage2": ("第二阶段（最小化省级支出）", "stage 2 (least provincial money)"),
+    "progress_benders": ("第一阶段·按年分解", "stage 1, years decomposed"),
+    "progress_boxed": ("第一阶段·全模型", "stage 1, whole model"),
+    "progress_elapsed": ("已用 {:.0f} 秒", "{:.0f} s"),
+    "progress_objective": ("目标值 {:.6g}", "objective {:.6g}"),
+    "progress_gap": ("相对差距 {:.2e}", "gap {:.2e}"),
+    "progress_infeasibility": ("不可行度 {:.2e}", "infeasibility {:.2e}"),
+    "progress_iterations": ("迭代 {}", "iterations {}"),
 }
 
 # values that come from the data or the configuration, with their English
@@ -412,9 +485,18 @@ def status_text(status, lang: str = "zh") -> str:
     return str(status)
 
 
-def scenario_text(config: dict, lang: str = "zh") -> str:
-    ratio = str(config.get("ratio_mode", "optimise"))
-    equalisation = str(config.get("equalisation", "on"))
+def setting(config, key: str, default=None):
+    """A configuration value, whether the configuration is a mapping or a typed object."""
+    if config is None:
+        return default
+    if hasattr(config, "get"):
+        return config.get(key, default)
+    return getattr(config, key, default)
+
+
+def scenario_text(config, lang: str = "zh") -> str:
+    ratio = str(setting(config, "ratio_mode", "optimise"))
+    equalisation = str(setting(config, "equalisation", "on"))
     ratio_key = f"ratio_{ratio}" if f"ratio_{ratio}" in LABELS else "ratio_optimise"
     equal_key = f"equalisation_{equalisation}" if f"equalisation_{equalisation}" in LABELS \
         else "equalisation_on"
