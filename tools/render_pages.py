@@ -1,6 +1,6 @@
 """Render pages of the packaged Guizhou run's workbooks to PNG for the README (`make pages`).
 
-Solves the packaged example (default model) into ``results/guizhou-default``, converts the province
+Solves the packaged example (default model) into ``results/pages-guizhou``, converts the province
 workbook and one prefecture's workbook to PDF with LibreOffice, and writes the first page of each
 sheet as ``docs/pages/<book>-<sheet>.png`` (the province's 清单 among them).  Needs ``soffice`` and
 ``pdftoppm`` (poppler-utils).
@@ -30,10 +30,13 @@ def main() -> int:
         if shutil.which(tool) is None:
             print(f"{tool} is needed (apt-get install libreoffice-calc-nogui poppler-utils)")
             return 1
+    from fiscalshare.cli.common import silence_solver_banner
     from fiscalshare.examples import example_path
     from fiscalshare.workflows import SolveRequest, run_solve
 
-    run = ROOT / "results" / "guizhou-default"
+    silence_solver_banner()
+
+    run = ROOT / "results" / "pages-guizhou"
     outcome = run_solve(SolveRequest(case=example_path("guizhou"), model="default", out=run,
                                      force=True))
     if outcome.exit_code != 0:

@@ -113,7 +113,7 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
         frame = frame.drop(columns=[label("flags", lang)])
     money = ["standard_cost"] + [PART_LABELS[p] for p in shown]
     return Table(frame, _kinds(frame, lang, money=money, integer=["year"]),
-                 total_label=label("total", lang), keys=2, max_text=14)
+                 total_label=label("total", lang), keys=2, max_text=18)
 
 
 def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:

@@ -224,7 +224,7 @@ def column_widths(table: Table) -> list[float]:
                 biggest = max(biggest, float(np.abs(finite).sum()) if finite.size else 0.0)
             data = len(_shown(biggest, kind)) + int(finite.size > 0 and finite.min() < 0)
         header = display_width(str(name))
-        head_need = math.ceil(header / 3)  # headers wrap onto up to three lines
+        head_need = min(header, max(8, math.ceil(header / 3)))  # up to three lines, short ones one
         width = max(data, head_need, 4) + 1.5
         if kind == "text":  # numbers are never cut (they would show as ###)
             width = min(width, max(table.max_text, head_need) + 1.5)
@@ -409,6 +409,8 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
                 else:
                     cells.append((write_blank, None, fmt))
             prepared.append(cells)
+    # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always):
+    # a CJK character is two digits wide in Excel's SimSun, so the estimate never falls short
     text_cols = [k for k, kind in enumerate(kinds) if kind == "text"]
     limits = {k: max(widths[k] - 1, 1) for k in text_cols}
     for r in range(len(frame)):
