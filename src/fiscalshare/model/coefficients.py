@@ -10,6 +10,7 @@ Derived quantities (``D``, ``w``) come from :mod:`fiscalshare.quantities`, never
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -17,10 +18,9 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
+from fiscalshare.config import SHARE_TOLERANCE, as_config
 
 MONEY_UNIT = quantities.WAN  # the model holds money in 万元 (yuan per model money unit)
-RATIO_MODES = ("fixed", "optimise", "menu")
-SHARE_TOLERANCE = 1e-12  # a menu share counts as inside [smin, smax] within this
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,9 +109,10 @@ class Coefficients:
         return replace(self, **changes)
 
 
-def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
+def prepare(inputs: xr.Dataset, config: Mapping, *, soft_everything: bool = False,
             elastic: bool = False) -> Coefficients:
-    """The model data of ``inputs`` under the resolved ``config``.
+    """The model data of ``inputs`` under ``config`` (a ``ModelConfig``, or a mapping turned
+    into one).
 
     ``soft_everything`` and ``elastic`` build the variants the infeasibility diagnosis solves:
     every item allowed to fall short, and budget and pool allowed to grow.
@@ -123,10 +124,8 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
     regions = [str(r) for r in inputs["region"].values]
     parents = [str(p) for p in inputs["region_parent"].values]
     tier_item = ("tier", "item")
-    mode = str(config.get("ratio_mode", "optimise"))
-    if mode not in RATIO_MODES:
-        raise ValueError(f"unknown ratio_mode {mode!r}")
-    weight = quantities.priority_weight(inputs, config.get("eta", 1.0), config.get("phi"))
+    config = as_config(config)
+    weight = quantities.priority_weight(inputs, config.eta, config.phi)
     return Coefficients(
         remainder=quantities.remainder(inputs).values / MONEY_UNIT,
         capacity=inputs["fiscal_capacity"].transpose("unit", "year").values / MONEY_UNIT,
@@ -144,7 +143,7 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
         parent_unit=np.array([unit_index[p] if p else -1 for p in parents], dtype=np.int64),
         weight=weight.transpose("region", "item").values.astype(float),
         soft=(inputs["binding"].values != "hard") | soft_everything,
-        ratio_mode=mode,
-        equalisation=str(config.get("equalisation", "on")) == "on",
+        ratio_mode=config.ratio_mode,
+        equalisation=config.equalisation_on,
         elastic=elastic,
     )

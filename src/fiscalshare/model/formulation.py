@@ -13,6 +13,7 @@ import inspect
 from fiscalshare.model import coefficients, constraints, objective, variables
 from fiscalshare.model.constraints import FAMILIES
 
+
 def _doc(module) -> str:
     return inspect.cleandoc(module.__doc__ or "")
 

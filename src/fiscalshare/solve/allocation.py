@@ -47,7 +47,7 @@ class AllocationModel:
     """The allocation model of ``inputs`` under the resolved ``config``, ready to solve."""
 
     def __init__(self, inputs: xr.Dataset, config: dict):
-        from fiscalshare.config import check_case
+        from fiscalshare.model.checks import check_case
 
         check_case(inputs, config)
         self.inputs = inputs
@@ -67,7 +67,7 @@ class AllocationModel:
         by ``(item, year)``).  Plain arrays follow the inputs' coordinate order; DataArrays are
         aligned by label.  Raises ``InputError`` when the new shares contradict themselves.
         """
-        from fiscalshare.config import check_case
+        from fiscalshare.model.checks import check_case
 
         inputs = self.inputs.copy()
         given = {"budget": budget, "pool": pool, "share_min": share_min, "share_max": share_max,

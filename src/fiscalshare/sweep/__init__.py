@@ -67,7 +67,8 @@ def run_sweep(case: Path, model: str, out: Path, *, vary: list[str] = (), paired
               serial: bool = False, force: bool = False, resume: bool = False,
               reuse: bool = True, time_limit: float | None = None, tornado: bool = False,
               progress_factory=None) -> SweepOutcome:
-    from fiscalshare.config import check_case, load_config
+    from fiscalshare.config import load_config
+    from fiscalshare.model.checks import check_case
     from fiscalshare.io import load_case
     from fiscalshare.runs.folder import RunExistsError, write_manifest
     from fiscalshare.solve import solve_case

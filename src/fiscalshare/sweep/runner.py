@@ -76,7 +76,7 @@ def solve_one(inputs: xr.Dataset, config: dict, scenario: dict, plan: SweepPlan)
     which changes the HiGHS model in place where the change allows (budgets, pools, share
     bounds, η) and rebuilds only what it must (standards, central shares, new limits).
     """
-    from fiscalshare.config import check_case
+    from fiscalshare.model.checks import check_case
     from fiscalshare.solve import solve_case
 
     reference = None
