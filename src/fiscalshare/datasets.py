@@ -280,9 +280,9 @@ when complete, so it appears whole or not at all; an existing folder is replaced
 | `manifest.json` | the attributes of `allocation.nc` as JSON, and every file of the folder with its sha256 |
 | `responsibility.xlsx` | the province's spending-responsibility workbook (支出责任表; [reports.md](reports.md)) |
 | `prefectures/<code>.xlsx` | one workbook per prefecture with only its own rows and its counties' — the table handed to that prefecture |
-| `plots/*.png` | provincial transfer per capita against fiscal capacity per capita, coloured by tier; each region's funding by level |
+| `plots/*.png` | `transfer_vs_capacity.png` (provincial transfer per capita against fiscal capacity per capita, by tier), `shares_by_level.png` (who pays, by region), and `shortfall_by_item.png` where something falls short |
 | `run.log` | the steps of the run with their times |
-| `diagnosis.json` | only when no allocation meets the hard items (exit 3): what money would make the case solvable, or why no money helps |
+| `diagnosis.json` | instead of the allocation and reports, when no allocation meets the hard items (exit 3): what money would make the case solvable, or why no money helps |
 
 With `--no-reports` only `allocation.nc`, `manifest.json` and `run.log` are written;
 `fiscalshare report RUN_DIR` adds the workbooks and plots later. `fiscalshare verify RUN_DIR`
