@@ -43,6 +43,14 @@ DIMENSIONS = (
     ("indicator", "plan indicator codes (length 0 without the sheet)"),
 )
 
+# The non-dimension coordinates both Datasets carry, by the dimension they label.
+COORDINATE_NAMES = {
+    "region": ("region_name", "region_parent", "region_prefecture", "region_tier",
+               "poverty_exited", "ethnic", "border", "old_revolutionary"),
+    "unit": ("unit_name", "unit_parent", "unit_level", "unit_receives", "unit_tier"),
+    "item": ("item_name", "domain", "item_unit", "rule", "binding"),
+}
+
 COORDINATES = (
     ("region", "`region_name`, `region_parent` (\"\" for a prefecture-level region), "
      "`region_prefecture` (g(r): the parent, or the region itself), `region_tier`, and the flags "
