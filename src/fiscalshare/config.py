@@ -21,7 +21,8 @@ from fiscalshare.errors import ConfigError, Problem
 from fiscalshare.quantities import DEFAULT_PHI
 
 RATIO_MODES = ("fixed", "optimise", "menu")
-METHODS = ("auto", "dual", "primal", "ipm", "choose")
+METHODS = ("auto", "plain", "face", "decomposed", "dual", "primal", "ipm", "ipm-nocrossover",
+           "choose")
 BACKENDS = ("auto", "pyomo", "matrix")
 DESCRIPTION = "description"  # free text at the top of a file, kept in the resolved configuration
 SHARE_TOLERANCE = 1e-12  # a menu share counts as inside [smin, smax] within this

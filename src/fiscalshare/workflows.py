@@ -33,6 +33,7 @@ class SolveRequest:
     write_mps: Path | None = None
     results_root: Path = Path("results")
     reports: bool = True
+    live_progress: object | None = None  # a terminal stream for the live progress line
 
 
 @dataclass
@@ -81,7 +82,7 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
     """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4."""
     from fiscalshare.config import load_config
     from fiscalshare.io import load_case
-    from fiscalshare.runs.folder import default_run_dir, ensure_writable, write_diagnosis, write_run
+    from fiscalshare.runs.folder import claim_out, default_run_dir
 
     timings: dict = {}
     warnings: list = []
@@ -97,37 +98,48 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
         out = request.out or default_run_dir(
             request.results_root, inputs.attrs.get("case") or "case", config.name
         )
-        ensure_writable(out, force=request.force)
-        from fiscalshare.solve import solve_case, write_mps
+        with claim_out(out, inputs=[request.case], force=request.force):
+            return _solve_and_write(request, inputs, config, out, timings, warnings, lines)
 
-        try:
-            with _timed(timings, "solve"):
-                results = solve_case(
-                    inputs, config, time_limit=request.time_limit, threads=request.threads
-                )
-        except InfeasibleError as exc:
-            log.info("no solution meets the hard items: %s", exc)
-            attrs = _case_attrs(inputs, config)
-            run_dir = write_diagnosis(exc.diagnosis or {}, attrs, out, force=request.force,
-                                      log_lines=lines)
-            return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
-                                warnings=warnings, timings=timings)
-        from fiscalshare.analysis.verify import check_solution
 
-        with _timed(timings, "verify"):
-            violations = check_solution(inputs, results)
-        if violations:
-            raise VerificationError(
-                "the solution fails the independent check (a bug; nothing written):\n  "
-                + "\n  ".join(violations[:20])
+def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> SolveOutcome:
+    """Solve, check and write, while this process holds the lock of ``out``."""
+    from fiscalshare.report.progress import ProgressLine
+    from fiscalshare.runs.folder import write_diagnosis, write_run
+    from fiscalshare.solve import solve_case, write_mps
+
+    progress = ProgressLine(lang=request.lang, stream=request.live_progress)
+    try:
+        with _timed(timings, "solve"):
+            results = solve_case(
+                inputs, config, time_limit=request.time_limit, threads=request.threads,
+                progress=progress,
             )
-        if request.write_mps is not None:
-            write_mps(inputs, config, request.write_mps,
-                      z1=results.attrs["objective_shortfall"])
-        results.attrs["load_seconds"] = timings["load"]
-        with _timed(timings, "write"):
-            run_dir = write_run(results, out, force=request.force, lang=request.lang,
-                                log_lines=lines, reports=request.reports)
+    except InfeasibleError as exc:
+        log.info("no solution meets the hard items: %s", exc)
+        attrs = _case_attrs(inputs, config)
+        run_dir = write_diagnosis(exc.diagnosis or {}, attrs, out, force=request.force,
+                                  log_lines=lines)
+        return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
+                            warnings=warnings, timings=timings)
+    finally:
+        progress.close()
+    from fiscalshare.analysis.verify import check_solution
+
+    with _timed(timings, "verify"):
+        violations = check_solution(inputs, results)
+    if violations:
+        raise VerificationError(
+            "the solution fails the independent check (a bug; nothing written):\n  "
+            + "\n  ".join(violations[:20])
+        )
+    if request.write_mps is not None:
+        write_mps(inputs, config, request.write_mps,
+                  z1=results.attrs["objective_shortfall"])
+    results.attrs["load_seconds"] = timings["load"]
+    with _timed(timings, "write"):
+        run_dir = write_run(results, out, force=request.force, lang=request.lang,
+                            log_lines=lines, reports=request.reports)
     return SolveOutcome(0, run_dir, results=results, warnings=warnings, timings=timings)
 
 
@@ -167,16 +179,16 @@ def run_compare(request: CompareRequest) -> CompareOutcome:
     from fiscalshare.analysis.compare import compare_case
     from fiscalshare.config import load_config
     from fiscalshare.io import load_case
-    from fiscalshare.runs.folder import ensure_writable
+    from fiscalshare.runs.folder import claim_out
 
     warnings: list = []
     inputs = load_case(request.case, warnings=warnings)
     config = load_config(request.model, {})  # each solve checks the case against it
     out = request.out or default_compare_dir(request.results_root,
                                              inputs.attrs.get("case") or "case")
-    ensure_writable(out, force=request.force)  # refuse before the solves, not after
-    result = compare_case(inputs, config, time_limit=request.time_limit)
-    folder = write_compare(result, out, force=request.force, lang=request.lang)
+    with claim_out(out, inputs=[request.case], force=request.force):  # refuse before the solves
+        result = compare_case(inputs, config, time_limit=request.time_limit)
+        folder = write_compare(result, out, force=request.force, lang=request.lang)
     return CompareOutcome(result, folder, warnings)
 
 
@@ -227,21 +239,24 @@ def write_compare(result, out: Path, *, force: bool = False, lang: str = "zh") -
 class SweepRequest:
     """What ``fiscalshare sweep`` asks for (see ``fiscalshare.sweep.run_sweep`` for each field)."""
 
-    case: Path
+    case: Path | None  # None with resume: the case comes from the folder's plan.json
     out: Path
     model: str | Path = "default"
     vary: list = field(default_factory=list)
     paired: bool = False
     file: Path | None = None
-    workers: int = 1
+    workers: int | None = None  # None with resume: as the plan recorded
     scheduler: str | None = None
-    serial: bool = False
+    serial: bool | None = None
     force: bool = False
     resume: bool = False
     reuse: bool = True
     time_limit: float | None = None
     tornado: bool = False
+    prices: bool = False
+    lang: str | None = None
     progress_factory: object = None  # called with the number of scenarios to do; may be None
+    echo: object = None  # called with each line to show the user; may be None
 
 
 def run_sweep(request: SweepRequest):
@@ -253,5 +268,6 @@ def run_sweep(request: SweepRequest):
     options = {key: value for key, value in asdict(request).items()
                if key not in ("case", "model", "out")}
     options["progress_factory"] = request.progress_factory
+    options["echo"] = request.echo
     options["vary"] = list(request.vary)
     return sweep(request.case, request.model, request.out, **options)

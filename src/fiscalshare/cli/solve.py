@@ -51,6 +51,7 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         lang=lang,
         write_mps=write_mps,
         reports=not no_reports,
+        live_progress=_terminal(quiet),
     )
     outcome = run_solve(request)
     print_warnings(outcome.warnings)
@@ -68,3 +69,10 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
 
         print_diagnosis(outcome, console())
     return outcome.exit_code
+
+
+def _terminal(quiet: bool):
+    """stderr when it is an interactive terminal (for the live progress line), else None."""
+    import sys
+
+    return None if quiet or not sys.stderr.isatty() else sys.stderr

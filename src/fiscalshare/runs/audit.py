@@ -2,7 +2,7 @@
 
 An auditor needs three answers: the files were not altered since the run (sha256 against the
 manifest), the input is the one that was solved (its hash), and the allocation meets every
-constraint of spec/model.md for that input (re-checked independently from ``allocation.nc``).
+constraint of docs/model.md for that input (re-checked independently from ``allocation.nc``).
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def _check_files(run_dir: Path, recorded: dict) -> list[str]:
 
 
 def _check_input_and_solution(results, manifest: dict, case: Path | None) -> list[str]:
-    from fiscalshare.io import load_case
     from fiscalshare.analysis.verify import check_solution
+    from fiscalshare.io import load_case
 
     case = Path(case) if case is not None else Path(str(manifest.get("input_path", "")))
     if not str(case) or not case.exists():
