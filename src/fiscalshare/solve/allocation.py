@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 import numpy as np
 import xarray as xr
 
+from fiscalshare.datasets import version_attrs
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.model import MONEY_UNIT, StandardForm, build, prepare
 from fiscalshare.model import variables as layout
@@ -35,7 +36,6 @@ from fiscalshare.model.build import assemble
 from fiscalshare.solve import extract, sensitivity
 from fiscalshare.solve.highs import solver_options
 from fiscalshare.solve.stages import CaseInfeasible, solve_stages
-from fiscalshare.datasets import version_attrs
 
 _DATA_OF = {"budget": "provincial_budget", "pool": "equalisation_pool",
             "share_min": "province_min", "share_max": "province_max",

@@ -41,8 +41,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, DOMAINS
 from fiscalshare.errors import InputError, Problem
+from fiscalshare.io.dataset import CENTRAL_TIER_SHARES
 
 SHARE_KEYS = ("province_share", "province_min", "province_max", "prefecture_share")
 MONEY_KEYS = ("budget", "pool")
