@@ -278,12 +278,14 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
             label("sweep_no_effect", lang): [effects.get(k, "") for k in keys]}))
         finish_sheet(sheet)
     sheet = book.create_sheet(label("sheet_about", lang))
-    about = pd.DataFrame({"": ["case", "input sha256", "model", "model configuration",
-                               "varied keys", "scenarios", "baseline status", "money"],
+    about = pd.DataFrame({"": [label(k, lang) for k in (
+                              "about_case", "about_input_hash", "about_model",
+                              "about_model_config", "about_keys", "about_scenarios",
+                              "about_baseline_status", "about_money")],
                           " ": [sweep.attrs["case"], sweep.attrs["input_sha256"],
                                 sweep.attrs["model"], sweep.attrs["model_config"],
                                 ", ".join(keys), str(sweep.sizes["scenario"]),
-                                sweep.attrs["baseline_status"],
+                                label(f"status_{sweep.attrs['baseline_status']}", lang),
                                 label("about_money_value", lang)]})
     write_table(sheet, about)
     finish_sheet(sheet)
