@@ -87,6 +87,8 @@ def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool
                          paired=paired, file=file, tornado=tornado, reuse=reuse,
                          time_limit=time_limit, prices=prices, lang=lang or "zh")
         plan.running = {"serial": bool(serial), "workers": workers, "scheduler": scheduler}
+        if scheduler is not None and not serial:
+            runner.check_scheduler(scheduler)
         sweep_folder.prepare(out, force=force)
         sweep_folder.write_plan(out, plan)
     lang = lang or "zh"
