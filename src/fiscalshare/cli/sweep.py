@@ -66,19 +66,21 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
             tornado, prices, time_limit, lang, force):
     """Solve CASE under every scenario and compare them with the baseline."""
     from fiscalshare.runs.folder import utc_stamp
-    from fiscalshare.sweep import run_sweep
+    from fiscalshare.workflows import SweepRequest, run_sweep
 
     if not resume and workers is None and scheduler is None and not serial:
         workers = 2
     target = resume or out or Path("results") / f"{utc_stamp()}-sweep"
+    if resume is None:
+        _check_out(target, resolve_case(case), force)
     try:
-        outcome = run_sweep(None if resume else resolve_case(case), model, target,
-                            vary=list(vary), paired=paired, file=file, workers=workers,
-                            scheduler=scheduler, serial=serial, force=force,
-                            resume=resume is not None, reuse=not no_reuse,
-                            time_limit=time_limit, tornado=tornado, prices=prices, lang=lang,
-                            progress_factory=lambda total: _progress_factory(total, lang or "zh"),
-                            echo=lambda text: click.echo(text))
+        outcome = run_sweep(SweepRequest(
+            None if resume else resolve_case(case), target, model, vary=list(vary),
+            paired=paired, file=file, workers=workers, scheduler=scheduler, serial=serial,
+            force=force, resume=resume is not None, reuse=not no_reuse, time_limit=time_limit,
+            tornado=tornado, prices=prices, lang=lang,
+            progress_factory=lambda total: _progress_factory(total, lang or "zh"),
+            echo=click.echo))
     except KeyboardInterrupt:
         click.echo(f"Interrupted: finished scenarios are kept; continue with "
                    f"fiscalshare sweep --resume {target}", err=True)
@@ -89,3 +91,16 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
     click.echo(label("sweep_summary", outcome.lang).format(
         outcome.total, counts["done"], counts["failed"], counts["skipped"], target))
     return 0
+
+
+def _check_out(target: Path, case: Path, force: bool) -> None:
+    """Refuse, before anything runs, an --out that is the input, holds it, is the current folder
+    or an ancestor of it, or is a non-empty folder that fiscalshare did not write (exit 2).
+
+    A sweep folder is recognised by our marker or, for sweeps written before the marker, by its
+    plan.json (the sweep package may mark its folders with runs.folder.mark_run_folder)."""
+    from fiscalshare.runs.folder import check_out_path, is_run_folder
+    from fiscalshare.sweep import PLAN
+
+    check_out_path(target, inputs=[case], force=force,
+                   owned=lambda folder: is_run_folder(folder) or (folder / PLAN).is_file())

@@ -1,4 +1,4 @@
-"""Build the allocation model of spec/model.md and compile it to the matrix HiGHS is given.
+"""Build the allocation model of docs/model.md and compile it to the matrix HiGHS is given.
 
 :func:`build` reads like the model's table of contents: prepare the coefficients, lay out the
 variables, prepare each constraint family's rows, declare all of it in Pyomo, and compile the

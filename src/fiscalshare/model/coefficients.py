@@ -18,7 +18,7 @@ import xarray as xr
 
 from fiscalshare import quantities
 
-MONEY_UNIT = 1e4  # yuan per model money unit (万元)
+MONEY_UNIT = quantities.WAN  # the model holds money in 万元 (yuan per model money unit)
 RATIO_MODES = ("fixed", "optimise", "menu")
 SHARE_TOLERANCE = 1e-12  # a menu share counts as inside [smin, smax] within this
 

@@ -211,6 +211,16 @@ LABELS: dict[str, tuple[str, str]] = {
                            "apply only where nothing does"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # progress of a long solve (report/progress.py)
+    "progress_stage1": ("第一阶段（最小化加权缺口）", "stage 1 (least weighted shortfall)"),
+    "progress_stage2": ("第二阶段（最小化省级支出）", "stage 2 (least provincial money)"),
+    "progress_benders": ("第一阶段·按年分解", "stage 1, years decomposed"),
+    "progress_boxed": ("第一阶段·全模型", "stage 1, whole model"),
+    "progress_elapsed": ("已用 {:.0f} 秒", "{:.0f} s"),
+    "progress_objective": ("目标值 {:.6g}", "objective {:.6g}"),
+    "progress_gap": ("相对差距 {:.2e}", "gap {:.2e}"),
+    "progress_infeasibility": ("不可行度 {:.2e}", "infeasibility {:.2e}"),
+    "progress_iterations": ("迭代 {}", "iterations {}"),
 }
 
 

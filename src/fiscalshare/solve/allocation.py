@@ -107,13 +107,14 @@ class AllocationModel:
         return False
 
     # -- solving ------------------------------------------------------------------------------
-    def solve(self, *, time_limit=None, threads=None) -> xr.Dataset:
+    def solve(self, *, time_limit=None, threads=None, progress=None) -> xr.Dataset:
         """The results Dataset of spec/results.md; ``InfeasibleError`` (with its diagnosis) when
-        no allocation meets the hard items, ``SolverLimitError`` at a time limit."""
+        no allocation meets the hard items, ``SolverLimitError`` at a time limit.  ``progress``
+        receives the solver's progress events (:class:`fiscalshare.solve.highs.Solver`)."""
         options = solver_options(self.config, time_limit=time_limit, threads=threads)
         started = time.perf_counter()
         try:
-            stages = solve_stages(self.form, options)
+            stages = solve_stages(self.form, options, progress=progress)
         except CaseInfeasible:
             from fiscalshare.solve.diagnosis import diagnose
 
@@ -175,10 +176,12 @@ class AllocationModel:
         return attrs
 
 
-def solve_case(inputs: xr.Dataset, config: dict, *, time_limit=None, threads=None) -> xr.Dataset:
+def solve_case(inputs: xr.Dataset, config: dict, *, time_limit=None, threads=None,
+               progress=None) -> xr.Dataset:
     """Build and solve once: the results Dataset, or ``InfeasibleError`` (exit 3) /
     ``SolverLimitError`` (exit 4)."""
-    return AllocationModel(inputs, config).solve(time_limit=time_limit, threads=threads)
+    return AllocationModel(inputs, config).solve(time_limit=time_limit, threads=threads,
+                                                 progress=progress)
 
 
 def _aligned(current: xr.DataArray, values) -> xr.DataArray:

@@ -34,6 +34,7 @@ from fiscalshare.sweep import runner
 from fiscalshare.sweep.plan import SweepPlan, make_plan
 
 BASELINE = sweep_folder.BASELINE
+PLAN = sweep_folder.PLAN
 
 
 @dataclass

@@ -16,10 +16,10 @@ import pandas as pd
 import xarray as xr
 
 from fiscalshare.io.dataset import DOMAINS
+from fiscalshare.quantities import WAN
 from fiscalshare.sweep.folder import Record
 from fiscalshare.sweep.plan import SweepPlan
 
-WAN = 1e4  # yuan per 万元
 SHORT_YUAN = 0.5  # a region counts as short when its shortfall exceeds this (solver tolerance)
 _STATUS_ORDER = ("optimal", "infeasible", "limit", "invalid", "failed", "missing")
 
