@@ -77,7 +77,10 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
     way = route(form, options.get("method", "auto"))
     clock.info["decomposed"] = int(way == "decomposed")
     clock.info["stage2_on_face"] = int(way != "plain")
-    if way == "decomposed":
+    clock.info["stage1_skipped"] = int(zero_shortfall_evident(form))
+    if clock.info["stage1_skipped"]:
+        first = highs.Outcome(highs.OPTIMAL, "Optimal", 0.0, None, None, 0.0)
+    elif way == "decomposed":
         first = _stage_one_decomposed(solver, form, options, clock, progress)
     else:
         first = clock.run(solver, "highs_stage1_seconds")
@@ -90,6 +93,8 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
         z1 = 0.0
         set_up_stage_two(solver, form, z1)
         second = clock.run(solver, "highs_stage2_seconds")
+        if second.status == highs.INFEASIBLE and first.x is None:  # stage 1 was skipped
+            raise CaseInfeasible(second.word)
         if second.status == highs.INFEASIBLE:  # z1 was a rounding away from zero: keep it
             shortfall = form.columns.positions("shortfall")
             solver.set_column_bounds(shortfall, form.col_lower[shortfall],
@@ -113,6 +118,24 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
                                                    without_shortfall=True)
     return Stages(x=second.x, z1=z1, stage1_duals=stage1_duals, stage2_duals=stage2_duals,
                   termination=second.word, seconds={**clock.seconds, **clock.info})
+
+
+def zero_shortfall_evident(form: StandardForm) -> bool:
+    """Whether z1 = 0 holds by the model's shape alone, so stage 1 need not be solved: every
+    affordability row has its own unbounded equalisation column and no year has a budget or a
+    pool (untied money then closes any gap, and only affordability rows involve shortfalls)."""
+    if form.integer_columns.size or not form.columns.size("shortfall"):
+        return False
+    names = {rows.name for rows in form.blocks if rows.size}
+    if names - {"local_part", "affordability", "priority"}:
+        return False  # a budget, a pool, menu rows: stage 1 decides
+    equalisation = form.columns.positions("equalisation")
+    if not equalisation.size or np.isfinite(form.col_upper[equalisation]).any():
+        return False
+    rows = form.rows_of("affordability")
+    part = form.matrix[rows][:, equalisation]
+    covered = np.diff(part.tocsr().indptr) > 0
+    return bool(covered.all()) and bool((part.data < 0).all())
 
 
 def set_up_stage_two(solver: highs.Solver, form: StandardForm, z1: float) -> None:
