@@ -3,10 +3,7 @@ plain two-stage solve's z1 and z2 and a solution the independent check accepts."
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
-import pandas as pd
 import pytest
 
 from fiscalshare.analysis.verify import check_solution
@@ -15,11 +12,9 @@ from fiscalshare.examples.synthetic import generate, hard_regime
 from fiscalshare.io.dataset import build_inputs
 from fiscalshare.model import build
 from fiscalshare.quantities import by_region_tier, remainder
-from fiscalshare.solve import solve_case
-from fiscalshare.solve import decompose
+from fiscalshare.solve import decompose, solve_case
 from fiscalshare.solve.highs import Solver, solver_options
 from fiscalshare.solve.stages import _Clock, route, zero_shortfall_evident
-
 from hand_cases import two_years_two_items
 
 

@@ -64,7 +64,9 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         timing = ", ".join(f"{k} {v:.2f} s" for k, v in outcome.timings.items())
         console().print(f"[dim]{timing}[/dim]")
     else:
-        outcome.print_diagnosis(console())
+        from fiscalshare.report.console import print_diagnosis
+
+        print_diagnosis(outcome, console())
     return outcome.exit_code
 
 

@@ -59,7 +59,7 @@ class RawSheet:
 
 
 def sha256_of(path: Path) -> str:
-    """The input hash of spec/results.md: the workbook's bytes, or the CSV files sorted by name."""
+    """The input hash of docs/results.md: the workbook's bytes, or the CSV files sorted by name."""
     digest = hashlib.sha256()
     path = Path(path)
     files = sorted(path.glob("*.csv")) if path.is_dir() else [path]

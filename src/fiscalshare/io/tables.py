@@ -1,4 +1,4 @@
-"""Raw sheets → validated ``CaseTables``: every rule of spec/inputs.md, all problems at once.
+"""Raw sheets → validated ``CaseTables``: every rule of docs/inputs.md, all problems at once.
 
 Each problem names the sheet, the cell (or CSV line), the column, what was found and what was
 expected.  Forgiving readings are warnings, never silent.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.errors import Problem
 from fiscalshare.io.convert import MAX_PER_COLUMN, convert
+from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
 from fiscalshare.io.schema import META_KEYS, SHEETS, Sheet
 

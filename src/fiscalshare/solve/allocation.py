@@ -28,15 +28,14 @@ from datetime import UTC, datetime
 import numpy as np
 import xarray as xr
 
+from fiscalshare.datasets import version_attrs
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.model import MONEY_UNIT, StandardForm, build, prepare
-from fiscalshare.model import objective as objectives
 from fiscalshare.model import variables as layout
-from fiscalshare.model.build import constraint_rows
+from fiscalshare.model.build import assemble
 from fiscalshare.solve import extract, sensitivity
 from fiscalshare.solve.highs import solver_options
 from fiscalshare.solve.stages import CaseInfeasible, solve_stages
-from fiscalshare.datasets import version_attrs
 
 _DATA_OF = {"budget": "provincial_budget", "pool": "equalisation_pool",
             "share_min": "province_min", "share_max": "province_max",
@@ -90,17 +89,16 @@ class AllocationModel:
         return in_place
 
     def _reuse_or_rebuild(self, inputs: xr.Dataset, config: dict) -> bool:
-        """Prepare the new rows (numpy only); keep the built matrix when they leave it as it
-        is, with the new bounds and costs, else build afresh."""
+        """Prepare and assemble the new numbers (numpy only); keep the built matrix when they
+        leave it as it is, with the new bounds and costs, else build afresh."""
         c = prepare(inputs, config)
-        cols = layout.lay_out(c)
-        blocks = constraint_rows(c, cols)
+        cols, blocks, costs = assemble(c)
         lower, upper = layout.bounds(c, cols)
         candidate = replace(
             self.form, coefficients=c, columns=cols, blocks=blocks,
             row_lower=np.concatenate([b.lower for b in blocks]),
             row_upper=np.concatenate([b.upper for b in blocks]),
-            col_lower=lower, col_upper=upper, costs=objectives.costs(c, cols),
+            col_lower=lower, col_upper=upper, costs=costs,
         )
         if candidate.structure() == self.form.structure():
             self.form = candidate

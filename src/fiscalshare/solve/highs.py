@@ -220,6 +220,29 @@ class Solver:
         self.highs.addRow(-highspy.kHighsInf, float(upper), columns.size,
                           columns.astype(np.int32), np.ascontiguousarray(values, dtype=float))
 
+    def set_coefficients(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+        """Change matrix entries in place (a what-if that scales a remainder ``D``)."""
+        for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(),
+                                      strict=True):
+            self.highs.changeCoeff(int(row), int(column), float(value))
+
+    @property
+    def row_count(self) -> int:
+        return int(self.highs.getNumRow())
+
+    def drop_rows_from(self, first: int) -> None:
+        """Delete every row from position ``first`` on (stage 2's row, before a re-solve)."""
+        count = self.row_count - first
+        if count > 0:
+            self.highs.deleteRows(count, np.arange(first, first + count, dtype=np.int32))
+
+    def basis(self):
+        """HiGHS's current basis (to start a later solve of a changed model from it)."""
+        return self.highs.getBasis()
+
+    def start_from(self, basis) -> None:
+        self.highs.setBasis(basis)
+
     def offer_solution(self, x: np.ndarray) -> None:
         """A known feasible point as the MIP's first incumbent."""
         solution = highspy.HighsSolution()
