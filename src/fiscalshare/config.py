@@ -189,7 +189,11 @@ def check_case(inputs, config: dict) -> None:
     if mode == "menu" and menu.size == 0:
         problems.append(Problem("ratio_menu", "ratio_mode menu needs a ratio_menu sheet with at "
                                 "least one share"))
+    fixed_by_policy = (inputs["province_rule"].values == "fixed"
+                       if "province_rule" in inputs.coords else np.zeros(len(items), bool))
     for i, item in enumerate(items):
+        if fixed_by_policy[i]:  # σ = province_share: no menu, no priority chain
+            continue
         floor, floor_tier = -np.inf, None  # the least share the richer tiers force on this one
         for t in np.flatnonzero(given[:, i]):
             place = f"sharing (tier {tiers[t]}, item {item})"

@@ -80,10 +80,10 @@ ITEMS = (
     ("PE01", "城乡居民基础养老金", "老有所养", "元/人/年", "central", 1.0, "hard", 1.0, 1.05),
     ("ED01", "义务教育公用经费（小学）", "学有所教", "元/生/年", "ratio", 0.8, "hard", 1.0, 1.0),
     ("ED02", "义务教育公用经费（初中）", "学有所教", "元/生/年", "ratio", 0.8, "hard", 1.0, 1.0),
-    ("ED03", "家庭经济困难寄宿生生活补助（小学）", "学有所教", "元/生/年", "ratio", 0.5, "soft",
-     2.0, 1.0),
-    ("ED04", "家庭经济困难寄宿生生活补助（初中）", "学有所教", "元/生/年", "ratio", 0.5, "soft",
-     2.0, 1.0),
+    ("ED03", "家庭经济困难寄宿生生活补助（小学）", "学有所教", "元/生/年", "uniform", 0.5,
+     "soft", 2.0, 1.0),
+    ("ED04", "家庭经济困难寄宿生生活补助（初中）", "学有所教", "元/生/年", "uniform", 0.5,
+     "soft", 2.0, 1.0),
     ("ED05", "农村义务教育学生营养膳食补助", "学有所教", "元/生/年", "central", 1.0, "soft", 1.5,
      1.2),
 )
@@ -118,7 +118,8 @@ SOURCE = (
     "Guizhou 贵州省, 9 市州, 2021–2025. Facts: 2020 census resident population [S] and 2020 GDP "
     "[S2] (policy.md §7.7 Table A); tiers derived from GDP per capita (index ≥120 → 1, 90–120 → 2, "
     "<90 → 3; our rule, not official); central shares for a 第一档 province: 80 % for ratio items, "
-    "100 % for the pension minimum and the nutrition pilot, 50 % for boarding subsidies [S/M]; "
+    "100 % for the pension minimum and the nutrition pilot, 50 % for boarding subsidies (5:5 in "
+    "every province, rule uniform) [S/M]; "
     "national standards by year per policy.md §1.4 ([M] for 公卫 2021–2024, 医保 2022–2025, "
     "pension 2021 and 2025, nutrition 5 元/天). ASSUMPTIONS [A]: fiscal capacity = GDP × revenue "
     "ratio (0.090/0.075/0.065 by tier) × usable share 0.024, GDP +5 %/year; beneficiaries from "

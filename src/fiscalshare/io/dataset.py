@@ -28,7 +28,13 @@ DOMAINS = (
     "优军服务保障",
     "文体服务保障",
 )
-RULES = ("ratio", "central", "local")
+# How the centre shares an item: the five-tier ratio of the province's central tier; one share
+# for every province whatever its tier (e.g. 5:5 for 家庭经济困难学生生活补助, 国办发〔2018〕6号);
+# fully central; fully local.
+RULES = ("ratio", "uniform", "central", "local")
+# How the province's share σ of an item's remainder is set: chosen by the model within the sharing
+# sheet's bounds, or fixed by provincial policy at the sharing sheet's province_share.
+PROVINCE_RULES = ("chosen", "fixed")
 BINDINGS = ("hard", "soft")
 FLAGS = ("poverty_exited", "ethnic", "border", "old_revolutionary")
 # Central share of the national standard by the province's central tier (policy.md §1.2, [S]).
@@ -77,6 +83,9 @@ def _fill_defaults(regions: pd.DataFrame, items: pd.DataFrame, standards: pd.Dat
     if "unit" not in items:
         items["unit"] = ""
     items["unit"] = items["unit"].fillna("").astype(str)
+    if "province_rule" not in items:
+        items["province_rule"] = "chosen"
+    items["province_rule"] = items["province_rule"].fillna("").astype(str).replace("", "chosen")
     standards = standards.copy()
     if "topup" not in standards:
         standards["topup"] = 1.0
@@ -122,6 +131,7 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
         "domain": ("item", _text(items["domain"])),
         "item_unit": ("item", _text(items["unit"])),
         "rule": ("item", _text(items["rule"])),
+        "province_rule": ("item", _text(items["province_rule"])),
         "binding": ("item", _text(items["binding"])),
     }
     for flag in FLAGS:

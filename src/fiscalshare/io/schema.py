@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fiscalshare.io.dataset import BINDINGS, DOMAINS, RULES
+from fiscalshare.io.dataset import BINDINGS, DOMAINS, PROVINCE_RULES, RULES
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,18 @@ SHEETS: dict[str, Sheet] = {
             Column("domain", "choice", "领域", "service domain", choices=DOMAINS),
             Column("unit", "text", "计量单位", "unit of the standard", required=False,
                    default=""),
-            Column("rule", "choice", "中央分担方式", "ratio: five-tier ratio; central: fully "
-                   "central; local: fully local", choices=RULES),
+            Column("rule", "choice", "中央分担方式", "how the centre shares the national "
+                   "standard — ratio: by the province's central tier (80/60/50/30/10 %, "
+                   "meta's central_tier); uniform: one share for every province whatever its "
+                   "tier, e.g. 0.5 for 家庭经济困难学生生活补助 (5:5, 国办发〔2018〕6号); central: "
+                   "fully central (central_share 1); local: fully local (central_share 0). "
+                   "The share itself is the standards sheet's central_share", choices=RULES),
+            Column("province_rule", "choice", "省级分担方式", "how the province's share σ of "
+                   "the remainder is set — chosen: by the model within the sharing sheet's "
+                   "province_min..province_max (ratio_mode optimise or menu); fixed: by "
+                   "provincial policy, σ = the sharing sheet's province_share in every ratio "
+                   "mode (the bounds, the menu and the priority for poorer tiers do not apply "
+                   "to it)", required=False, default="chosen", choices=PROVINCE_RULES),
             Column("binding", "choice", "约束性", "hard = 约束性 (met in full); soft = 预期性",
                    choices=BINDINGS),
             Column("weight", "number", "优先权重", "item priority W in the shortfall penalty",
@@ -145,7 +155,9 @@ SHEETS: dict[str, Sheet] = {
             Column("item", "code", "事项代码", "item code"),
             Column("province_min", "share", "省级分担下限", "lower bound on σ"),
             Column("province_max", "share", "省级分担上限", "upper bound on σ"),
-            Column("province_share", "share", "省级分担比例", "fixed σ used in fixed ratio mode"),
+            Column("province_share", "share", "省级分担比例", "today's σ: used in fixed ratio "
+                   "mode and by the status quo of compare, and in every mode for an item whose "
+                   "province_rule is fixed"),
             Column("prefecture_share", "share", "市级分担比例", "share of a county's local part "
                    "borne by its prefecture", required=False, default=0.0),
         ), keys=("tier", "item")),

@@ -293,7 +293,8 @@ def _cross_check(frames, meta, out: Collector) -> None:
             mismatched.add(item)
     for item in sorted(mismatched):
         out.warn(s_raw, f"ratio item {item!r}: central_share differs from the central tier "
-                 f"{meta['central_tier']} share {tier_share:.0%}", key="central_share")
+                 f"{meta['central_tier']} share {tier_share:.0%}; an item the centre shares "
+                 "alike in every province (e.g. 5:5) is rule=uniform", key="central_share")
 
     # capacity for every spending unit and year
     capacity, c_raw = frames["capacity"]

@@ -6,6 +6,13 @@ inside the model: in yuan a county's figures reach 1e9–1e12, which stalls HiGH
 every coefficient of a provincial case stays within about 1e-3…1e6.  Results go back to yuan.
 
 Derived quantities (``D``, ``w``) come from :mod:`fiscalshare.quantities`, never re-derived here.
+
+**Policy-fixed provincial shares.**  An item whose ``province_rule`` is ``fixed`` has its
+provincial share set by policy, not chosen: in every ratio mode
+:math:`s^{min}_{t,i} = s^{max}_{t,i} = s^0_{t,i}` for it, so its σ column (if any) is pinned at
+the sharing sheet's ``province_share``; the ``menu`` binaries and the priority chain
+(constraint 5) leave it out, because a policy table need neither be on the menu nor rise
+tier by tier.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ class Coefficients:
     parent_unit: np.ndarray  # the prefecture unit of a county, -1 for a prefecture-level region
     weight: np.ndarray  # w[r,i]
     soft: np.ndarray  # bool[i]: may fall short (every item when diagnosing)
+    policy_fixed: np.ndarray  # bool[i]: σ fixed by policy at s0 (province_rule = fixed)
     ratio_mode: str
     equalisation: bool
     elastic: bool = False  # diagnosis: budget and pool may be exceeded at a price
@@ -99,6 +107,12 @@ class Coefficients:
             return np.where(self.sharing_given, self.share_fixed, 0.0)
         return np.where(self.sharing_given, np.nan, 0.0)
 
+    @cached_property
+    def chosen_given(self) -> np.ndarray:
+        """``[t,i]``: pairs whose σ the model chooses (a sharing row, not fixed by policy) —
+        the pairs the menu and the priority chain apply to."""
+        return self.sharing_given & ~self.policy_fixed[None, :]
+
     def menu_options(self, tier: int, item: int) -> np.ndarray:
         """The menu shares allowed for ``(tier, item)``: ``menu ∩ [smin, smax]``."""
         low, high = self.share_min[tier, item], self.share_max[tier, item]
@@ -127,14 +141,18 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
     if mode not in RATIO_MODES:
         raise ValueError(f"unknown ratio_mode {mode!r}")
     weight = quantities.priority_weight(inputs, config.get("eta", 1.0), config.get("phi"))
+    fixed = policy_fixed(inputs)
+    share_fixed = inputs["province_share"].transpose(*tier_item).values.astype(float)
+    share_min = inputs["province_min"].transpose(*tier_item).values.astype(float)
+    share_max = inputs["province_max"].transpose(*tier_item).values.astype(float)
     return Coefficients(
         remainder=quantities.remainder(inputs).values / MONEY_UNIT,
         capacity=inputs["fiscal_capacity"].transpose("unit", "year").values / MONEY_UNIT,
         budget=inputs["provincial_budget"].values.astype(float) / MONEY_UNIT,
         pool=inputs["equalisation_pool"].values.astype(float) / MONEY_UNIT,
-        share_min=inputs["province_min"].transpose(*tier_item).values.astype(float),
-        share_max=inputs["province_max"].transpose(*tier_item).values.astype(float),
-        share_fixed=inputs["province_share"].transpose(*tier_item).values.astype(float),
+        share_min=np.where(fixed[None, :], share_fixed, share_min),
+        share_max=np.where(fixed[None, :], share_fixed, share_max),
+        share_fixed=share_fixed,
         prefecture_share=inputs["prefecture_share"].transpose(*tier_item).values.astype(float),
         sharing_given=inputs["sharing_given"].transpose(*tier_item).values.astype(bool),
         menu=np.sort(np.asarray(inputs["ratio_menu"].values, dtype=float)),
@@ -144,7 +162,16 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
         parent_unit=np.array([unit_index[p] if p else -1 for p in parents], dtype=np.int64),
         weight=weight.transpose("region", "item").values.astype(float),
         soft=(inputs["binding"].values != "hard") | soft_everything,
+        policy_fixed=fixed,
         ratio_mode=mode,
         equalisation=str(config.get("equalisation", "on")) == "on",
         elastic=elastic,
     )
+
+
+def policy_fixed(inputs: xr.Dataset) -> np.ndarray:
+    """``bool[i]``: items whose provincial share is fixed by policy (``province_rule = fixed``);
+    a Dataset built before the rule existed has none."""
+    if "province_rule" not in inputs.coords and "province_rule" not in inputs:
+        return np.zeros(inputs.sizes["item"], dtype=bool)
+    return np.asarray(inputs["province_rule"].values == "fixed", dtype=bool)

@@ -106,6 +106,8 @@ def results_dataset(inputs: xr.Dataset, form: StandardForm, x: np.ndarray,
     ds = ds.assign_coords(level=np.array(LEVELS, dtype=object))
     for name in _REGION_COORDS + _UNIT_COORDS + _ITEM_COORDS:
         ds.coords[name] = inputs[name].variable
+    if "province_rule" in inputs.coords:  # absent from Datasets built before the rule existed
+        ds.coords["province_rule"] = inputs["province_rule"].variable
     cube = ("region", "item", "year")
     ds["standard_cost"] = (cube, cost)
     ds["funding"] = ((*cube, "level"), funding)
