@@ -108,10 +108,12 @@ LOW_BUDGET_EQUALISATION_CUT = 0.5
 # Plan indicators: national 14th-FYP basic-public-service indicator set as printed in the Panjin
 # plan (seed-001, L54–L171); illustrative for the report, not Guizhou's own targets.
 INDICATORS = (
-    ("IND01", "每千人口拥有3岁以下婴幼儿托位数(个)", "幼有所育", 2020, 2.0, 2025, 4.5, "预期性"),
-    ("IND02", "九年义务教育巩固率(%)", "学有所教", 2020, None, 2025, 98.5, "约束性"),
-    ("IND03", "基本医疗保险参保率(%)", "病有所医", 2020, 92.8, 2025, 95.0, "预期性"),
-    ("IND04", "基本养老保险参保率(%)", "老有所养", 2020, 90.0, 2025, 95.0, "预期性"),
+    # code, name, domain, unit, baseline year, baseline, target year, target, nature, item
+    ("IND01", "每千人口拥有3岁以下婴幼儿托位数", "幼有所育", "个", 2020, "2", 2025, "≥4.5",
+     "预期性", ""),
+    ("IND02", "九年义务教育巩固率", "学有所教", "%", 2020, "/", 2025, "≥98.5", "约束性", "ED01"),
+    ("IND03", "基本医疗保险参保率", "病有所医", "%", 2020, "92.8", 2025, ">95", "预期性", "MI01"),
+    ("IND04", "基本养老保险参保率", "老有所养", "%", 2020, "90", 2025, "95", "预期性", "PE01"),
 )
 
 SOURCE = (
@@ -187,9 +189,9 @@ def build(budget: dict[int, float] | None = None) -> CaseTables:
         for t, (low, high, fixed) in SHARE_BOUNDS.items() for c, *_ in ITEMS
     ])
     indicators = pd.DataFrame([
-        {"code": c, "name": n, "domain": d, "baseline_year": by, "baseline": b,
-         "target_year": ty, "target": t, "nature": nat}
-        for c, n, d, by, b, ty, t, nat in INDICATORS
+        {"code": c, "name": n, "domain": d, "unit": u, "baseline_year": by, "baseline": b,
+         "target_year": ty, "target": t, "nature": nat, "item": i}
+        for c, n, d, u, by, b, ty, t, nat, i in INDICATORS
     ])
     budget_frame = None
     if budget is not None:

@@ -203,17 +203,46 @@ def _cube(frame: pd.DataFrame, dims: list[str], column: str, ds: xr.Dataset, fil
 
 
 def _add_indicators(ds: xr.Dataset, indicators: pd.DataFrame | None) -> None:
+    """Plan indicators along ``indicator``: targets and baselines as printed and as read
+    (comparator, number), and their links to an item and to regions (io.indicators)."""
+    from fiscalshare.io.indicators import NATURES, comparator_of, read_value, region_codes
+
     if indicators is None or indicators.empty:
         ds.coords["indicator"] = np.array([], dtype=object)
         return
     frame = indicators.reset_index(drop=True)
+    n = len(frame)
+
+    def column(name, fill=""):
+        return frame[name].tolist() if name in frame else [fill] * n
+
     ds.coords["indicator"] = _text(frame["code"])
-    for column in ("name", "domain", "nature"):
-        values = frame[column].fillna("") if column in frame else [""] * len(frame)
-        ds[f"indicator_{column}"] = ("indicator", _text(values))
-    for column in ("baseline_year", "baseline", "target_year", "target"):
-        values = pd.to_numeric(frame[column], errors="coerce") if column in frame else np.nan
-        ds[f"indicator_{column}"] = ("indicator", np.asarray(values, dtype=float))
+    targets = [read_value(v) for v in column("target")]
+    baselines = [read_value(v) for v in column("baseline")]
+    given = [comparator_of(v) or "" for v in column("comparator")]
+    text = {
+        "name": column("name"),
+        "domain": column("domain"),
+        "unit": column("unit"),
+        "nature": [NATURES.get(str(v).strip().lower() if v == v and v is not None else "", str(v))
+                   for v in column("nature")],
+        "item": column("item"),
+        "regions": [",".join(region_codes(v)) for v in column("regions")],
+        "comparator": [g or t.comparator for g, t in zip(given, targets, strict=True)],
+        "target_text": [t.text for t in targets],
+        "baseline_text": [b.text for b in baselines],
+    }
+    for name, values in text.items():
+        values = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+        ds[f"indicator_{name}"] = ("indicator", _text(values))
+    numbers = {
+        "baseline_year": pd.to_numeric(pd.Series(column("baseline_year", np.nan)), errors="coerce"),
+        "baseline": [b.number for b in baselines],
+        "target_year": pd.to_numeric(pd.Series(column("target_year", np.nan)), errors="coerce"),
+        "target": [t.number for t in targets],
+    }
+    for name, values in numbers.items():
+        ds[f"indicator_{name}"] = ("indicator", np.asarray(values, dtype=float))
 
 
 _ANNOTATIONS = {
@@ -238,9 +267,15 @@ _ANNOTATIONS = {
     "indicator_domain": ("1", "plan indicator domain"),
     "indicator_nature": ("1", "约束性 (binding) or 预期性 (expected)"),
     "indicator_baseline_year": ("year", "baseline year"),
-    "indicator_baseline": ("indicator unit", "baseline value"),
+    "indicator_baseline": ("indicator unit", "baseline value (NaN: none, or not a number)"),
     "indicator_target_year": ("year", "target year"),
-    "indicator_target": ("indicator unit", "target value"),
+    "indicator_target": ("indicator unit", "numeric target (NaN for a text target such as 应保尽保)"),
+    "indicator_unit": ("1", "unit of the indicator's values"),
+    "indicator_comparator": ("1", "≥, ≤, =, > or < before the numeric target, or empty"),
+    "indicator_target_text": ("1", "target as printed (≥4.5, 应保尽保, /)"),
+    "indicator_baseline_text": ("1", "baseline as printed"),
+    "indicator_item": ("1", "service item the indicator belongs to, or empty"),
+    "indicator_regions": ("1", "comma-separated region codes it applies to; empty = province-wide"),
 }
 
 

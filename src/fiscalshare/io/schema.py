@@ -171,18 +171,33 @@ SHEETS: dict[str, Sheet] = {
         Sheet("ratio_menu", "分担比例选项", "allowed provincial shares in menu mode", (
             Column("share", "share", "省级分担比例", "an allowed share"),
         ), keys=("share",), required=False),
-        Sheet("indicators", "规划指标", "plan indicators, carried into the report", (
+        Sheet("indicators", "规划指标", "plan indicators as the plan prints them, carried into "
+              "the reports (the model does not read them)", (
             Column("code", "code", "指标代码", "indicator code"),
             Column("name", "text", "指标名称", "indicator name"),
             Column("domain", "text", "领域", "domain", required=False, default=""),
+            Column("unit", "text", "计量单位", "unit of the values, e.g. %, 个, 万人次",
+                   required=False, default=""),
             Column("baseline_year", "int", "基期年度", "baseline year", required=False,
                    minimum=1900, maximum=2200),
-            Column("baseline", "number", "基期值", "baseline value", required=False),
+            Column("baseline", "text", "基期值", "baseline value as printed: a number, or / "
+                   "for none", required=False, default=""),
             Column("target_year", "int", "目标年度", "target year", required=False,
                    minimum=1900, maximum=2200),
-            Column("target", "number", "目标值", "target value", required=False),
-            Column("nature", "choice", "属性", "约束性 (binding) or 预期性 (expected)",
-                   required=False, default="", choices=("约束性", "预期性", "")),
+            Column("comparator", "text", "比较符", "≥, ≤, =, > or < (>= and <= are read as ≥ "
+                   "and ≤), or empty; may instead lead the target, as plans print it (≥4.5)",
+                   required=False, default=""),
+            Column("target", "text", "目标值", "target as printed: a number with or without its "
+                   "comparator (≥4.5, >98, 95%以上, 不低于55), or a text target (应保尽保, 全覆盖, "
+                   "动态清零, 低于全国平均值), or / for none", required=False, default=""),
+            Column("nature", "choice", "属性", "约束性 (binding), 预期性 (expected), or empty "
+                   "where the plan does not say", required=False, default="",
+                   choices=("约束性", "预期性", "binding", "expected", "")),
+            Column("item", "code", "关联事项", "code of the service item the indicator belongs "
+                   "to (items sheet), or empty", required=False, default=""),
+            Column("regions", "text", "关联地区", "region codes the indicator applies to, "
+                   "separated by commas (or 、); empty = the whole province", required=False,
+                   default=""),
         ), keys=("code",), required=False),
     )
 }

@@ -57,6 +57,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "target_year": ("目标年度", "Target year"),
     "target": ("目标值", "Target"),
     "nature": ("指标属性", "Nature"),
+    "indicator_unit": ("计量单位", "Unit"),
+    "indicator_regions": ("适用地区", "Regions"),
     # summary sections
     "by_level_year": ("分层级、分年度支出（万元）", "Spending by level and year (10k yuan)"),
     "by_domain_level": ("分领域、分层级支出（万元）", "Spending by domain and level (10k yuan)"),
