@@ -9,7 +9,7 @@ import filecmp
 import pytest
 
 from fiscalshare.examples import example_path, list_examples
-from fiscalshare.io import read_tables, write_case
+from fiscalshare.io import read_tables
 from fiscalshare.io.dataset import DOMAINS, FLAGS, build_inputs
 
 

@@ -62,7 +62,7 @@ def _case_with_indicators(folder: Path, indicators_csv: Path) -> Path:
     """A one-region case whose regions sheet also holds every region code the indicators name
     (as prefectures without beneficiaries), with the indicators file copied in as it is."""
     frame = pd.read_csv(indicators_csv, dtype=str, keep_default_na=False)
-    regions_named = frame["regions"] if "regions" in frame else []
+    regions_named = frame.get("regions", [])
     named = sorted({c for text in regions_named for c in text.split(",") if c} - {"ZZ"})
     regions = [{"code": "A", "name": "甲市", "parent": "", "tier": 1, "population": 100.0}]
     regions += [{"code": c, "name": f"地区{c}", "parent": "", "tier": 1, "population": 1.0}
