@@ -32,6 +32,8 @@ run: install
 	done
 	@echo; echo "== fiscalshare solve guizhou-lowbudget  (the lower-budget variant: soft items fall short)"
 	@$(BIN)/fiscalshare solve guizhou-lowbudget --out results/guizhou-lowbudget --force
+	@echo; echo "== fiscalshare solve gansu, then compare  (county level: 14 市州, 86 counties, 29 items)"
+	@$(BIN)/fiscalshare solve gansu --out results/gansu --force && $(BIN)/fiscalshare compare gansu --out results/compare-gansu --force
 
 test: install
 	$(BIN)/python -m pytest -q
