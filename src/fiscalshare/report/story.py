@@ -7,6 +7,8 @@ Gini, or — when the optimum and the status quo coincide — why.
 
 from __future__ import annotations
 
+import math
+
 from fiscalshare.report.labels import label
 
 
@@ -45,10 +47,12 @@ def headline(story, lang: str = "zh") -> list[str]:
                                                       before=_wan(tier_before),
                                                       after=_wan(tier_after))
     first = money + shortfall + ("。" if lang == "zh" else ".")
+    lines = [first]
     share_before, share_after = story.poorest_tier_share
-    lines = [first, label("story_share", lang).format(tier=story.poorest_tier,
-                                                      before=f"{share_before:.1%}",
-                                                      after=f"{share_after:.1%}")]
+    if math.isfinite(share_before) and math.isfinite(share_after):  # NaN: no provincial money
+        lines.append(label("story_share", lang).format(tier=story.poorest_tier,
+                                                       before=f"{share_before:.1%}",
+                                                       after=f"{share_after:.1%}"))
     groups = [f"{label(f'group_{g}', lang)} {_wan(b)} → {_wan(a)}"
               for g, (b, a) in story.flag_shortfall.items() if g != "all" and (b > 1 or a > 1)]
     if groups:
