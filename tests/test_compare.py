@@ -15,8 +15,9 @@ from tests.factories import case
 from tests.test_baseline import three_regions
 
 from fiscalshare.analysis.baseline import baseline_allocation
-from fiscalshare.analysis.compare import CompareResult, write_compare
+from fiscalshare.analysis.compare import CompareResult
 from fiscalshare.runs.folder import RunExistsError
+from fiscalshare.workflows import write_compare
 
 
 def pair(equal_weight_cost=7500.0) -> CompareResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from tests.factories import two_region_case
@@ -23,6 +24,16 @@ def test_the_four_configurations_ship_and_say_what_they_are():
         assert config["name"] == name and config["description"]
         assert set(DEFAULTS) <= set(config)
         json.dumps(config)  # stored with every run
+
+
+def test_packaged_configurations_equal_the_top_level_models():
+    """The package carries real copies of models/*.yaml (an installed package has no models/)."""
+    models = Path(__file__).resolve().parents[1] / "models"
+    top = {p.name: p.read_bytes() for p in models.glob("*.yaml")}
+    packaged = {p.name: p.read_bytes() for p in configurations_dir().glob("*.yaml")}
+    assert top, "models/ holds no configuration"
+    assert not configurations_dir().is_symlink()
+    assert packaged == top, "copy models/*.yaml to src/fiscalshare/configurations/"
 
 
 @pytest.mark.parametrize(("name", "mode", "switch"), [

@@ -24,6 +24,7 @@ from fiscalshare.config import load_config
 from fiscalshare.examples import example_path
 from fiscalshare.io import load_case
 from fiscalshare.report import fastsheet, plots, write_reports
+from fiscalshare.report.filenames import prefecture_file_names
 from fiscalshare.report.labels import LABELS, label
 from fiscalshare.report.xlsx import MONEY, PERCENT, SHARE, safe_sheet_name
 from fiscalshare.solve import solve_case
@@ -129,8 +130,15 @@ def prefectures(results) -> list[str]:
 
 
 def workbooks(folder: Path, results) -> list[Path]:
-    return [folder / "responsibility.xlsx"] + [folder / "prefectures" / f"{p}.xlsx"
+    return [folder / "responsibility.xlsx"] + [book_of(folder, results, p)
                                                 for p in prefectures(results)]
+
+
+def book_of(folder: Path, results, code: str) -> Path:
+    """The prefecture's workbook, named by its code and name (report/filenames.py)."""
+    level = results["unit_level"].values == "prefecture"
+    pairs = zip(results["unit"].values[level], results["unit_name"].values[level], strict=True)
+    return folder / "prefectures" / prefecture_file_names(pairs)[str(code)]
 
 
 def region_mask(results, prefecture):
@@ -216,7 +224,7 @@ def test_every_workbook_has_its_sheets_in_its_language(reports, solved, name, la
     folder = reports[name, lang]
     assert openpyxl.load_workbook(folder / "responsibility.xlsx").sheetnames == province
     files = sorted(p.name for p in (folder / "prefectures").iterdir())
-    assert files == sorted(f"{p}.xlsx" for p in prefectures(results))
+    assert files == sorted(book_of(folder, results, p).name for p in prefectures(results))
     for path in workbooks(folder, results)[1:]:
         book = openpyxl.load_workbook(path)
         assert book.sheetnames == prefecture, path.name
@@ -279,7 +287,7 @@ def test_the_about_sheet_tells_the_case_scope_and_provenance(reports, solved, la
             assert rows[label("about_scope", lang)] == label("scope_province", lang)
             assert rows[label("about_source", lang)] == results.attrs["source"]
         else:  # the prefecture's own code and name (not the sheet's title)
-            code = path.stem
+            code = path.stem.split("-")[0]
             assert rows[label("about_scope", lang)] == f"{code} {NAMES[code]}"
             assert label("about_source", lang) not in rows
 
@@ -353,7 +361,7 @@ def test_responsibility_rows_add_up_to_the_summary_and_the_results(reports, solv
     folder = reports[name, lang]
     _check_adds_up(openpyxl.load_workbook(folder / "responsibility.xlsx"), results, lang, None)
     for code in prefectures(results):
-        book = openpyxl.load_workbook(folder / "prefectures" / f"{code}.xlsx")
+        book = openpyxl.load_workbook(book_of(folder, results, code))
         _check_adds_up(book, results, lang, code)
 
 
@@ -372,7 +380,7 @@ def test_a_prefecture_workbook_repeats_the_province_rows_of_its_regions(reports,
     province = openpyxl.load_workbook(reports["small", lang] / "responsibility.xlsx")
     _, rows, _ = table(province[label("sheet_responsibility", lang)], lang)
     for code in prefectures(solved["small"]):
-        book = openpyxl.load_workbook(reports["small", lang] / "prefectures" / f"{code}.xlsx")
+        book = openpyxl.load_workbook(book_of(reports["small", lang], solved["small"], code))
         _, own, _ = table(book[label("sheet_responsibility", lang)], lang)
         visible = {"PFA100": {"CTA101", "CTA102"}, "PFB200": {"PFB200"}}[code]
         assert own == [r for r in rows if r[0] in visible]
@@ -465,8 +473,9 @@ def test_hostile_names_are_written_as_literal_text(reports, solved, lang):
     item = "\t寄宿生补助"
     expected = {
         "responsibility.xlsx": set(HOSTILE.values()) | {item},
-        "PFA100.xlsx": {HOSTILE["PFA100"], HOSTILE["CTA101"], HOSTILE["CTA102"], item},
-        "PFB200.xlsx": {EVIL, item},
+        book_of(folder, results, "PFA100").name: {HOSTILE["PFA100"], HOSTILE["CTA101"],
+                                                  HOSTILE["CTA102"], item},
+        book_of(folder, results, "PFB200").name: {EVIL, item},
     }
     for path in workbooks(folder, results):
         texts = cell_texts(path)
@@ -483,7 +492,7 @@ def test_hostile_names_are_written_as_literal_text(reports, solved, lang):
                         seen.add(cell.value)
         assert seen == expected[path.name], path.name
     # the prefecture's own hostile name is also its title in the document properties: as text
-    core = xml_parts(folder / "prefectures" / "PFB200.xlsx")["docProps/core.xml"]
+    core = xml_parts(book_of(folder, results, "PFB200"))["docProps/core.xml"]
     title = ElementTree.fromstring(core).find("{http://purl.org/dc/elements/1.1/}title").text
     assert title == f"{EVIL} {label('sheet_responsibility', lang)}"
 
@@ -501,10 +510,10 @@ def test_control_characters_in_names_are_dropped_not_fatal(solved, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         write_reports(results, tmp_path, lang="zh")
-    for path in (tmp_path / "responsibility.xlsx", tmp_path / "prefectures" / "PFB200.xlsx"):
+    for path in (tmp_path / "responsibility.xlsx", book_of(tmp_path, results, "PFB200")):
         texts = cell_texts(path)
         assert "乙州市" in texts and not any("\x01" in t for t in texts)
-    book = openpyxl.load_workbook(tmp_path / "prefectures" / "PFB200.xlsx")
+    book = openpyxl.load_workbook(book_of(tmp_path, results, "PFB200"))
     assert book.properties.title == "乙州市 支出责任表"
 
 
@@ -579,8 +588,9 @@ def test_streamed_sheets_hold_the_same_cells_as_openpyxl_ones(solved, reports, t
 
 def test_prefectures_whose_codes_look_alike_get_a_workbook_each(tmp_path):
     """File names replace unsafe characters; codes that then collide (also ignoring case) must
-    not overwrite each other's workbook, which would hand one prefecture another's figures."""
-    codes = ("P/1", "P_1", "p_1")
+    not overwrite each other's workbook, nor take each other's name in an order-dependent way,
+    which would hand one prefecture another's figures (issue 16)."""
+    codes = ("P/1", "P_1", "p_1", "a/b", "a_b", "a_b-2")
     results = solve_case(case(
         regions=[{"code": c, "name": f"市{k}", "parent": "", "tier": 1, "population": 100.0}
                  for k, c in enumerate(codes)],
@@ -594,8 +604,10 @@ def test_prefectures_whose_codes_look_alike_get_a_workbook_each(tmp_path):
     ), load_config("default"))
     written = write_reports(results, tmp_path, lang="en")
     books = [p for p in written if p.parent.name == "prefectures"]
-    assert [p.name for p in books] == ["P_1.xlsx", "P_1-2.xlsx", "p_1-3.xlsx"]
-    for code, path in zip(codes, books, strict=True):
+    assert len({p.name.casefold() for p in books}) == len(codes)
+    for code, name in zip(results["unit"].values, results["unit_name"].values, strict=True):
+        path = book_of(tmp_path, results, code)
+        assert path in books and path.name.startswith(f"{code.replace('/', '_')}-{name}")
         about = dict(openpyxl.load_workbook(path)["About"].iter_rows(min_row=2, values_only=True))
         assert about["Scope"].startswith(f"{code} ")
         _, body, _ = table(openpyxl.load_workbook(path)["Responsibility"], "en")
@@ -616,7 +628,7 @@ def test_a_prefecture_workbook_holds_nothing_of_another_prefecture(reports, solv
     results = solved[name]
     folder = reports[name, lang]
     for prefecture in prefectures(results):
-        path = folder / "prefectures" / f"{prefecture}.xlsx"
+        path = book_of(folder, results, prefecture)
         parts = xml_parts(path)
         assert {"docProps/core.xml", "docProps/app.xml", "xl/workbook.xml"} <= set(parts)
         codes, names, own_codes, own_names = _forbidden(results, prefecture)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fiscalshare.runs.folder import (
+    MARKER,
     RunExistsError,
     clean_leftovers,
     file_hashes,
@@ -60,7 +61,7 @@ def test_staged_folder_appears_complete(tmp_path):
         (folder / "a.txt").write_text("a")
         assert not out.exists()
         write_manifest(folder, {"status": "solved"})
-    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "a.txt", "manifest.json"]
     assert read_manifest(out)["files"] == file_hashes(out)
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -98,21 +99,25 @@ def test_killed_writer_leaves_no_folder_and_no_earlier_run_is_touched(tmp_path, 
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     if sig == signal.SIGKILL:
         assert leftovers, "SIGKILL cannot clean up: the next run must"
-        assert clean_leftovers(tmp_path) == leftovers
+        temporaries = [p for p in leftovers if p.is_dir()]
+        assert clean_leftovers(out) == temporaries
+        with staged_folder(out) as folder:  # the next writer takes and removes the stale lock
+            (folder / "a.txt").write_text("a")
+        assert out.is_dir()
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_forced_replacement_killed_midway_keeps_the_old_folder(tmp_path):
     out = tmp_path / "run"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
+    with staged_folder(out) as folder:
+        (folder / "old.txt").write_text("old")
     process = _start_writer(out, "--force")
     _wait_for_line(process, "10")
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
     assert (out / "old.txt").read_text() == "old"
-    clean_leftovers(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    clean_leftovers(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
 
 
 def test_completed_writer_produces_a_verified_folder(tmp_path):
@@ -126,12 +131,14 @@ def test_completed_writer_produces_a_verified_folder(tmp_path):
 
 
 def test_leftovers_of_a_live_process_are_not_removed(tmp_path):
-    live = tmp_path / f".run.tmp-{os.getppid()}-abcdef12"
-    live.mkdir()
-    dead_pid = _dead_pid()
-    dead = tmp_path / f".run.tmp-{dead_pid}-abcdef12"
-    dead.mkdir()
-    assert clean_leftovers(tmp_path) == [dead]
+    out = tmp_path / "run"
+    live = tmp_path / ".run.tmp-live"
+    dead = tmp_path / ".run.tmp-dead"
+    for folder, pid in ((live, os.getppid()), (dead, _dead_pid())):
+        folder.mkdir()
+        (folder / MARKER).write_text(json.dumps(
+            {"fiscalshare_run": folder.name, "pid": pid, "stage": "temporary"}))
+    assert clean_leftovers(out) == [dead]
     assert live.exists()
 
 

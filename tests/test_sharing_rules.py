@@ -122,14 +122,13 @@ def test_uniform_item_solves_like_its_central_share_says():
 
 
 def test_central_tier_sweep_leaves_a_uniform_item_alone():
-    from fiscalshare.sweep.scenarios import apply, parse_value
+    from fiscalshare.sweep.scenarios import Value, apply_scenario
 
     ds = three_regions().assign_coords(rule=("item", np.array(["uniform"], dtype=object)))
-    tier = {"central_tier": parse_value("central_tier", "3")}
-    changed, _ = apply(ds, load_config("default"), tier)
+    changed, _ = apply_scenario(ds, load_config("default"), {"central_tier": Value(3.0)})
     assert changed["central_share"].values.tolist() == [[0.5]]
-    tier = {"central_tier": parse_value("central_tier", "4")}
-    ratio, _ = apply(three_regions(), load_config("default"), tier)
+    ratio, _ = apply_scenario(three_regions(), load_config("default"),
+                              {"central_tier": Value(4.0)})
     assert ratio["central_share"].values.tolist() == [[0.3]]
 
 
@@ -172,3 +171,17 @@ def test_chained_shares_still_checked_for_chosen_items():
     fixed = ds.assign_coords(province_rule=("item", np.array(["fixed"], dtype=object)))
     fixed["province_share"] = fixed["province_share"].copy(data=np.array([[0.6], [0.5]]))
     check_case(fixed, load_config("default"))
+
+
+def test_a_sweep_of_a_policy_fixed_share_moves_sigma_with_it():
+    """AllocationModel.update (the sweep runner's path) keeps σ = s0 for a fixed item: s0 from
+    (0.2, 0.5) to (0.4, 0.5) costs 0.2·5 000 = 1 000 more: z2 = 8 500."""
+    from fiscalshare.solve.allocation import AllocationModel
+
+    model = AllocationModel(fixed_by_policy(0.2, 0.5), load_config("default"))
+    first = model.solve()
+    assert z(first) == pytest.approx((0.0, 7500.0), abs=1e-6)
+    model.update(share_fixed=np.array([[0.4], [0.5]]))
+    second = model.solve()
+    assert second["provincial_share"].sel(item="X").values.tolist() == pytest.approx([0.4, 0.5])
+    assert z(second) == pytest.approx((0.0, 8500.0), abs=1e-6)

@@ -1,6 +1,6 @@
 """Model configurations (``models/*.yaml``): find, read, validate, resolve, check against a case.
 
-A configuration names the modelling choices of spec/model.md (ratio mode, equalisation, η, φ,
+A configuration names the modelling choices of docs/model.md (ratio mode, equalisation, η, φ,
 MIP gap, time limit) and the solver's (threads, random seed, method).  The resolved
 configuration is a plain JSON-able dict stored with every run, so a run can be reproduced from
 its manifest alone.  Every problem is reported with the key it concerns (exit 2).
@@ -30,14 +30,16 @@ DEFAULTS = {
     "backend": "auto",
 }
 RATIO_MODES = ("fixed", "optimise", "menu")
-METHODS = ("auto", "dual", "primal", "ipm", "choose")
+METHODS = ("auto", "plain", "face", "decomposed", "dual", "primal", "ipm", "ipm-nocrossover",
+           "choose")
 BACKENDS = ("auto", "pyomo", "matrix")
 DESCRIPTION = "description"  # free text at the top of a file, kept in the resolved dict
 SHARE_TOLERANCE = 1e-12
 
 
 def configurations_dir() -> Path:
-    """The packaged configurations (a link to the project's top-level ``models/``)."""
+    """The packaged configurations: copies of the project's top-level ``models/*.yaml`` (a test
+    keeps them equal), so that an installed package resolves ``--model NAME`` too."""
     return Path(str(resources.files("fiscalshare") / "configurations"))
 
 
@@ -169,7 +171,7 @@ def _whole(value) -> int | None:
 
 
 def check_case(inputs, config: dict) -> None:
-    """Inputs that contradict themselves under this configuration (spec/model.md, exit 2).
+    """Inputs that contradict themselves under this configuration (docs/model.md, exit 2).
 
     In ``menu`` mode: no menu at all, or no menu share inside a row's ``[smin, smax]``.  In
     ``optimise`` and ``menu`` mode: a chain of the priority constraint that no shares can satisfy

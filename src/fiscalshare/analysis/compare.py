@@ -23,9 +23,9 @@ import xarray as xr
 
 from fiscalshare.analysis.baseline import baseline_allocation
 from fiscalshare.analysis.equity import METRIC_LABELS, per_capita_funding, summary_metrics
+from fiscalshare.quantities import WAN
 
 WORKBOOK = "compare.xlsx"
-TEN_THOUSAND = 1e4  # money is shown in 万元
 ALLOCATIONS = ("baseline", "optimised")
 
 
@@ -416,7 +416,7 @@ def _display(name: str, table: pd.DataFrame, lang: str) -> pd.DataFrame:
     shown = table.copy()
     for column in shown.columns:  # in the overview every figure is yuan (z1: weight × yuan)
         if column in _MONEY:
-            shown[column] = (pd.to_numeric(shown[column]) / TEN_THOUSAND).round(2)
+            shown[column] = (pd.to_numeric(shown[column]) / WAN).round(2)
     for column, words in _WORDS.items():
         if column in shown and lang == "zh":
             shown[column] = [words.get(value, value) for value in shown[column]]
@@ -534,7 +534,7 @@ def write_plots(result: CompareResult, folder: Path) -> list[Path]:
         axes = figure.add_subplot()
         rows = np.arange(len(transfers))
         for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
-            axes.barh(rows + offset, transfers[f"{name}_total"] / TEN_THOUSAND, height=0.4,
+            axes.barh(rows + offset, transfers[f"{name}_total"] / WAN, height=0.4,
                       label=text(name))
         axes.set_yticks(rows, [str(n) for n in names])
         axes.invert_yaxis()
@@ -564,7 +564,7 @@ def write_plots(result: CompareResult, folder: Path) -> list[Path]:
         axes = figure.add_subplot()
         columns = np.arange(len(items))
         for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
-            axes.bar(columns + offset, items[name] / TEN_THOUSAND, width=0.4, label=text(name))
+            axes.bar(columns + offset, items[name] / WAN, width=0.4, label=text(name))
         labels = items["item_name"] if font else items["item"]
         axes.set_xticks(columns, [str(n) for n in labels], rotation=45, ha="right")
         axes.set_ylabel(text("transfers_axis"))
@@ -584,83 +584,3 @@ def _save(figure, path: Path) -> Path:
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     return path
-
-
-# --- the folder and the workflow ------------------------------------------------------------
-
-
-def default_compare_dir(root: Path, case: str) -> Path:
-    """``results/compare-<case>-<UTC time>``, with the case name made safe for a file system."""
-    from fiscalshare.runs.folder import utc_stamp
-
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in case) or "case"
-    return Path(root) / f"compare-{safe}-{utc_stamp()}"
-
-
-def write_compare(result: CompareResult, out: Path, *, force: bool = False,
-                  lang: str = "zh") -> Path:
-    """Write ``compare.xlsx``, ``plots/``, both allocations (``optimised.nc``, ``baseline.nc``)
-    and a manifest (hashes, configuration, headline figures).
-
-    The folder is assembled as a temporary sibling and renamed into place when complete; an
-    existing folder is refused unless ``force``.
-    """
-    import json
-    from datetime import UTC, datetime
-
-    from fiscalshare.runs.folder import staged_folder, write_allocation, write_manifest
-    from fiscalshare.datasets import version_attrs
-
-    with staged_folder(out, force=force) as folder:
-        write_workbook(result, folder / WORKBOOK, lang=lang)
-        write_plots(result, folder / "plots")
-        write_allocation(result.optimised, folder / "optimised.nc")
-        write_allocation(result.baseline, folder / "baseline.nc")
-        attrs = {key: result.optimised.attrs.get(key)
-                 for key in ("case", "province", "input_sha256", "input_path")}
-        attrs.update(version_attrs())
-        attrs.update(
-            kind="compare",
-            created_utc=datetime.now(UTC).isoformat(timespec="seconds"),
-            model_config=json.loads(json.dumps(result.config, default=str)),
-            optimised_cost=float(result.optimised.attrs["objective_cost"]),
-            baseline_cost=float(result.baseline.attrs["objective_cost"]),
-            cost_at_eta_zero=result.equal_weight_cost,
-            price_of_equity=result.price_of_equity,
-        )
-        write_manifest(folder, attrs)
-    return Path(out)
-
-
-@dataclass
-class CompareRun:
-    """What ``fiscalshare compare`` produced: the comparison, its folder, loader warnings."""
-
-    result: CompareResult
-    folder: Path
-    warnings: list
-
-
-def run_compare(
-    case: Path,
-    model: str | Path = "default",
-    *,
-    out: Path | None = None,
-    force: bool = False,
-    lang: str = "zh",
-    time_limit: float | None = None,
-    results_root: Path = Path("results"),
-) -> CompareRun:
-    """Load a case, compare, write the folder: the whole command as one library call."""
-    from fiscalshare.config import check_case, load_config
-    from fiscalshare.io import load_case
-    from fiscalshare.runs.folder import ensure_writable
-
-    warnings: list = []
-    inputs = load_case(case, warnings=warnings)
-    config = load_config(model, {})
-    check_case(inputs, config)
-    out = out or default_compare_dir(results_root, inputs.attrs.get("case") or "case")
-    ensure_writable(out, force=force)  # refuse before the solves, not after
-    result = compare_case(inputs, config, time_limit=time_limit)
-    return CompareRun(result, write_compare(result, out, force=force, lang=lang), warnings)

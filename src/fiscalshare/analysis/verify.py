@@ -1,4 +1,4 @@
-"""An independent check of a results Dataset against its inputs (spec/model.md, spec/results.md).
+"""An independent check of a results Dataset against its inputs (docs/model.md, docs/results.md).
 
 It recomputes every statement of the contract from the labelled arrays alone — no solver, no
 model code, only :mod:`fiscalshare.quantities` for the shared definitions — so a bug in building
@@ -14,13 +14,12 @@ import json
 import numpy as np
 import xarray as xr
 
-from fiscalshare import quantities
+from fiscalshare import datasets, quantities
 
 IDENTITY = 1e-9  # relative: funding adds up, levels are what the definitions say
 SHARE = 1e-7  # absolute, for shares (no money in the row)
-REQUIRED = ("standard_cost", "funding", "shortfall", "provincial_share", "equalisation",
-            "burden", "fiscal_capacity", "transfer", "marginal_cost", "capacity_value",
-            "budget_value")
+# The results contract's variables, as declared once in fiscalshare.datasets.
+REQUIRED = datasets.REQUIRED
 
 
 class _Findings:
@@ -54,7 +53,7 @@ class _Findings:
 
 def check_solution(inputs: xr.Dataset, results: xr.Dataset, tol: float = 1e-3,
                    rel: float = 1e-7) -> list[str]:
-    """Every violated statement of spec/model.md and spec/results.md; empty when all hold."""
+    """Every violated statement of docs/model.md and docs/results.md; empty when all hold."""
     missing = [name for name in REQUIRED if name not in results]
     if missing:
         return [f"results lack the variable(s) {', '.join(missing)}"]

@@ -50,6 +50,7 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         lang=lang,
         write_mps=write_mps,
         reports=not no_reports,
+        live_progress=_terminal(quiet),
     )
     outcome = run_solve(request)
     print_warnings(outcome.warnings)
@@ -63,5 +64,14 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         timing = ", ".join(f"{k} {v:.2f} s" for k, v in outcome.timings.items())
         console().print(f"[dim]{timing}[/dim]")
     else:
-        outcome.print_diagnosis(console())
+        from fiscalshare.report.console import print_diagnosis
+
+        print_diagnosis(outcome, console())
     return outcome.exit_code
+
+
+def _terminal(quiet: bool):
+    """stderr when it is an interactive terminal (for the live progress line), else None."""
+    import sys
+
+    return None if quiet or not sys.stderr.isatty() else sys.stderr

@@ -1,7 +1,7 @@
 """Build the packaged Guizhou example from public facts and labelled assumptions.
 
 Run ``python -m fiscalshare.examples.build_guizhou`` to regenerate the CSV folders; a test checks
-that the committed files equal this script's output.  Tags follow ``../shared/domain/policy.md``:
+that the committed files equal this script's output.  Tags:
 [S] sourced, [S2] secondary source, [M] unverified recollection — every [M] figure and every
 assumption [A] is listed in the ``meta`` source text and in ``docs/example-guizhou.md``.
 """
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from fiscalshare.io.dataset import CaseTables
+from fiscalshare.quantities import WAN
 
 YEARS = tuple(range(2021, 2026))
 
@@ -213,15 +214,15 @@ def build(budget: dict[int, float] | None = None) -> CaseTables:
 
 def low_budget(default_case: CaseTables) -> dict[int, float]:
     """The default model's yearly spending less part of its equalisation, in whole 万元."""
-    from fiscalshare.io.dataset import build_inputs
     from fiscalshare.config import load_config
+    from fiscalshare.io.dataset import build_inputs
     from fiscalshare.solve import solve_case
 
     results = solve_case(build_inputs(default_case), load_config("default"))
     equalisation = results["equalisation"].sum("unit")
     spend = results["funding"].sel(level="province").sum(("region", "item")) + equalisation
     budget = spend - LOW_BUDGET_EQUALISATION_CUT * equalisation
-    return {int(y): float(np.floor(v / 1e4) * 1e4)
+    return {int(y): float(np.floor(v / WAN) * WAN)
             for y, v in zip(results["year"].values, budget.values, strict=True)}
 
 

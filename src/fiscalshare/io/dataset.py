@@ -4,7 +4,7 @@ Everything downstream (model, baseline, reports, sweeps) reads a case only throu
 this module is the seam between "how the inputs were typed" (``fiscalshare.io``) and "what they mean".
 Tests and the synthetic generator build cases here directly from small pandas tables.
 
-The layout is documented in ``docs/datasets.md``; keep the two in step.
+Its variables are declared in :mod:`fiscalshare.datasets` (docs/datasets.md is generated from there).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from fiscalshare.datasets import INPUTS, annotate
 
 LEVELS = ("central", "province", "prefecture", "county")
 DOMAINS = (
@@ -245,42 +247,6 @@ def _add_indicators(ds: xr.Dataset, indicators: pd.DataFrame | None) -> None:
         ds[f"indicator_{name}"] = ("indicator", np.asarray(values, dtype=float))
 
 
-_ANNOTATIONS = {
-    "population": ("persons", "resident population (常住人口)"),
-    "unit_population": ("persons", "resident population of the spending unit"),
-    "cost_index": ("1", "cost-difference coefficient κ (成本差异系数)"),
-    "item_weight": ("1", "item priority W in the shortfall penalty"),
-    "beneficiaries": ("beneficiaries", "beneficiaries N of the item in the region"),
-    "unit_cost": ("yuan per beneficiary per year", "national basic standard q"),
-    "topup": ("1", "provincial standard ÷ national standard λ"),
-    "central_share": ("1", "central share θ of the national standard"),
-    "fiscal_capacity": ("yuan", "usable fiscal capacity Cap of the spending unit"),
-    "province_min": ("1", "lower bound on the provincial share σ"),
-    "province_max": ("1", "upper bound on the provincial share σ"),
-    "province_share": ("1", "fixed provincial share s0 (fixed ratio mode)"),
-    "prefecture_share": ("1", "prefecture share π of a county's local part"),
-    "sharing_given": ("1", "whether the sharing sheet has a row for this tier and item"),
-    "provincial_budget": ("yuan", "provincial budget B (NaN: no limit)"),
-    "equalisation_pool": ("yuan", "equalisation pool E (NaN: no limit)"),
-    "ratio_menu": ("1", "allowed provincial shares in menu mode"),
-    "indicator_name": ("1", "plan indicator name"),
-    "indicator_domain": ("1", "plan indicator domain"),
-    "indicator_nature": ("1", "约束性 (binding) or 预期性 (expected)"),
-    "indicator_baseline_year": ("year", "baseline year"),
-    "indicator_baseline": ("indicator unit", "baseline value (NaN: none, or not a number)"),
-    "indicator_target_year": ("year", "target year"),
-    "indicator_target": ("indicator unit", "numeric target (NaN for a text target such as 应保尽保)"),
-    "indicator_unit": ("1", "unit of the indicator's values"),
-    "indicator_comparator": ("1", "≥, ≤, =, > or < before the numeric target, or empty"),
-    "indicator_target_text": ("1", "target as printed (≥4.5, 应保尽保, /)"),
-    "indicator_baseline_text": ("1", "baseline as printed"),
-    "indicator_item": ("1", "service item the indicator belongs to, or empty"),
-    "indicator_regions": ("1", "comma-separated region codes it applies to; empty = province-wide"),
-}
-
-
 def _annotate(ds: xr.Dataset) -> None:
-    for name, (units, long_name) in _ANNOTATIONS.items():
-        if name in ds:
-            ds[name].attrs.update(units=units, long_name=long_name)
-
+    """``units`` and ``long_name`` as declared in :mod:`fiscalshare.datasets`."""
+    annotate(ds, INPUTS)

@@ -209,7 +209,7 @@ def render_markdown() -> str:
         "# Input sheets",
         "",
         "Generated from `src/fiscalshare/io/schema.py` by `make docs`; do not edit by hand.",
-        "The contract is `../shared/spec/inputs.md`. Row 1 holds the keys below; the template's",
+        "This page is the input contract. Row 1 holds the keys below; the template's",
         "Chinese label row (row 2) is recognised and skipped. Money is in yuan (元).",
         "",
     ]

@@ -1,4 +1,4 @@
-"""Raw sheets → validated ``CaseTables``: every rule of spec/inputs.md, all problems at once.
+"""Raw sheets → validated ``CaseTables``: every rule of docs/inputs.md, all problems at once.
 
 Each problem names the sheet, the cell (or CSV line), the column, what was found and what was
 expected.  Forgiving readings are warnings, never silent.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.errors import Problem
 from fiscalshare.io.convert import MAX_PER_COLUMN, convert
+from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
 from fiscalshare.io.indicators import COMPARATORS, comparator_of, read_value
 from fiscalshare.io.indicators import region_codes as region_codes_of
@@ -108,15 +108,25 @@ def _drop_label_and_blank_rows(declared: Sheet, raw: RawSheet, out: Collector) -
                                                  and first[k] is not None], shown, strict=True)):
         raw.frame = frame.iloc[1:].reset_index(drop=True)
         raw.rows = raw.rows[1:]
-    blank = raw.frame.apply(
-        lambda col: col.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
-                            or (isinstance(v, float) and np.isnan(v)))
-    ).all(axis=1).to_numpy() if not raw.frame.empty else np.zeros(0, dtype=bool)
+    blank = _blank_rows(raw.frame)
     if blank.any():
         for row in raw.rows[blank][:5]:
             out.warn(raw, "blank row skipped", row=row)
         raw.frame = raw.frame[~blank].reset_index(drop=True)
         raw.rows = raw.rows[~blank]
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with nothing in any cell (vectorised for the string columns of a CSV file)."""
+    blank = np.ones(len(frame), dtype=bool)
+    for key in frame.columns:
+        column = frame[key]
+        if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+            blank &= (column.str.strip() == "").to_numpy()
+        else:
+            blank &= column.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
+                                or (isinstance(v, float) and np.isnan(v))).to_numpy(dtype=bool)
+    return blank
 
 
 def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame | None:
@@ -330,9 +340,9 @@ def _cross_check(frames, meta, out: Collector) -> None:
 
     # warnings for empty regions and items
     with_rows = beneficiaries.loc[beneficiaries["units"] > 0]
-    for item in sorted(item_codes - set(with_rows["item"])):
+    for item in sorted(item_codes - set(with_rows["item"].unique())):
         out.warn(i_raw, f"item {item!r} has no beneficiaries anywhere", key="code")
-    empty = sorted(receiving - set(with_rows["region"]))
+    empty = sorted(receiving - set(with_rows["region"].unique()))
     for code in empty[:MAX_PER_COLUMN]:
         out.warn(r_raw, f"region {code!r} has no beneficiaries", key="code")
 
@@ -373,9 +383,11 @@ def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -
                                      * (standards["topup"] - standards["central_share"]))
     merged = beneficiaries.merge(rest_per_unit[["item", "year", "rest"]], on=["item", "year"])
     merged = merged[(merged["units"] > 0) & (merged["rest"] > 0)]
-    tier = dict(zip(regions["code"], _ints(regions["tier"]), strict=True))
-    needed = {(tier[r], i) for r, i in zip(merged["region"], merged["item"], strict=True)
-              if r in receiving}
+    tier = pd.Series(_ints(regions["tier"]).to_numpy(), index=regions["code"].to_numpy())
+    tier = tier[~tier.index.duplicated()]
+    pairs = merged.loc[merged["region"].isin(receiving), ["region", "item"]].drop_duplicates()
+    needed = set(zip(tier.reindex(pairs["region"].to_numpy()).to_numpy(), pairs["item"],
+                     strict=True))
     given = set(zip(_ints(sharing["tier"]), sharing["item"], strict=True))
     for t, i in sorted(needed - given)[:MAX_PER_COLUMN]:
         out.error(sh_raw, f"no row for tier {t} and item {i!r}, which has a remainder to share",

@@ -1,4 +1,4 @@
-"""Write a case as an ``.xlsx`` workbook or a folder of CSV files, in the spec/inputs.md layout.
+"""Write a case as an ``.xlsx`` workbook or a folder of CSV files, in the docs/inputs.md layout.
 
 Used by ``fiscalshare init``, the synthetic generator and the tests (the two forms of one case
 must read back to the same Dataset).  Codes are written as text so leading zeros survive.

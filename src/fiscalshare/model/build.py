@@ -1,4 +1,4 @@
-"""Build the allocation model of spec/model.md and compile it to the matrix HiGHS is given.
+"""Build the allocation model of docs/model.md and compile it to the matrix HiGHS is given.
 
 :func:`build` reads like the model's table of contents: prepare the coefficients, lay out the
 variables, prepare each constraint family's rows, declare all of it in Pyomo, and compile the
@@ -88,6 +88,25 @@ def constraint_rows(c: Coefficients, cols: Columns) -> list[RowBlock]:
     return [rows for family in FAMILIES for rows in family.rows(c, cols)]
 
 
+def assemble(c: Coefficients) -> tuple[Columns, list[RowBlock], dict[str, np.ndarray]]:
+    """The columns, every family's rows and the objectives' costs of prepared coefficients.
+
+    The one path from numbers to the model: :func:`build` compiles its result for a fresh
+    solve, and a what-if sweep's kept model (:mod:`fiscalshare.solve.reuse`) compares it with
+    what HiGHS holds and changes only the numbers that differ.
+    """
+    cols = variables.lay_out(c)
+    return cols, constraint_rows(c, cols), objective.costs(c, cols)
+
+
+def sparsity(cols: Columns, blocks: list[RowBlock]) -> tuple:
+    """Which columns, rows and non-zeros exist (not their values): a kept model may take new
+    numbers in place exactly when this is unchanged."""
+    return (cols.structure(),
+            tuple((rows.name, rows.keys.tobytes(), rows.matrix.indptr.tobytes(),
+                   rows.matrix.indices.tobytes()) for rows in blocks))
+
+
 def build(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
           elastic: bool = False, keep_pyomo: bool = False) -> StandardForm:
     """The model of ``inputs`` under ``config``, compiled (see :func:`prepare` for variants).
@@ -98,9 +117,7 @@ def build(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
     seconds = {}
     started = time.perf_counter()
     c = prepare(inputs, config, soft_everything=soft_everything, elastic=elastic)
-    cols = variables.lay_out(c)
-    blocks = constraint_rows(c, cols)
-    cost = objective.costs(c, cols)
+    cols, blocks, cost = assemble(c)
     seconds["prepare_seconds"] = time.perf_counter() - started
 
     backend = ("pyomo" if keep_pyomo

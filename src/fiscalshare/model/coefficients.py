@@ -25,7 +25,7 @@ import xarray as xr
 
 from fiscalshare import quantities
 
-MONEY_UNIT = 1e4  # yuan per model money unit (万元)
+MONEY_UNIT = quantities.WAN  # the model holds money in 万元 (yuan per model money unit)
 RATIO_MODES = ("fixed", "optimise", "menu")
 SHARE_TOLERANCE = 1e-12  # a menu share counts as inside [smin, smax] within this
 
@@ -140,29 +140,16 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
     mode = str(config.get("ratio_mode", "optimise"))
     if mode not in RATIO_MODES:
         raise ValueError(f"unknown ratio_mode {mode!r}")
-    weight = quantities.priority_weight(inputs, config.get("eta", 1.0), config.get("phi"))
-    fixed = policy_fixed(inputs)
-    share_fixed = inputs["province_share"].transpose(*tier_item).values.astype(float)
-    share_min = inputs["province_min"].transpose(*tier_item).values.astype(float)
-    share_max = inputs["province_max"].transpose(*tier_item).values.astype(float)
     return Coefficients(
-        remainder=quantities.remainder(inputs).values / MONEY_UNIT,
-        capacity=inputs["fiscal_capacity"].transpose("unit", "year").values / MONEY_UNIT,
-        budget=inputs["provincial_budget"].values.astype(float) / MONEY_UNIT,
-        pool=inputs["equalisation_pool"].values.astype(float) / MONEY_UNIT,
-        share_min=np.where(fixed[None, :], share_fixed, share_min),
-        share_max=np.where(fixed[None, :], share_fixed, share_max),
-        share_fixed=share_fixed,
-        prefecture_share=inputs["prefecture_share"].transpose(*tier_item).values.astype(float),
+        **{name: compute(inputs, config) for name, (_, compute) in _DATA_FIELDS.items()},
         sharing_given=inputs["sharing_given"].transpose(*tier_item).values.astype(bool),
         menu=np.sort(np.asarray(inputs["ratio_menu"].values, dtype=float)),
         tier_of_region=np.array([tier_index[int(t)] for t in inputs["region_tier"].values],
                                 dtype=np.int64),
         own_unit=np.array([unit_index[r] for r in regions], dtype=np.int64),
         parent_unit=np.array([unit_index[p] if p else -1 for p in parents], dtype=np.int64),
-        weight=weight.transpose("region", "item").values.astype(float),
         soft=(inputs["binding"].values != "hard") | soft_everything,
-        policy_fixed=fixed,
+        policy_fixed=policy_fixed(inputs),
         ratio_mode=mode,
         equalisation=str(config.get("equalisation", "on")) == "on",
         elastic=elastic,
@@ -175,3 +162,53 @@ def policy_fixed(inputs: xr.Dataset) -> np.ndarray:
     if "province_rule" not in inputs.coords and "province_rule" not in inputs:
         return np.zeros(inputs.sizes["item"], dtype=bool)
     return np.asarray(inputs["province_rule"].values == "fixed", dtype=bool)
+
+
+def _tier_item(name: str):
+    return lambda ds, _: ds[name].transpose("tier", "item").values.astype(float)
+
+
+def _share_bound(name: str):
+    def compute(ds: xr.Dataset, _) -> np.ndarray:
+        bound = ds[name].transpose("tier", "item").values.astype(float)
+        fixed = ds["province_share"].transpose("tier", "item").values.astype(float)
+        return np.where(policy_fixed(ds)[None, :], fixed, bound)
+    return compute
+
+
+def _weight(ds: xr.Dataset, config: dict) -> np.ndarray:
+    weight = quantities.priority_weight(ds, config.get("eta", 1.0), config.get("phi"))
+    return weight.transpose("region", "item").values.astype(float)
+
+
+# Each field of Coefficients that numbers in the inputs decide: the input variables (and
+# configuration entries) it is computed from, and how.  ``prepare`` computes them all;
+# ``refresh`` recomputes only those a what-if scenario touched.
+_DATA_FIELDS = {
+    "remainder": (("beneficiaries", "unit_cost", "cost_index", "topup", "central_share"),
+                  lambda ds, _: quantities.remainder(ds).values / MONEY_UNIT),
+    "capacity": (("fiscal_capacity",),
+                 lambda ds, _: ds["fiscal_capacity"].transpose("unit", "year").values
+                 / MONEY_UNIT),
+    "budget": (("provincial_budget",),
+               lambda ds, _: ds["provincial_budget"].values.astype(float) / MONEY_UNIT),
+    "pool": (("equalisation_pool",),
+             lambda ds, _: ds["equalisation_pool"].values.astype(float) / MONEY_UNIT),
+    # an item whose share policy fixes has smin = smax = s0 (module docstring)
+    "share_min": (("province_min", "province_share"), _share_bound("province_min")),
+    "share_max": (("province_max", "province_share"), _share_bound("province_max")),
+    "share_fixed": (("province_share",), _tier_item("province_share")),
+    "prefecture_share": (("prefecture_share",), _tier_item("prefecture_share")),
+    "weight": (("fiscal_capacity", "population", "item_weight", "eta", "phi",
+                *quantities.DEFAULT_PHI), _weight),
+}
+
+
+def refresh(c: Coefficients, inputs: xr.Dataset, config: dict,
+            changed: set[str]) -> Coefficients:
+    """``c`` with the fields that depend on ``changed`` (input variables or configuration keys)
+    recomputed from ``inputs`` and ``config`` — the same computations :func:`prepare` runs, so a
+    refreshed model is the model a fresh ``prepare`` gives."""
+    fields = {name: compute(inputs, config) for name, (sources, compute) in _DATA_FIELDS.items()
+              if changed & set(sources)}
+    return replace(c, **fields) if fields else c

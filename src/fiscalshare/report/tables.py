@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from fiscalshare.quantities import WAN
 from fiscalshare.report.labels import label
 
-WAN = 1e4  # yuan per 万元
 LEVEL_KEYS = ("central", "province", "prefecture_level", "county")
 _LEVELS = ("central", "province", "prefecture", "county")
 

@@ -50,8 +50,8 @@ def _check_files(run_dir: Path, recorded: dict) -> list[str]:
 
 
 def _check_input_and_solution(results, manifest: dict, case: Path | None) -> list[str]:
-    from fiscalshare.io import load_case
     from fiscalshare.analysis.verify import check_solution
+    from fiscalshare.io import load_case
 
     case = Path(case) if case is not None else Path(str(manifest.get("input_path", "")))
     if not str(case) or not case.exists():

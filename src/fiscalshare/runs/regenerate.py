@@ -9,7 +9,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from fiscalshare.runs.folder import ALLOCATION, MANIFEST, read_manifest, staged_folder, write_manifest
+from fiscalshare.runs.folder import (
+    ALLOCATION,
+    MANIFEST,
+    read_manifest,
+    staged_folder,
+    write_manifest,
+)
 
 _KEPT = (ALLOCATION, "run.log")
 
@@ -18,7 +24,7 @@ def regenerate_reports(run_dir: Path, *, lang: str = "zh") -> list[Path]:
     import xarray as xr
 
     from fiscalshare.errors import InputError
-    from fiscalshare.report import write_reports
+    from fiscalshare.report import prefecture_files, write_reports
 
     run_dir = Path(run_dir)
     if not (run_dir / ALLOCATION).is_file():
@@ -32,5 +38,6 @@ def regenerate_reports(run_dir: Path, *, lang: str = "zh") -> list[Path]:
             if (run_dir / name).is_file():
                 shutil.copy2(run_dir / name, folder / name)
         written = write_reports(results, folder, lang=lang)
-        write_manifest(folder, {**manifest, "report_lang": lang})
+        write_manifest(folder, {**manifest, "report_lang": lang,
+                                "prefectures": prefecture_files(results)})
     return [run_dir / Path(p).relative_to(folder) for p in written]

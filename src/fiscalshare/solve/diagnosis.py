@@ -1,4 +1,4 @@
-"""What would make an infeasible case solvable (spec/model.md, "When it cannot be met").
+"""What would make an infeasible case solvable (docs/model.md, "When it cannot be met").
 
 Three questions, each answered by solving a variant of the same model:
 
