@@ -63,3 +63,14 @@ def test_gansu_is_a_county_level_case_of_all_nine_domains():
     assert set(ds["province_rule"].values) == {"chosen", "fixed"}
     source = ds.attrs["source"]
     assert all(tag in source for tag in ("[S]", "[M]", "[A]"))
+
+
+def test_fiscalshare_example_gansu_writes_a_workbook_that_validates(tmp_path):
+    from fiscalshare.cli import main
+
+    out = tmp_path / "gansu.xlsx"
+    with pytest.raises(SystemExit) as done:
+        main(["example", "gansu", str(out)])
+    assert done.value.code == 0
+    tables, warnings = read_tables(out)
+    assert warnings == [] and len(tables.items) == 29
