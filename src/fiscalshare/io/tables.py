@@ -13,6 +13,8 @@ from fiscalshare.errors import Problem
 from fiscalshare.io.convert import MAX_PER_COLUMN, convert
 from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
+from fiscalshare.io.indicators import COMPARATORS, comparator_of, read_value
+from fiscalshare.io.indicators import region_codes as region_codes_of
 from fiscalshare.io.schema import META_KEYS, SHEETS, Sheet
 
 INSTRUCTION_SHEETS = {"说明", "instructions"}  # the template's own help sheet
@@ -303,7 +305,8 @@ def _cross_check(frames, meta, out: Collector) -> None:
             mismatched.add(item)
     for item in sorted(mismatched):
         out.warn(s_raw, f"ratio item {item!r}: central_share differs from the central tier "
-                 f"{meta['central_tier']} share {tier_share:.0%}", key="central_share")
+                 f"{meta['central_tier']} share {tier_share:.0%}; an item the centre shares "
+                 "alike in every province (e.g. 5:5) is rule=uniform", key="central_share")
 
     # capacity for every spending unit and year
     capacity, c_raw = frames["capacity"]
@@ -332,6 +335,9 @@ def _cross_check(frames, meta, out: Collector) -> None:
                      row=row)
     _required_sharing_rows(frames, receiving, receiving_tiers, out)
 
+    if "indicators" in frames:
+        _check_indicators(frames, codes, item_codes, out)
+
     # warnings for empty regions and items
     with_rows = beneficiaries.loc[beneficiaries["units"] > 0]
     for item in sorted(item_codes - set(with_rows["item"].unique())):
@@ -340,6 +346,31 @@ def _cross_check(frames, meta, out: Collector) -> None:
     for code in empty[:MAX_PER_COLUMN]:
         out.warn(r_raw, f"region {code!r} has no beneficiaries", key="code")
 
+
+
+def _check_indicators(frames, region_codes: set, item_codes: set, out: Collector) -> None:
+    """Comparators, links to items and regions, and targets as printed (io.indicators)."""
+    frame, raw = frames["indicators"]
+    for row, given, target, item, regions in frame[["_row", "comparator", "target", "item",
+                                                    "regions"]].itertuples(index=False):
+        comparator = comparator_of(given)
+        value = read_value(target)
+        if comparator is None:
+            out.error(raw, f"expected one of {', '.join(COMPARATORS)} or nothing, found "
+                      f"{given!r}", key="comparator", row=row)
+        elif comparator and not value.is_number:
+            out.error(raw, f"comparator {comparator} needs a numeric target, found "
+                      f"{value.text or 'nothing'!r}", key="target", row=row)
+        elif comparator and value.comparator and comparator != value.comparator:
+            out.error(raw, f"the target {value.text!r} says {value.comparator} but the "
+                      f"comparator column says {comparator}", key="target", row=row)
+        if item and item not in item_codes:
+            out.error(raw, f"{item!r} is not an item code of the items sheet", key="item",
+                      row=row)
+        unknown = [code for code in region_codes_of(regions) if code not in region_codes]
+        if unknown:
+            out.error(raw, f"{', '.join(map(repr, unknown))} not a region code of the regions "
+                      "sheet", key="regions", row=row)
 
 
 def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -> None:
