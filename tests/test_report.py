@@ -34,7 +34,7 @@ from tests.sheets import (
 from fiscalshare.config import load_config
 from fiscalshare.examples import example_path
 from fiscalshare.io import load_case
-from fiscalshare.report import plots, prefecture_file_names, responsibility, write_reports
+from fiscalshare.report import plots, prefecture_file_names, responsibility, tables, write_reports
 from fiscalshare.report.amounts import largest_remainder, percent_points
 from fiscalshare.report.labels import LABELS, label, status_text
 from fiscalshare.report.xlsx import (
@@ -169,7 +169,7 @@ def expected_sheets(results, lang, prefecture=None) -> list[str]:
     if has_counties(results, prefecture):
         keys.append("sheet_city_county")
     keys.append("sheet_protected")
-    if prefecture is None and results.sizes.get("indicator", 0):
+    if tables.indicators(results, lang, region=prefecture) is not None:
         keys.append("sheet_indicators")
     keys.append("sheet_about")
     return [label(k, lang) for k in keys]

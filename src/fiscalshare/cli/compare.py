@@ -32,6 +32,10 @@ def command(case, model, out, force, lang, time_limit):
     run = run_compare(CompareRequest(resolve_case(case), model, out=out, force=force, lang=lang,
                                      time_limit=time_limit))
     print_warnings(run.warnings)
+    from fiscalshare.report.story import headline
+
+    for sentence in headline(run.result.story, lang):
+        click.echo(sentence)
     for line in compare_lines(run.result, lang):
         click.echo(line)
     click.echo(label("cmp_written", lang).format(run.folder))

@@ -17,7 +17,7 @@ from fiscalshare.report.labels import label, scenario_text, text_of
 
 WORKBOOK = "compare.xlsx"
 SHEETS = ("overview", "provincial_money", "shortfall_by_item", "shortfall_by_tier", "equity",
-          "transfers")
+          "transfers", "shortfall_by_flag", "transfer_by_tier")
 # columns holding yuan, shown in 万元
 MONEY = {"fiscal_capacity", "standard_cost", "baseline", "optimised", "difference",
          "baseline_co_financing", "baseline_equalisation", "baseline_total",
@@ -31,7 +31,7 @@ def _head(key: str, lang: str) -> str:
 def compare_sheets(result, lang: str) -> list[FrameSheet]:
     """The six sheets of compare.xlsx as frames in the output language."""
     sheets = []
-    for name in SHEETS:
+    for name in [n for n in SHEETS if n in result.tables]:
         table = result.tables[name].copy()
         money = [c for c in table.columns if c in MONEY]
         percent, integer, number, total = [], [], [], False
@@ -53,6 +53,13 @@ def compare_sheets(result, lang: str) -> list[FrameSheet]:
             table = table[table["year"] != "total"].astype({"year": int})
             table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
             integer, total = ["year"], True
+        if name == "transfer_by_tier":
+            percent = ["baseline_share", "optimised_share"]
+            table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
+        if name == "shortfall_by_flag":
+            table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
+            table["group"] = [label(f"cmp_group_{g}", lang) for g in table["group"]]
+            integer = ["regions"]
         if name in ("shortfall_by_item", "shortfall_by_tier", "transfers"):
             if {"baseline", "optimised"} <= set(table.columns):
                 table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
@@ -65,7 +72,8 @@ def compare_sheets(result, lang: str) -> list[FrameSheet]:
         if "unit_level" in table:
             table["unit_level"] = [label(f"level_{v}", lang) for v in table["unit_level"]]
         if "tier" in table:
-            table["tier"] = [label("tier_label", lang).format(int(t)) for t in table["tier"]]
+            table["tier"] = [label("tier_label", lang).format(int(t)) if str(t).isdigit()
+                             else label("cmp_tier_prefecture", lang) for t in table["tier"]]
         if name == "equity":
             from fiscalshare.analysis.equity import METRIC_LABELS
 

@@ -1,4 +1,4 @@
-"""The province's workbook and one workbook per prefecture (spec/results.md).
+"""The province's workbook and one workbook per prefecture (docs/results.md).
 
 Both are built by one function from the same tables; a prefecture's workbook is the province's
 restricted to that prefecture's own rows and its counties' — no other prefecture's code, name or
@@ -102,8 +102,8 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
         protected.add(Paragraph(sentence))
     protected.add(tables.regions_protected(results, fen, mask, lang))
 
-    frame = tables.indicators(results, lang) if province_wide else None
-    if frame is not None:
+    frame = tables.indicators(results, lang, region=prefecture)
+    if frame is not None and len(frame.frame):
         book.table_sheet(label("sheet_indicators", lang), label("title_indicators", lang), frame)
 
     rows = about(results, lang, province_wide=province_wide)

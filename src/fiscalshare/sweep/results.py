@@ -21,7 +21,6 @@ from fiscalshare.sweep.folder import Record
 from fiscalshare.sweep.plan import SweepPlan
 
 SHORT_YUAN = 0.5  # a region counts as short when its shortfall exceeds this (solver tolerance)
-_STATUS_ORDER = ("optimal", "infeasible", "limit", "invalid", "failed", "missing")
 
 
 def _domains(ds: xr.Dataset) -> list[str]:
@@ -30,34 +29,9 @@ def _domains(ds: xr.Dataset) -> list[str]:
     return [d for d in DOMAINS if d in present] + sorted(present - set(DOMAINS))
 
 
-def key_figures(results: xr.Dataset) -> xr.Dataset:
-    """The figures sweep.nc holds for one solved scenario."""
-    plain = results.reset_coords(drop=True)
-    province = plain["funding"].sel(level="province", drop=True).sum(("region", "item"))
-    equalisation = plain["equalisation"].sum("unit")
-    shortfall = plain["shortfall"].transpose("region", "item", "year")
-    item_domain = results["domain"].values
-    domains = _domains(results)
-    by_domain = [float(shortfall.values[:, item_domain == d, :].sum()) for d in domains]
-    figures = xr.Dataset({
-        "objective_shortfall": float(results.attrs["objective_shortfall"]),
-        "objective_cost": float(results.attrs["objective_cost"]),
-        "provincial_money": province + equalisation,
-        "equalisation": equalisation,
-        "equalisation_total": equalisation.sum(),
-        "shortfall_by_domain": ("domain", np.array(by_domain)),
-        "regions_short": float((shortfall.sum(("item", "year")) > SHORT_YUAN).sum()),
-        "provincial_share": plain["provincial_share"].transpose("tier", "item"),
-        "extra_money_needed": np.nan,
-    }, coords={"domain": np.array(domains, dtype=object)})
-    for name in figures.data_vars:
-        figures[name] = figures[name].astype(float)
-    return figures
-
-
 def solved_figures(solved, inputs: xr.Dataset) -> xr.Dataset:
-    """The figures of :func:`key_figures` from a kept model's optimum
-    (:class:`fiscalshare.solve.reuse.Solved`), without building the results Dataset."""
+    """The figures sweep.nc holds for one solved scenario, from the optimum of
+    :class:`fiscalshare.solve.reuse.KeptModel` (no results Dataset is built)."""
     domains = _domains(inputs)
     item_domain = inputs["domain"].values
     by_item = solved.shortfall.sum(axis=(0, 2))
