@@ -48,7 +48,7 @@ COORDINATE_NAMES = {
     "region": ("region_name", "region_parent", "region_prefecture", "region_tier",
                "poverty_exited", "ethnic", "border", "old_revolutionary"),
     "unit": ("unit_name", "unit_parent", "unit_level", "unit_receives", "unit_tier"),
-    "item": ("item_name", "domain", "item_unit", "rule", "binding"),
+    "item": ("item_name", "domain", "item_unit", "rule", "province_rule", "binding"),
 }
 
 COORDINATES = (
@@ -57,8 +57,9 @@ COORDINATES = (
      "`poverty_exited`, `ethnic`, `border`, `old_revolutionary` (int8 0/1)"),
     ("unit", "`unit_name`, `unit_parent`, `unit_level` (`prefecture` or `county`), "
      "`unit_receives` (bool: is also a receiving region), `unit_tier`"),
-    ("item", "`item_name`, `domain`, `item_unit`, `rule` (`ratio|central|local`), "
-     "`binding` (`hard|soft`)"),
+    ("item", "`item_name`, `domain`, `item_unit`, `rule` (`ratio|uniform|central|local`), "
+     "`province_rule` (`chosen|fixed`: σ chosen by the model, or fixed by policy at "
+     "`province_share`), `binding` (`hard|soft`)"),
 )
 
 INPUTS = (
@@ -94,9 +95,21 @@ INPUTS = (
     Variable("indicator_domain", ("indicator",), "1", "plan indicator domain"),
     Variable("indicator_nature", ("indicator",), "1", "约束性 (binding) or 预期性 (expected)"),
     Variable("indicator_baseline_year", ("indicator",), "year", "baseline year"),
-    Variable("indicator_baseline", ("indicator",), "indicator unit", "baseline value"),
+    Variable("indicator_baseline", ("indicator",), "indicator unit",
+             "baseline value (NaN: none, or not a number)"),
     Variable("indicator_target_year", ("indicator",), "year", "target year"),
-    Variable("indicator_target", ("indicator",), "indicator unit", "target value"),
+    Variable("indicator_target", ("indicator",), "indicator unit",
+             "numeric target (NaN for a text target such as 应保尽保)"),
+    Variable("indicator_unit", ("indicator",), "1", "unit of the indicator's values"),
+    Variable("indicator_comparator", ("indicator",), "1",
+             "≥, ≤, =, > or < before the numeric target, or empty"),
+    Variable("indicator_target_text", ("indicator",), "1", "target as printed (≥4.5, 应保尽保, /)"),
+    Variable("indicator_baseline_text", ("indicator",), "1", "baseline as printed"),
+    Variable("indicator_item", ("indicator",), "1",
+             "service item the indicator belongs to, or empty"),
+    Variable("indicator_regions", ("indicator",), "1",
+             "comma-separated region codes it applies to; empty = province-wide "
+             "(analysis.indicators.indicators_for selects by item and region)"),
 )
 
 _CUBE = ("region", "item", "year")

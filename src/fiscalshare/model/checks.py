@@ -38,8 +38,10 @@ def check_case(inputs: xr.Dataset, config: Mapping) -> None:
     if mode == "menu" and menu.size == 0:
         problems.append(Problem("ratio_menu", "ratio_mode menu needs a ratio_menu sheet with at "
                                 "least one share"))
-    for i, chain in enumerate(priority_chains(given)):
-        item = items[i]
+    fixed_by_policy = (inputs["province_rule"].values == "fixed"
+                       if "province_rule" in inputs.coords else np.zeros(len(items), bool))
+    for i, chain in enumerate(priority_chains(given & ~fixed_by_policy[None, :])):
+        item = items[i]  # an item whose σ is fixed by policy has no menu and no priority chain
         floor, floor_tier = -np.inf, None  # the least share the richer tiers force on this one
         for t in chain:
             place = f"sharing (tier {tiers[t]}, item {item})"

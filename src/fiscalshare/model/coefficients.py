@@ -6,6 +6,13 @@ inside the model: in yuan a county's figures reach 1e9–1e12, which stalls HiGH
 every coefficient of a provincial case stays within about 1e-3…1e6.  Results go back to yuan.
 
 Derived quantities (``D``, ``w``) come from :mod:`fiscalshare.quantities`, never re-derived here.
+
+**Policy-fixed provincial shares.**  An item whose ``province_rule`` is ``fixed`` has its
+provincial share set by policy, not chosen: in every ratio mode
+:math:`s^{min}_{t,i} = s^{max}_{t,i} = s^0_{t,i}` for it, so its σ column (if any) is pinned at
+the sharing sheet's ``province_share``; the ``menu`` binaries and the priority chain
+(constraint 5) leave it out, because a policy table need neither be on the menu nor rise
+tier by tier.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ class Coefficients:
     parent_unit: np.ndarray  # the prefecture unit of a county, -1 for a prefecture-level region
     weight: np.ndarray  # w[r,i]
     soft: np.ndarray  # bool[i]: may fall short (every item when diagnosing)
+    policy_fixed: np.ndarray  # bool[i]: σ fixed by policy at s0 (province_rule = fixed)
     ratio_mode: str
     equalisation: bool
     elastic: bool = False  # diagnosis: budget and pool may be exceeded at a price
@@ -99,6 +107,12 @@ class Coefficients:
             return np.where(self.sharing_given, self.share_fixed, 0.0)
         return np.where(self.sharing_given, np.nan, 0.0)
 
+    @cached_property
+    def chosen_given(self) -> np.ndarray:
+        """``[t,i]``: pairs whose σ the model chooses (a sharing row, not fixed by policy) —
+        the pairs the menu and the priority chain apply to."""
+        return self.sharing_given & ~self.policy_fixed[None, :]
+
     def menu_options(self, tier: int, item: int) -> np.ndarray:
         """The menu shares allowed for ``(tier, item)``: ``menu ∩ [smin, smax]``."""
         low, high = self.share_min[tier, item], self.share_max[tier, item]
@@ -134,14 +148,31 @@ def prepare(inputs: xr.Dataset, config: Mapping, *, soft_everything: bool = Fals
         own_unit=np.array([unit_index[r] for r in regions], dtype=np.int64),
         parent_unit=np.array([unit_index[p] if p else -1 for p in parents], dtype=np.int64),
         soft=(inputs["binding"].values != "hard") | soft_everything,
+        policy_fixed=policy_fixed(inputs),
         ratio_mode=config.ratio_mode,
         equalisation=config.equalisation_on,
         elastic=elastic,
     )
 
 
+def policy_fixed(inputs: xr.Dataset) -> np.ndarray:
+    """``bool[i]``: items whose provincial share is fixed by policy (``province_rule = fixed``);
+    a Dataset built before the rule existed has none."""
+    if "province_rule" not in inputs.coords and "province_rule" not in inputs:
+        return np.zeros(inputs.sizes["item"], dtype=bool)
+    return np.asarray(inputs["province_rule"].values == "fixed", dtype=bool)
+
+
 def _tier_item(name: str):
     return lambda ds, _: ds[name].transpose("tier", "item").values.astype(float)
+
+
+def _share_bound(name: str):
+    def compute(ds: xr.Dataset, _) -> np.ndarray:
+        bound = ds[name].transpose("tier", "item").values.astype(float)
+        fixed = ds["province_share"].transpose("tier", "item").values.astype(float)
+        return np.where(policy_fixed(ds)[None, :], fixed, bound)
+    return compute
 
 
 def _weight(ds: xr.Dataset, config: ModelConfig) -> np.ndarray:
@@ -162,8 +193,9 @@ _DATA_FIELDS = {
                lambda ds, _: ds["provincial_budget"].values.astype(float) / MONEY_UNIT),
     "pool": (("equalisation_pool",),
              lambda ds, _: ds["equalisation_pool"].values.astype(float) / MONEY_UNIT),
-    "share_min": (("province_min",), _tier_item("province_min")),
-    "share_max": (("province_max",), _tier_item("province_max")),
+    # an item whose share policy fixes has smin = smax = s0 (module docstring)
+    "share_min": (("province_min", "province_share"), _share_bound("province_min")),
+    "share_max": (("province_max", "province_share"), _share_bound("province_max")),
     "share_fixed": (("province_share",), _tier_item("province_share")),
     "prefecture_share": (("prefecture_share",), _tier_item("prefecture_share")),
     "weight": (("fiscal_capacity", "population", "item_weight", "eta", "phi",

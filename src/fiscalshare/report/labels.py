@@ -57,6 +57,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "target_year": ("目标年度", "Target year"),
     "target": ("目标值", "Target"),
     "nature": ("指标属性", "Nature"),
+    "indicator_unit": ("计量单位", "Unit"),
+    "indicator_regions": ("适用地区", "Regions"),
     # summary sections
     "by_level_year": ("分层级、分年度支出（万元）", "Spending by level and year (10k yuan)"),
     "by_domain_level": ("分领域、分层级支出（万元）", "Spending by domain and level (10k yuan)"),
@@ -141,6 +143,58 @@ LABELS: dict[str, tuple[str, str]] = {
     "tornado_shares": ("第{}档分担比例", "Shares of tier {}"),
     "tornado_standard": ("标准 {}", "Standard {}"),
     "tornado_budget": ("省级预算", "Provincial budget"),
+    "key_province_share": ("省级分担比例", "the provincial share"),
+    "key_province_min": ("省级分担比例下限", "the lower bound of the provincial share σ"),
+    "key_province_max": ("省级分担比例上限", "the upper bound of the provincial share σ"),
+    "key_prefecture_share": ("市级分担比例π", "the prefecture share π of a county's local part"),
+    "key_budget": ("省级预算（元或倍数）", "the provincial budget B (yuan or a factor)"),
+    "key_pool": ("均衡性转移支付资金池（元或倍数）", "the equalisation pool E (yuan or a factor)"),
+    "key_standard": ("国家基础标准（倍数）", "the national standard q (a factor)"),
+    "key_eta": ("优先强度η", "the priority strength η"),
+    "key_central_tier": ("中央分档（1–5）", "the province's central tier (1–5)"),
+    "key_capacity": ("可用财力（倍数，减收情形）", "fiscal capacity (a factor: a revenue shortfall)"),
+    "key_beneficiaries": ("受益人数（倍数）", "beneficiaries N (a factor)"),
+    "meaning_key": ("{}：{}", "{}: {}"),
+    "meaning_fixed_share": ("{}：固定比例模式下，省级分担比例直接取各值",
+                            "{}: the provincial share used by the fixed ratio mode is set to each "
+                            "value"),
+    "meaning_pin": ("{}：{}模式下省级分担比例由模型决定，每个取值将其固定（上下限均设为该值），"
+                    "其余比例继续优化",
+                    "{}: in {} mode the provincial share is a decision, so each value pins it "
+                    "(lower = upper bound = the value) and the model optimises every other share"),
+    "meaning_bounds_fixed": ("{}：固定比例模式下分担比例为给定数据，上下限只在移动固定比例时起作用",
+                             "{}: in fixed mode the shares are data; the bounds change nothing "
+                             "unless they move the fixed share (it is kept inside them)"),
+    "no_effect_console": ("{}：无影响——{}", "{}: no effect — {}"),
+    "noeffect_limit": ("该限额从未约束：各取值下省级支出均低于限额（或该年度无限额）",
+                       "the limit never binds: the province spends less than every value (or "
+                       "the year has no limit to change)"),
+    "noeffect_eta": ("没有缺口，优先权重（η）不影响最优解",
+                     "nothing falls short, so the priority weights (η) cannot change the optimum"),
+    "noeffect_bounds_fixed": ("固定比例模式下分担比例为给定数据，包含固定比例的上下限不起作用",
+                              "in fixed mode the shares are data; bounds that keep the fixed share "
+                              "change nothing"),
+    "noeffect_bounds": ("最优分担比例在各取值的范围之内，该界限从未约束",
+                        "the optimal shares lie inside every value of the bound, so it never "
+                        "binds"),
+    "noeffect_prefecture": ("只在市县之间转移地方负担，均衡性转移支付以相同的省级成本吸收",
+                            "it only moves local parts between prefecture and county, which the "
+                            "equalisation transfers absorb at the same provincial cost"),
+    "noeffect_capacity": ("各取值下没有单位的财力受约束：地方负担均可承受",
+                          "no unit's capacity binds at any value: every local part stays "
+                          "affordable"),
+    "noeffect_other": ("各取值下最优解相同", "the optimum is the same at every value"),
+    "sweep_summary": ("共 {} 个情景：{} 个已求解，{} 个不可行或失败，{} 个此前已完成。结果在 {}",
+                      "{} scenarios: {} solved, {} infeasible or failed, {} already done. "
+                      "Results in {}"),
+    "about_case": ("案例", "case"),
+    "about_input_hash": ("输入文件哈希（sha256）", "input sha256"),
+    "about_model": ("模型配置", "model"),
+    "about_model_config": ("模型参数", "model configuration"),
+    "about_keys": ("变动的变量", "varied keys"),
+    "about_scenarios": ("情景数", "scenarios"),
+    "about_baseline_status": ("基准求解状态", "baseline status"),
+    "about_money": ("金额单位", "money"),
     "sheet_prices_items": ("标准边际成本", "Price of standards"),
     "sheet_prices_units": ("财力边际价值", "Value of capacity"),
     "price_rise": ("标准提高1%省级支出增加（万元）", "z2 for +1 % of the standard (10k yuan)"),
@@ -159,6 +213,53 @@ LABELS: dict[str, tuple[str, str]] = {
                            "apply only where nothing does"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # the story of fiscalshare compare (report/story.py)
+    "story_same_money": ("同样的省级资金（现行{before}万元，优化{after}万元），",
+                         "With the same provincial money (status quo {before}, optimised "
+                         "{after} 10k yuan), "),
+    "story_shortfall_same": ("保障缺口总额不变（{after}万元）", "the total shortfall stays at "
+                             "{after} 10k yuan"),
+    "story_money_less": ("省级资金由{before}万元减少至{after}万元，", "Provincial money falls "
+                         "from {before} to {after} 10k yuan, and "),
+    "story_money_more": ("省级资金由{before}万元增加至{after}万元，", "Provincial money rises "
+                         "from {before} to {after} 10k yuan, and "),
+    "story_shortfall_down": ("保障缺口由{before}万元降至{after}万元", "the shortfall against "
+                             "the standards falls from {before} to {after} 10k yuan"),
+    "story_shortfall_up": ("保障缺口由{before}万元升至{after}万元", "the shortfall against "
+                           "the standards rises from {before} to {after} 10k yuan"),
+    "story_shortfall_none": ("所有标准均足额保障", "every standard is met in full"),
+    "story_tier": ("，其中第{tier}档（财力最弱）由{before}万元变为{after}万元",
+                   "; in tier {tier} (the weakest) from {before} to {after}"),
+    "story_share": ("第{tier}档地区得到的省级资金占比由{before}变为{after}。",
+                    "The weakest tier's share of provincial money goes from {before} to "
+                    "{after}."),
+    "story_flags": ("缺口按地区类型（现行→优化，万元）：{groups}。",
+                    "Shortfall by kind of region (status quo → optimised, 10k yuan): {groups}."),
+    "story_gini": ("转移支付后人均资金基尼系数：现行{before}，优化{after}。",
+                   "Gini of per-capita funding after transfers: status quo {before}, optimised "
+                   "{after}."),
+    "story_coincide": ("优化方案与现行办法结果相同：{reasons}。", "The optimum and the status quo "
+                       "coincide: {reasons}."),
+    "story_separator": ("；", "; "),
+    "why_no_shortfall": ("现行办法已足额保障所有标准", "the status quo already meets every "
+                         "standard"),
+    "why_lower_bounds": ("现行分担比例已是各档下限，省级承担已是允许的最少",
+                         "the current table is each tier's lower bound, the least the province "
+                         "may pay"),
+    "why_no_pool": ("未设均衡性转移支付资金总额，因素法按缺口全额补足",
+                    "no equalisation pool is given, so the factor method closes every gap in "
+                    "full"),
+    "why_fixed": ("分担比例固定（ratio_mode fixed），优化只能调整均衡性转移支付",
+                  "the ratios are fixed (ratio_mode fixed): only equalisation can move"),
+    "why_equalisation_off": ("未安排均衡性转移支付", "equalisation is off"),
+    "why_same_choice": ("优化选择了现行分担比例和转移支付", "the optimum chose the current table "
+                        "and transfers"),
+    "group_poverty_exited": ("脱贫县", "poverty-exited"),
+    "group_ethnic": ("民族地区", "ethnic"),
+    "group_border": ("边境地区", "border"),
+    "group_old_revolutionary": ("革命老区", "old revolutionary"),
+    "group_no_flag": ("其他地区", "other regions"),
+    "group_all": ("全部地区", "all regions"),
     # progress of a long solve (report/progress.py)
     "progress_stage1": ("第一阶段（最小化加权缺口）", "stage 1 (least weighted shortfall)"),
     "progress_stage2": ("第二阶段（最小化省级支出）", "stage 2 (least provincial money)"),

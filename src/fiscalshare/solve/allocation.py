@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -31,8 +30,7 @@ import xarray as xr
 from fiscalshare.datasets import version_attrs
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.model import MONEY_UNIT, StandardForm, build, prepare
-from fiscalshare.model import variables as layout
-from fiscalshare.model.build import assemble
+from fiscalshare.model.build import assemble, stack_standard_form
 from fiscalshare.solve import extract, sensitivity
 from fiscalshare.solve.highs import solver_options
 from fiscalshare.solve.stages import CaseInfeasible, solve_stages
@@ -89,17 +87,11 @@ class AllocationModel:
         return in_place
 
     def _reuse_or_rebuild(self, inputs: xr.Dataset, config: dict) -> bool:
-        """Prepare and assemble the new numbers (numpy only); keep the built matrix when they
-        leave it as it is, with the new bounds and costs, else build afresh."""
+        """Prepare and assemble the new numbers through the one build path (numpy only); keep
+        the built model when its matrix is unchanged (only bounds and costs differ), else build
+        afresh."""
         c = prepare(inputs, config)
-        cols, blocks, costs = assemble(c)
-        lower, upper = layout.bounds(c, cols)
-        candidate = replace(
-            self.form, coefficients=c, columns=cols, blocks=blocks,
-            row_lower=np.concatenate([b.lower for b in blocks]),
-            row_upper=np.concatenate([b.upper for b in blocks]),
-            col_lower=lower, col_upper=upper, costs=costs,
-        )
+        candidate = stack_standard_form(c, *assemble(c))
         if candidate.structure() == self.form.structure():
             self.form = candidate
             return True

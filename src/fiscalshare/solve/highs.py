@@ -118,10 +118,12 @@ class Solver:
     units), ``iterations``, and ``gap`` (a MIP's relative gap) or ``infeasibility`` (the
     simplex's sum of primal infeasibilities, read from its log) when known.
     Ctrl-C during a run stops HiGHS through its interrupt callback and raises
-    ``KeyboardInterrupt`` once HiGHS has returned (HiGHS is never left mid-run).
+    ``KeyboardInterrupt`` once HiGHS has returned (HiGHS is never left mid-run); with
+    ``stop_mid_run=False`` (no callback) the run finishes first.
     """
 
-    def __init__(self, options: dict, *, progress=None, every: float | None = None):
+    def __init__(self, options: dict, *, progress=None, every: float | None = None,
+                 stop_mid_run: bool = True):
         self.options = dict(options)
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -135,9 +137,13 @@ class Solver:
         self._interrupted = threading.Event()
         self._last_event = 0.0
         self._infeasibility = None
-        for event in (self.highs.cbSimplexInterrupt, self.highs.cbIpmInterrupt,
-                      self.highs.cbMipInterrupt):
-            event.subscribe(self._on_interrupt_check)
+        if stop_mid_run or progress is not None:
+            # a Python call at every interrupt check: it costs a short solve several times its
+            # own time, so a what-if sweep (many short solves) goes without it and Ctrl-C takes
+            # effect when the run returns
+            for event in (self.highs.cbSimplexInterrupt, self.highs.cbIpmInterrupt,
+                          self.highs.cbMipInterrupt):
+                event.subscribe(self._on_interrupt_check)
         if progress is not None:
             # the simplex log carries the infeasibilities; it reaches the callback only with
             # output on, so output goes to the callback and not to the console
