@@ -100,7 +100,7 @@ def _check_out(target: Path, case: Path, force: bool) -> None:
     A sweep folder is recognised by our marker or, for sweeps written before the marker, by its
     plan.json (the sweep package may mark its folders with runs.folder.mark_run_folder)."""
     from fiscalshare.runs.folder import check_out_path, is_run_folder
-    from fiscalshare.sweep import PLAN
+    from fiscalshare.sweep.folder import PLAN
 
     check_out_path(target, inputs=[case], force=force,
                    owned=lambda folder: is_run_folder(folder) or (folder / PLAN).is_file())

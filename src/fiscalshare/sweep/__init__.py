@@ -82,7 +82,7 @@ def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool
         sweep_folder.remove_partials(out)
     else:
         inputs = load_case(Path(case))
-        config = load_config(model)
+        config = load_config(model).as_dict()  # the sweep package passes plain mappings
         _refuse_dangerous_out(out, Path(case))
         plan = make_plan(inputs, config, case=Path(case), model=str(model), vary=list(vary),
                          paired=paired, file=file, tornado=tornado, reuse=reuse,
