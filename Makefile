@@ -38,6 +38,8 @@ run: install
 	  echo; echo "== fiscalshare solve $$w"; \
 	  $(BIN)/fiscalshare solve $$w --out results/$$name --force || exit $$?; \
 	done
+	@echo; echo "== fiscalshare compare inputs/gansu.xlsx  (today's table and pool against the optimum)"
+	@$(BIN)/fiscalshare compare inputs/gansu.xlsx --out results/compare-gansu --force
 
 # Rewrites inputs/*.xlsx from the packaged examples (only those whose content changed).
 inputs: install

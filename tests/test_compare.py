@@ -82,7 +82,8 @@ def test_workbook_money_in_wan_yuan_and_text_never_a_formula(tmp_path):
     folder = write_compare(CompareResult(results, results, 0.0, {}), tmp_path / "cmp", lang="en")
     book = openpyxl.load_workbook(folder / "compare.xlsx")
     assert book.sheetnames == ["Overview", "Provincial money", "Shortfall by item",
-                               "Shortfall by tier", "Equity", "Transfers"]
+                               "Shortfall by tier", "Equity", "Transfers",
+                               "Shortfall by flag", "Money by tier"]
     transfers = book["Transfers"]
     assert transfers["B2"].value == "=HYPERLINK(\"http://x\")"
     assert transfers["B2"].data_type == "s"

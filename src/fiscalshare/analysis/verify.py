@@ -174,7 +174,10 @@ def _transfer(inputs: xr.Dataset, province: xr.DataArray, e: xr.DataArray) -> xr
 
 
 def _chain_links(given: np.ndarray) -> list[tuple[int, int, int]]:
-    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row."""
+    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row.
+
+    Deliberately not ``quantities.priority_links``, which the model's rows use: the verifier
+    walks the chain its own way so that a bug there cannot hide itself."""
     links = []
     for item in range(given.shape[1]):
         tiers = np.flatnonzero(given[:, item])
@@ -184,14 +187,25 @@ def _chain_links(given: np.ndarray) -> list[tuple[int, int, int]]:
 
 def _check_shares(found: _Findings, inputs: xr.Dataset, sigma: np.ndarray, mode: str) -> None:
     given = inputs["sharing_given"].transpose("tier", "item").values.astype(bool)
+    fixed = inputs["province_share"].transpose("tier", "item").values
     if mode == "fixed":
-        fixed = inputs["province_share"].transpose("tier", "item").values
         found.share("fixed mode: σ ≠ province_share", np.abs(sigma - np.where(given, fixed, 0.0)))
         return
+    # an item whose provincial share policy fixes (province_rule = fixed) keeps province_share in
+    # every mode; bounds, chain and menu apply to the others
+    by_policy = np.zeros(given.shape[1], dtype=bool)
+    if "province_rule" in inputs.coords:
+        by_policy = inputs["province_rule"].values == "fixed"
+    found.share("province_rule fixed: σ ≠ province_share",
+                np.where(given & by_policy[None, :], np.abs(sigma - fixed), 0.0))
+    given = given & ~by_policy[None, :]
     low = inputs["province_min"].transpose("tier", "item").values
     high = inputs["province_max"].transpose("tier", "item").values
-    found.share("σ below province_min", np.where(given, low - sigma, np.abs(sigma)))
-    found.share("σ above province_max", np.where(given, sigma - high, np.abs(sigma)))
+    other = by_policy[None, :]  # checked above
+    found.share("σ below province_min", np.where(given, low - sigma,
+                                                 np.where(other, 0.0, np.abs(sigma))))
+    found.share("σ above province_max", np.where(given, sigma - high,
+                                                 np.where(other, 0.0, np.abs(sigma))))
     links = _chain_links(given)
     if links:
         richer, poorer, item = (np.array(v) for v in zip(*links, strict=True))

@@ -37,6 +37,10 @@ def command(case, model, out, force, lang, time_limit):
                                      time_limit=time_limit))
     print_warnings(run.warnings)
     result = run.result
+    from fiscalshare.report.story import headline
+
+    for sentence in headline(result.story, lang):
+        click.echo(sentence)
     optimised = float(result.optimised.attrs["objective_cost"])
     baseline = float(result.baseline.attrs["objective_cost"])
     equity = result.tables["equity"].set_index("metric")

@@ -61,7 +61,7 @@ def guizhou(out, variant, force):
     source = example_path(variant)
     if out.suffix.lower() == ".xlsx":
         tables, _ = read_tables(source)
-        write_case(tables, out)
+        write_case(tables, out, labelled=True)
     else:
         shutil.copytree(source, out, dirs_exist_ok=True)
     click.echo(f"{out}: the {variant} example")
@@ -81,3 +81,12 @@ def _hard(tables):
     obligation = (floor * remainder(inputs)).sum(("region", "item")).values
     return hard_regime(tables, results["equalisation"].sum("unit").values,
                        results["transfer"].sum("unit").values, obligation)
+
+
+@command.command("gansu")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True)
+def gansu(out, force):
+    """Copy the packaged Gansu county-level example (a CSV folder) to OUT, or write it as
+    OUT.xlsx."""
+    guizhou.callback(out, "gansu", force)  # the same copy, of another packaged example

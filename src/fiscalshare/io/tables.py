@@ -13,6 +13,8 @@ from fiscalshare.errors import Problem
 from fiscalshare.io.convert import MAX_PER_COLUMN, convert
 from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
+from fiscalshare.io.indicators import COMPARATORS, comparator_of, read_value
+from fiscalshare.io.indicators import region_codes as region_codes_of
 from fiscalshare.io.schema import META_KEYS, SHEETS, Sheet
 
 INSTRUCTION_SHEETS = {"说明", "instructions"}  # the template's own help sheet
@@ -303,7 +305,8 @@ def _cross_check(frames, meta, out: Collector) -> None:
             mismatched.add(item)
     for item in sorted(mismatched):
         out.warn(s_raw, f"ratio item {item!r}: central_share differs from the central tier "
-                 f"{meta['central_tier']} share {tier_share:.0%}", key="central_share")
+                 f"{meta['central_tier']} share {tier_share:.0%}; an item the centre shares "
+                 "alike in every province (e.g. 5:5) is rule=uniform", key="central_share")
 
     # capacity for every spending unit and year
     capacity, c_raw = frames["capacity"]
@@ -332,6 +335,9 @@ def _cross_check(frames, meta, out: Collector) -> None:
                      row=row)
     _required_sharing_rows(frames, receiving, receiving_tiers, out)
 
+    if "indicators" in frames:
+        _check_indicators(frames, codes, item_codes, out)
+
     # warnings for empty regions and items
     with_rows = beneficiaries.loc[beneficiaries["units"] > 0]
     for item in sorted(item_codes - set(with_rows["item"].unique())):
@@ -342,21 +348,66 @@ def _cross_check(frames, meta, out: Collector) -> None:
 
 
 
+def _check_indicators(frames, region_codes: set, item_codes: set, out: Collector) -> None:
+    """Comparators, links to items and regions, and targets as printed (io.indicators)."""
+    frame, raw = frames["indicators"]
+    for row, given, target, item, regions in frame[["_row", "comparator", "target", "item",
+                                                    "regions"]].itertuples(index=False):
+        comparator = comparator_of(given)
+        value = read_value(target)
+        if comparator is None:
+            out.error(raw, f"expected one of {', '.join(COMPARATORS)} or nothing, found "
+                      f"{given!r}", key="comparator", row=row)
+        elif comparator and not value.is_number:
+            out.error(raw, f"comparator {comparator} needs a numeric target, found "
+                      f"{value.text or 'nothing'!r}", key="target", row=row)
+        elif comparator and value.comparator and comparator != value.comparator:
+            out.error(raw, f"the target {value.text!r} says {value.comparator} but the "
+                      f"comparator column says {comparator}", key="target", row=row)
+        if item and item not in item_codes:
+            out.error(raw, f"{item!r} is not an item code of the items sheet", key="item",
+                      row=row)
+        unknown = [code for code in region_codes_of(regions) if code not in region_codes]
+        if unknown:
+            out.error(raw, f"{', '.join(map(repr, unknown))} not a region code of the regions "
+                      "sheet", key="regions", row=row)
+
+
 def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -> None:
     regions, _ = frames["regions"]
     items, _ = frames["items"]
     standards, _ = frames["standards"]
     beneficiaries, _ = frames["beneficiaries"]
     sharing, sh_raw = frames["sharing"]
-    rest_per_unit = standards.assign(rest=standards["unit_cost"]
-                                     * (standards["topup"] - standards["central_share"]))
-    merged = beneficiaries.merge(rest_per_unit[["item", "year", "rest"]], on=["item", "year"])
-    merged = merged[(merged["units"] > 0) & (merged["rest"] > 0)]
-    tier = pd.Series(_ints(regions["tier"]).to_numpy(), index=regions["code"].to_numpy())
-    tier = tier[~tier.index.duplicated()]
-    pairs = merged.loc[merged["region"].isin(receiving), ["region", "item"]].drop_duplicates()
-    needed = set(zip(tier.reindex(pairs["region"].to_numpy()).to_numpy(), pairs["item"],
-                     strict=True))
+    # (item, year) pairs with a remainder per beneficiary, then the (tier, item) pairs of
+    # receiving regions with beneficiaries there: positions and numpy, no row-by-row merge
+    item_codes = pd.Index(items["code"].astype(str).unique())
+    years = np.sort(pd.unique(standards["year"].dropna()))
+    rest = (standards["unit_cost"] * (standards["topup"] - standards["central_share"])).to_numpy()
+    has_rest = np.zeros((item_codes.size, max(years.size, 1)), dtype=bool)
+    s_item = item_codes.get_indexer(standards["item"].astype(str))
+    s_year = np.searchsorted(years, standards["year"].to_numpy())
+    known = (s_item >= 0) & (rest > 0)
+    has_rest[s_item[known], s_year[known]] = True
+    b_item = item_codes.get_indexer(beneficiaries["item"].astype(str))
+    b_years = beneficiaries["year"].to_numpy()
+    b_year = np.clip(np.searchsorted(years, b_years), 0, max(years.size - 1, 0))
+    dated = years[b_year] == b_years if years.size else np.zeros(len(b_years), dtype=bool)
+    region_codes = pd.Index(regions["code"].astype(str))
+    region_codes = region_codes[~region_codes.duplicated()]
+    b_region = region_codes.get_indexer(beneficiaries["region"].astype(str))
+    tier_of = _ints(regions.drop_duplicates("code")["tier"]).to_numpy()
+    is_receiving = region_codes.isin(list(receiving))
+    usable = (beneficiaries["units"] > 0).to_numpy() & (b_item >= 0) & (b_region >= 0) & dated
+    if has_rest.size and region_codes.size:
+        usable &= (has_rest[np.maximum(b_item, 0), b_year]
+                   & is_receiving[np.maximum(b_region, 0)])
+    else:
+        usable[:] = False
+    pairs = np.unique(tier_of[b_region[usable]].astype(np.int64) * item_codes.size
+                      + b_item[usable])
+    needed = {(int(t), item_codes[i]) for t, i in zip(*np.divmod(pairs, item_codes.size),
+                                                       strict=True)}
     given = set(zip(_ints(sharing["tier"]), sharing["item"], strict=True))
     for t, i in sorted(needed - given)[:MAX_PER_COLUMN]:
         out.error(sh_raw, f"no row for tier {t} and item {i!r}, which has a remainder to share",

@@ -57,6 +57,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "target_year": ("目标年度", "Target year"),
     "target": ("目标值", "Target"),
     "nature": ("指标属性", "Nature"),
+    "indicator_unit": ("计量单位", "Unit"),
+    "indicator_regions": ("适用地区", "Regions"),
     # summary sections
     "by_level_year": ("分层级、分年度支出（万元）", "Spending by level and year (10k yuan)"),
     "by_domain_level": ("分领域、分层级支出（万元）", "Spending by domain and level (10k yuan)"),
@@ -211,6 +213,53 @@ LABELS: dict[str, tuple[str, str]] = {
                            "apply only where nothing does"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # the story of fiscalshare compare (report/story.py)
+    "story_same_money": ("同样的省级资金（现行{before}万元，优化{after}万元），",
+                         "With the same provincial money (status quo {before}, optimised "
+                         "{after} 10k yuan), "),
+    "story_shortfall_same": ("保障缺口总额不变（{after}万元）", "the total shortfall stays at "
+                             "{after} 10k yuan"),
+    "story_money_less": ("省级资金由{before}万元减少至{after}万元，", "Provincial money falls "
+                         "from {before} to {after} 10k yuan, and "),
+    "story_money_more": ("省级资金由{before}万元增加至{after}万元，", "Provincial money rises "
+                         "from {before} to {after} 10k yuan, and "),
+    "story_shortfall_down": ("保障缺口由{before}万元降至{after}万元", "the shortfall against "
+                             "the standards falls from {before} to {after} 10k yuan"),
+    "story_shortfall_up": ("保障缺口由{before}万元升至{after}万元", "the shortfall against "
+                           "the standards rises from {before} to {after} 10k yuan"),
+    "story_shortfall_none": ("所有标准均足额保障", "every standard is met in full"),
+    "story_tier": ("，其中第{tier}档（财力最弱）由{before}万元变为{after}万元",
+                   "; in tier {tier} (the weakest) from {before} to {after}"),
+    "story_share": ("第{tier}档地区得到的省级资金占比由{before}变为{after}。",
+                    "The weakest tier's share of provincial money goes from {before} to "
+                    "{after}."),
+    "story_flags": ("缺口按地区类型（现行→优化，万元）：{groups}。",
+                    "Shortfall by kind of region (status quo → optimised, 10k yuan): {groups}."),
+    "story_gini": ("转移支付后人均资金基尼系数：现行{before}，优化{after}。",
+                   "Gini of per-capita funding after transfers: status quo {before}, optimised "
+                   "{after}."),
+    "story_coincide": ("优化方案与现行办法结果相同：{reasons}。", "The optimum and the status quo "
+                       "coincide: {reasons}."),
+    "story_separator": ("；", "; "),
+    "why_no_shortfall": ("现行办法已足额保障所有标准", "the status quo already meets every "
+                         "standard"),
+    "why_lower_bounds": ("现行分担比例已是各档下限，省级承担已是允许的最少",
+                         "the current table is each tier's lower bound, the least the province "
+                         "may pay"),
+    "why_no_pool": ("未设均衡性转移支付资金总额，因素法按缺口全额补足",
+                    "no equalisation pool is given, so the factor method closes every gap in "
+                    "full"),
+    "why_fixed": ("分担比例固定（ratio_mode fixed），优化只能调整均衡性转移支付",
+                  "the ratios are fixed (ratio_mode fixed): only equalisation can move"),
+    "why_equalisation_off": ("未安排均衡性转移支付", "equalisation is off"),
+    "why_same_choice": ("优化选择了现行分担比例和转移支付", "the optimum chose the current table "
+                        "and transfers"),
+    "group_poverty_exited": ("脱贫县", "poverty-exited"),
+    "group_ethnic": ("民族地区", "ethnic"),
+    "group_border": ("边境地区", "border"),
+    "group_old_revolutionary": ("革命老区", "old revolutionary"),
+    "group_no_flag": ("其他地区", "other regions"),
+    "group_all": ("全部地区", "all regions"),
     # progress of a long solve (report/progress.py)
     "progress_stage1": ("第一阶段（最小化加权缺口）", "stage 1 (least weighted shortfall)"),
     "progress_stage2": ("第二阶段（最小化省级支出）", "stage 2 (least provincial money)"),

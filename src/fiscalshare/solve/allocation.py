@@ -44,7 +44,7 @@ class AllocationModel:
     """The allocation model of ``inputs`` under the resolved ``config``, ready to solve."""
 
     def __init__(self, inputs: xr.Dataset, config: dict):
-        from fiscalshare.config import check_case
+        from fiscalshare.model.checks import check_case
 
         check_case(inputs, config)
         self.inputs = inputs
@@ -64,7 +64,7 @@ class AllocationModel:
         by ``(item, year)``).  Plain arrays follow the inputs' coordinate order; DataArrays are
         aligned by label.  Raises ``InputError`` when the new shares contradict themselves.
         """
-        from fiscalshare.config import check_case
+        from fiscalshare.model.checks import check_case
 
         inputs = self.inputs.copy()
         given = {"budget": budget, "pool": pool, "share_min": share_min, "share_max": share_max,
@@ -100,7 +100,7 @@ class AllocationModel:
 
     # -- solving ------------------------------------------------------------------------------
     def solve(self, *, time_limit=None, threads=None, progress=None) -> xr.Dataset:
-        """The results Dataset of spec/results.md; ``InfeasibleError`` (with its diagnosis) when
+        """The results Dataset of docs/results.md; ``InfeasibleError`` (with its diagnosis) when
         no allocation meets the hard items, ``SolverLimitError`` at a time limit.  ``progress``
         receives the solver's progress events (:class:`fiscalshare.solve.highs.Solver`)."""
         options = solver_options(self.config, time_limit=time_limit, threads=threads)

@@ -19,6 +19,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 
+from fiscalshare.config import as_config
 from fiscalshare.model import StandardForm
 
 OPTIMAL, INFEASIBLE, LIMIT, OTHER = "optimal", "infeasible", "limit", "other"
@@ -65,11 +66,12 @@ def solver_options(config: dict, *, time_limit=None, threads=None) -> dict:
     the same numbers on every run.  Money is in 万元 inside the model, so the feasibility
     tolerances below are in 万元 too.
     """
-    limit = time_limit if time_limit is not None else config.get("time_limit")
+    config = as_config(config)
+    limit = time_limit if time_limit is not None else config.time_limit
     options = {
-        "threads": int(threads if threads is not None else config.get("threads", 1)),
-        "random_seed": int(config.get("random_seed", 0)),
-        "mip_rel_gap": float(config.get("mip_rel_gap", 1e-6)),
+        "threads": int(threads if threads is not None else config.threads),
+        "random_seed": int(config.random_seed),
+        "mip_rel_gap": float(config.mip_rel_gap),
         # in 万元: 1e-8 is 1e-4 yuan, inside the contract's 1e-3 yuan per row.  HiGHS's MIP
         # default of 1e-6 let a menu-mode budget row over by 3e-3 yuan; 1e-8 made its MIP end
         # in "Solve error" on a county-level case, 1e-7 (1e-3 yuan) did not
@@ -77,7 +79,7 @@ def solver_options(config: dict, *, time_limit=None, threads=None) -> dict:
         "primal_feasibility_tolerance": 1e-8,
         "dual_feasibility_tolerance": 1e-8,
         "mip_feasibility_tolerance": 1e-7,
-        "method": str(config.get("method", "auto")),
+        "method": str(config.method),
     }
     if limit is not None:
         options["time_limit"] = float(limit)

@@ -133,7 +133,7 @@ def check_scenarios(inputs: xr.Dataset, config: dict, scenarios: list[sc.Scenari
     A share moved past the bound of a neighbouring tier, say, is caught here rather than
     scenario by scenario while the sweep runs.
     """
-    from fiscalshare.config import check_case
+    from fiscalshare.model.checks import check_case
 
     problems: list[Problem] = []
     for scenario in scenarios:
