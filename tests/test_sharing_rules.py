@@ -14,10 +14,11 @@ import pytest
 from tests.hand_cases import ITEM, three_regions
 
 from fiscalshare.analysis.verify import check_solution
-from fiscalshare.config import check_case, load_config
+from fiscalshare.config import load_config
 from fiscalshare.errors import InputError
 from fiscalshare.io import read_tables, write_case
 from fiscalshare.io.dataset import build_inputs
+from fiscalshare.model.checks import check_case
 from fiscalshare.solve import solve_case
 
 

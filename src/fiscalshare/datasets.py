@@ -48,7 +48,7 @@ COORDINATE_NAMES = {
     "region": ("region_name", "region_parent", "region_prefecture", "region_tier",
                "poverty_exited", "ethnic", "border", "old_revolutionary"),
     "unit": ("unit_name", "unit_parent", "unit_level", "unit_receives", "unit_tier"),
-    "item": ("item_name", "domain", "item_unit", "rule", "binding"),
+    "item": ("item_name", "domain", "item_unit", "rule", "province_rule", "binding"),
 }
 
 COORDINATES = (

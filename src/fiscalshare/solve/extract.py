@@ -70,8 +70,6 @@ def results_dataset(inputs: xr.Dataset, form: StandardForm, x: np.ndarray,
     for names in COORDINATE_NAMES.values():
         for name in names:
             ds.coords[name] = inputs[name].variable
-    if "province_rule" in inputs.coords:  # absent from Datasets built before the rule existed
-        ds.coords["province_rule"] = inputs["province_rule"].variable
     cube = ("region", "item", "year")
     ds["standard_cost"] = (cube, cost)
     ds["funding"] = ((*cube, "level"), paid.funding)
