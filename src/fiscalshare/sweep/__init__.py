@@ -4,7 +4,7 @@
 
     plan.json        the scenarios, what each key means here, the input hash, the settings
                      (reuse, time limit, serial/workers/scheduler): what --resume reads
-    records/         one file per finished scenario and the baseline (.nc solved, .json not)
+    records/         one JSON file per finished scenario and the baseline (status, figures)
     sweep.log        one line per scenario, in the order they finished
     sweep.nc         every scenario on a ``scenario`` dimension, varied values as coordinates
     sweep.xlsx       the baseline and one row per scenario with the differences from it;
