@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, print_warnings, resolve_case
+from fiscalshare.cli.common import SECONDS, case_argument, print_warnings, resolve_case
 
 
 def _wan(yuan: float) -> str:
@@ -23,7 +23,7 @@ def _wan(yuan: float) -> str:
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of compare.xlsx.")
-@click.option("--time-limit", type=float, help="Solver time limit in seconds, per solve.")
+@click.option("--time-limit", type=SECONDS, help="Solver time limit in seconds, per solve.")
 def command(case, model, out, force, lang, time_limit):
     """Compare the optimised allocation of CASE with the status quo (default: the packaged example).
 

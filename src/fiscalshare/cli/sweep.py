@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, console, resolve_case
+from fiscalshare.cli.common import SECONDS, case_argument, console, resolve_case
 
 
 def _progress_factory(total: int):
@@ -47,7 +47,7 @@ def _progress_factory(total: int):
 @click.option("--resume", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="Finish an interrupted sweep folder.")
 @click.option("--tornado", is_flag=True, help="Also plot z2 for ±10 % on each ratio and standard.")
-@click.option("--time-limit", type=float, help="Solver time limit per scenario (seconds).")
+@click.option("--time-limit", type=SECONDS, help="Solver time limit per scenario (seconds).")
 @click.option("--force", is_flag=True)
 def command(case, vary, paired, file, model, workers, scheduler, serial, no_reuse, out, resume,
             tornado, time_limit, force):
