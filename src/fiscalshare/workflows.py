@@ -43,12 +43,13 @@ class SolveOutcome:
     timings: dict = field(default_factory=dict)
 
     def print_diagnosis(self, console) -> None:
+        from fiscalshare.report.console import data_text
         from fiscalshare.report.diagnosis import render_diagnosis
 
-        console.print(f"[bold red]{self.message}[/bold red]")
-        console.print(render_diagnosis(self.diagnosis or {}))
+        console.print(f"[bold red]{data_text(self.message)}[/bold red]")
+        console.print(data_text(render_diagnosis(self.diagnosis or {})))
         if self.run_dir is not None:
-            console.print(f"Diagnosis written to {self.run_dir}")
+            console.print(f"Diagnosis written to {data_text(self.run_dir)}")
 
 
 class _ListHandler(logging.Handler):

@@ -66,5 +66,14 @@ def console():
 
 
 def print_warnings(warnings) -> None:
+    from fiscalshare.errors import printable
+
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
+
+
+def echo(text) -> None:
+    """``click.echo`` for lines that carry input text or paths: control characters escaped."""
+    from fiscalshare.errors import printable
+
+    click.echo(printable(text))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import SECONDS, case_argument, print_warnings, resolve_case
+from fiscalshare.cli.common import SECONDS, case_argument, echo, print_warnings, resolve_case
 
 
 def _wan(yuan: float) -> str:
@@ -57,5 +57,5 @@ def command(case, model, out, force, lang, time_limit):
         lines.append("status quo: some hard (约束性) items fall short; see compare.xlsx")
     for line in lines:
         click.echo(line)
-    click.echo(f"written to {run.folder}")
+    echo(f"written to {run.folder}")
     return 0

@@ -63,6 +63,8 @@ def guizhou(out, variant, force):
 
     if out.exists() and not force:
         raise RunExistsError(f"{out} exists; give --force to replace it")
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        check_out_path(out, force=force, owned=_is_case_folder)
     source = example_path(variant)
     if out.suffix.lower() == ".xlsx":
         tables, _ = read_tables(source)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from fiscalshare.cli.common import echo
+
 
 @click.command("report")
 @click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
@@ -15,4 +17,4 @@ def command(run_dir, lang):
     from fiscalshare.runs.regenerate import regenerate_reports
 
     written = regenerate_reports(run_dir, lang=lang)
-    click.echo(f"{len(written)} files written in {run_dir}")
+    echo(f"{len(written)} files written in {run_dir}")

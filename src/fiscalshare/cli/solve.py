@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import SECONDS, case_argument, thread_range, console, print_warnings, resolve_case
+from fiscalshare.cli.common import (
+    SECONDS,
+    case_argument,
+    console,
+    echo,
+    print_warnings,
+    resolve_case,
+    thread_range,
+)
 from fiscalshare.workflows import SolveRequest, run_solve
 
 
@@ -54,7 +62,7 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
     outcome = run_solve(request)
     print_warnings(outcome.warnings)
     if quiet:
-        click.echo(str(outcome.run_dir))
+        echo(str(outcome.run_dir))
         return outcome.exit_code
     if outcome.results is not None:
         from fiscalshare.report import print_summary

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.errors import Problem
 from fiscalshare.io.convert import MAX_PER_COLUMN, convert
+from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
 from fiscalshare.io.schema import (
     MAX_CELL_COST,
@@ -227,6 +227,11 @@ def _meta(frame: pd.DataFrame, raw: RawSheet, out: Collector) -> dict | None:
                 continue
             meta[column.key] = int(converted.values[0])
         else:
+            converted = convert(column, pd.Series([value], dtype=object), from_csv=raw.csv)
+            if converted.bad[0] and converted.values[0]:  # control characters in the text
+                out.error(raw, f"{column.key}: expected {column.expected()}, found "
+                          f"{converted.found[0]}", key="value", row=rows[column.key])
+                continue
             meta[column.key] = "" if value is None else str(value).strip()
     if len(out.problems) > before:
         return None

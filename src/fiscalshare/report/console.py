@@ -1,4 +1,9 @@
-"""The console summary of a run (rich): the figures an official looks at first."""
+"""The console summary of a run (rich): the figures an official looks at first.
+
+Every string that comes from the input (case, province, names, paths) goes through
+:func:`data_text`: control characters escaped and rich markup neutralised, so ``[/]`` in a name
+cannot crash the print and ``[link=…]`` cannot make a hyperlink.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,15 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from fiscalshare.errors import printable
+
+
+def data_text(value) -> str:
+    """Input text to print through rich: no control characters, no markup."""
+    from rich.markup import escape
+
+    return escape(printable(value))
+
 
 def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=None) -> None:
     from rich.console import Console
@@ -14,9 +28,10 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
 
     console = console or Console()
     attrs = results.attrs
-    console.print(f"[bold]{attrs.get('case', '')}[/bold] ({attrs.get('province', '')}) — "
-                  f"ratio mode {attrs.get('ratio_mode')}, equalisation {attrs.get('equalisation')}, "
-                  f"η = {attrs.get('eta')}")
+    console.print(f"[bold]{data_text(attrs.get('case', ''))}[/bold] "
+                  f"({data_text(attrs.get('province', ''))}) — "
+                  f"ratio mode {data_text(attrs.get('ratio_mode'))}, equalisation "
+                  f"{data_text(attrs.get('equalisation'))}, η = {data_text(attrs.get('eta'))}")
     console.print(f"z1 (weighted shortfall) = {attrs.get('objective_shortfall', 0):,.2f}; "
                   f"z2 (provincial money) = {attrs.get('objective_cost', 0) / 1e4:,.2f} 万元")
     table = Table(title="Provincial money by year (万元)")
@@ -32,7 +47,7 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
                       f"{shortfall[k] / 1e4:,.2f}")
     console.print(table)
     received = results["equalisation"].sum("year")
-    recipients = [(str(n), float(v)) for n, v in zip(results["unit_name"].values, received.values,
+    recipients = [(data_text(n), float(v)) for n, v in zip(results["unit_name"].values, received.values,
                                                      strict=True) if v > 0]
     if recipients:
         shown = ", ".join(f"{n} {v / 1e4:,.2f}" for n, v in recipients[:12])
@@ -41,7 +56,7 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
     else:
         console.print("No unit needs equalisation.")
     by_item = results["shortfall"].sum(("region", "year"))
-    short_items = [(str(n), float(v)) for n, v in zip(results["item_name"].values,
+    short_items = [(data_text(n), float(v)) for n, v in zip(results["item_name"].values,
                                                       by_item.values, strict=True) if v > 0.5]
     hard = results["binding"].values == "hard"
     hard_short = float(results["shortfall"].isel(item=np.flatnonzero(hard)).sum()) if hard.any() \
@@ -52,4 +67,4 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
         console.print("Shortfall (万元): " + ", ".join(f"{n} {v / 1e4:,.2f}"
                                                        for n, v in short_items[:12]))
     if run_dir is not None:
-        console.print(f"Results in {run_dir}")
+        console.print(f"Results in {data_text(run_dir)}")

@@ -9,7 +9,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from fiscalshare.runs.folder import ALLOCATION, MANIFEST, read_manifest, staged_folder, write_manifest
+from fiscalshare.runs.folder import (
+    ALLOCATION,
+    MANIFEST,
+    read_manifest,
+    staged_folder,
+    write_manifest,
+)
 
 _KEPT = (ALLOCATION, "run.log")
 
