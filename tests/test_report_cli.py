@@ -50,7 +50,7 @@ def sheet_names(path: Path) -> list[str]:
 def test_a_solved_run_has_chinese_reports(run_dir):
     assert sheet_names(run_dir / "responsibility.xlsx") == [label(k, "zh") for k in SHEETS]
     prefectures = sorted(p.name for p in (run_dir / "prefectures").iterdir())
-    assert len(prefectures) == 9 and "520100.xlsx" in prefectures
+    assert len(prefectures) == 9 and "520100-贵阳市.xlsx" in prefectures
     assert {p.name for p in (run_dir / "plots").iterdir()} == {"transfer_vs_capacity.png",
                                                                 "shares_by_level.png"}
     assert cli("verify", run_dir) == 0
