@@ -199,3 +199,16 @@ def test_example_synthetic_force_never_replaces_a_folder_it_did_not_write(tmp_pa
     here = fiscalshare("example", "synthetic", ".", "--force", cwd=mine)
     assert here.returncode == 2
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+
+
+def test_a_name_no_font_can_draw_is_not_an_error(tmp_path):
+    """An emoji in a name draws as a box in the plots; even with warnings as errors the run
+    completes (the fuzz target found matplotlib's missing-glyph warning escaping)."""
+    case = tmp_path / "case"
+    write_case(two(names=("甲市😀", "乙市")), case)
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-W", "error::UserWarning", "-m", "fiscalshare",
+                           "solve", str(case), "--out", str(out), "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (out / "plots").is_dir()
