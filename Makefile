@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install fonts run test bench lint docs clean
+.PHONY: install fonts run inputs test bench lint docs clean
 
 install: $(STAMP)
 
@@ -24,14 +24,26 @@ fonts:
 	  || echo "no CJK font could be installed: plots will use English labels"; \
 	else echo "no CJK font: plots will use English labels"; fi
 
+# Solves the workbooks in inputs/: guizhou.xlsx with every configuration in models/, every other
+# workbook with the default configuration; each run folder goes to results/.
 run: install
 	@for m in models/*.yaml; do \
 	  name=$$(basename $$m .yaml); \
-	  echo; echo "== fiscalshare solve --model $$name  (packaged Guizhou example)"; \
-	  $(BIN)/fiscalshare solve --model $$m --out results/guizhou-$$name --force || exit $$?; \
+	  echo; echo "== fiscalshare solve inputs/guizhou.xlsx --model $$name"; \
+	  $(BIN)/fiscalshare solve inputs/guizhou.xlsx --model $$m --out results/guizhou-$$name --force || exit $$?; \
 	done
-	@echo; echo "== fiscalshare solve guizhou-lowbudget  (the lower-budget variant: soft items fall short)"
-	@$(BIN)/fiscalshare solve guizhou-lowbudget --out results/guizhou-lowbudget --force
+	@for w in inputs/*.xlsx; do \
+	  name=$$(basename $$w .xlsx); \
+	  [ "$$name" = guizhou ] && continue; \
+	  echo; echo "== fiscalshare solve $$w"; \
+	  $(BIN)/fiscalshare solve $$w --out results/$$name --force || exit $$?; \
+	done
+	@echo; echo "== fiscalshare compare inputs/gansu.xlsx  (today's table and pool against the optimum)"
+	@$(BIN)/fiscalshare compare inputs/gansu.xlsx --out results/compare-gansu --force
+
+# Rewrites inputs/*.xlsx from the packaged examples (only those whose content changed).
+inputs: install
+	$(BIN)/python -m fiscalshare.examples.workbooks inputs
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -41,9 +53,10 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 docs: install
-	$(BIN)/python -m fiscalshare.cli.docs
+	$(BIN)/fiscalshare docs docs
 
 clean:
 	rm -rf $(VENV) results

@@ -15,8 +15,9 @@ from tests.factories import case
 from tests.test_baseline import three_regions
 
 from fiscalshare.analysis.baseline import baseline_allocation
-from fiscalshare.analysis.compare import CompareResult, write_compare
+from fiscalshare.analysis.compare import CompareResult
 from fiscalshare.runs.folder import RunExistsError
+from fiscalshare.workflows import write_compare
 
 
 def pair(equal_weight_cost=7500.0) -> CompareResult:
@@ -81,7 +82,8 @@ def test_workbook_money_in_wan_yuan_and_text_never_a_formula(tmp_path):
     folder = write_compare(CompareResult(results, results, 0.0, {}), tmp_path / "cmp", lang="en")
     book = openpyxl.load_workbook(folder / "compare.xlsx")
     assert book.sheetnames == ["Overview", "Provincial money", "Shortfall by item",
-                               "Shortfall by tier", "Equity", "Transfers"]
+                               "Shortfall by tier", "Equity", "Transfers",
+                               "Shortfall by flag", "Money by tier"]
     transfers = book["Transfers"]
     assert transfers["B2"].value == "=HYPERLINK(\"http://x\")"
     assert transfers["B2"].data_type == "s"

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from fiscalshare.analysis.compare import compare_case
+from fiscalshare.analysis.verify import check_solution
 from fiscalshare.config import load_config
 from fiscalshare.examples import example_path
 from fiscalshare.io import load_case
-from fiscalshare.analysis.verify import check_solution
 
 
 def baseline_is_feasible(baseline) -> bool:

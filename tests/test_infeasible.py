@@ -12,10 +12,10 @@ import pytest
 from tests.hand_cases import three_regions
 from tests.test_solve_hand import two_years
 
+from fiscalshare.analysis.verify import check_solution
 from fiscalshare.config import load_config
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.solve import solve_case
-from fiscalshare.analysis.verify import check_solution
 
 
 def diagnosis_of(ds, model="default", **overrides) -> dict:

@@ -10,7 +10,7 @@ from tests.hand_cases import prefecture_with_counties, three_regions, two_years_
 from fiscalshare.config import load_config
 from fiscalshare.model import MONEY_UNIT, build
 from fiscalshare.model.constraints import FAMILIES
-from fiscalshare.model.formulation import DOCUMENT, family_title, formulation_markdown
+from fiscalshare.model.formulation import family_title, formulation_markdown
 
 MODELS = ("default", "fixed-ratios", "no-equalisation", "ratio-menu")
 
@@ -120,7 +120,3 @@ def test_every_constraint_family_states_its_mathematics(family):
     assert family.__doc__ and ".. math::" in family.__doc__
     assert f"### `{family_title(family)}`" in formulation_markdown()
 
-
-def test_docs_formulation_is_current():
-    assert DOCUMENT.read_text(encoding="utf-8") == formulation_markdown(), (
-        "docs/formulation.md is stale: run `python -m fiscalshare.model.formulation`")

@@ -66,7 +66,7 @@ def test_report_regenerates_in_english_and_the_audit_still_passes(run_dir, tmp_p
 
     assert sheet_names(run / "responsibility.xlsx") == [label(k, "en") for k in SHEETS]
     for path in (run / "prefectures").iterdir():
-        assert sheet_names(path) == [label(k, "en") for k in SHEETS if k != "sheet_indicators"]
+        assert sheet_names(path) == [label(k, "en") for k in SHEETS]  # province-wide indicators
     assert sha256(run / "allocation.nc") == allocation  # the results are not touched
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["report_lang"] == "en"

@@ -15,9 +15,9 @@ import pytest
 from tests.factories import case
 from tests.hand_cases import ITEM, prefecture_with_counties, three_regions
 
+from fiscalshare.analysis.verify import check_solution
 from fiscalshare.config import load_config
 from fiscalshare.solve import solve_case
-from fiscalshare.analysis.verify import check_solution
 
 MENU = (0.2, 0.5, 0.8, 1.0)
 

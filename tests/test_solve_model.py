@@ -8,14 +8,14 @@ import pytest
 import xarray as xr
 from tests.hand_cases import three_regions, two_years_two_items
 
-from fiscalshare.io.dataset import build_inputs
+from fiscalshare.analysis.verify import check_solution
 from fiscalshare.config import load_config
 from fiscalshare.errors import InfeasibleError, InputError, SolverLimitError
 from fiscalshare.examples.synthetic import generate
+from fiscalshare.io.dataset import build_inputs
 from fiscalshare.model import MONEY_UNIT
 from fiscalshare.solve import AllocationModel, solve_case, write_mps
 from fiscalshare.solve.highs import INFEASIBLE, LIMIT, OPTIMAL, OTHER, status_of
-from fiscalshare.analysis.verify import check_solution
 
 CHANGING = ("created_utc", "build_seconds", "solve_seconds", "extract_seconds")
 

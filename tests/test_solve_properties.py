@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from tests.factories import case
 
+from fiscalshare.analysis.verify import check_solution
 from fiscalshare.config import load_config
 from fiscalshare.errors import InfeasibleError, InputError
 from fiscalshare.solve import solve_case
-from fiscalshare.analysis.verify import check_solution
 
 MONEY = st.floats(0.0, 40000.0, allow_nan=False).map(lambda v: round(v, 2))
 

@@ -19,6 +19,7 @@ from fiscalshare.errors import InfeasibleError
 from fiscalshare.examples.synthetic import generate
 from fiscalshare.io import load_case, write_case
 from fiscalshare.solve import solve_case
+from fiscalshare.sweep import folder as sweep_folder
 from fiscalshare.sweep import run_sweep, runner
 from fiscalshare.sweep import scenarios as sc
 
@@ -62,16 +63,16 @@ def test_every_scenario_of_a_grid_equals_a_standalone_solve(case_path, tmp_path)
         sweep = opened.load()
     inputs = load_case(case_path)
     config = load_config("default")
-    scenarios = sc.grid(sc.parse_vary(vary, inputs))
+    scenarios = sc.combine(sc.parse_vary(vary, inputs))
     for k, scenario in enumerate(scenarios):
-        modified, scenario_config = sc.apply(inputs, config, scenario)
+        modified, scenario_config = sc.apply_scenario(inputs, config, scenario)
         alone = solve_case(modified, scenario_config)
         assert float(sweep["objective_shortfall"][k]) == pytest.approx(z(alone)[0], rel=1e-9,
                                                                         abs=1e-6)
         assert float(sweep["objective_cost"][k]) == pytest.approx(z(alone)[1], rel=1e-9)
         np.testing.assert_allclose(sweep["provincial_share"][k], alone["provincial_share"],
                                    atol=1e-9)
-    assert list(sweep["budget"].values[:3]) == ["x0.8"] * 3
+    assert list(sweep["vary_budget"].values[:3]) == ["x0.8"] * 3
     assert (tmp_path / "sweep" / "sweep.xlsx").exists()
     assert (tmp_path / "sweep" / "plots" / "line_budget.png").exists()
 
@@ -88,15 +89,15 @@ def test_an_infeasible_scenario_is_recorded_and_the_others_complete(case_path, t
     assert "hard item" in str(sweep["message"].values[0])
     with pytest.raises(InfeasibleError):
         inputs = load_case(case_path)
-        solve_case(sc.apply(inputs, load_config("default"),
-                            {"budget": sc.Value(100.0)})[0], load_config("default"))
+        solve_case(sc.apply_scenario(inputs, load_config("default"),
+                                     {"budget": sc.Value(100.0)})[0], load_config("default"))
 
 
 def test_model_reuse_updates_in_place_and_matches_rebuilding(case_path, tmp_path):
-    runner.STATS.update(built=0, updated=0)
+    runner.COUNTS.clear()
     vary = ["budget=x0.9,x1.0,x1.1,x1.2", "province_max:t2=0.8,1.0"]
     run_sweep(case_path, "default", tmp_path / "reuse", vary=vary, serial=True, reuse=True)
-    assert runner.STATS["updated"] >= 7  # one build, then in-place updates
+    assert runner.COUNTS["updated"] >= 7  # one build, then in-place updates
     run_sweep(case_path, "default", tmp_path / "rebuild", vary=vary, serial=True, reuse=False)
     first = xr.open_dataset(tmp_path / "reuse" / "sweep.nc", engine="h5netcdf").load()
     second = xr.open_dataset(tmp_path / "rebuild" / "sweep.nc", engine="h5netcdf").load()
@@ -127,6 +128,9 @@ def test_bad_keys_are_rejected_before_anything_runs(case_path, tmp_path, capsys)
     assert ended.value.code == 2
 
 
+SCENARIOS = 120  # a kept model solves one in ~20 ms: enough that the signal lands mid-sweep
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_sweep_resumes_without_redoing_finished_scenarios(tmp_path, sig):
@@ -134,23 +138,24 @@ def test_an_interrupted_sweep_resumes_without_redoing_finished_scenarios(tmp_pat
     write_case(generate(60, 20, 2, 3), case)
     out = tmp_path / "sweep"
     args = [sys.executable, "-m", "fiscalshare", "sweep", str(case), "--serial", "--out",
-            str(out), "--vary", "eta=" + ",".join(f"{0.05 * k:.2f}" for k in range(24))]
+            str(out), "--vary", "eta=" + ",".join(f"{0.01 * k:.2f}" for k in range(SCENARIOS))]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    folder = out / "scenarios"
+    folder = out / "records"
     deadline = time.time() + 120
-    while time.time() < deadline and len(runner.finished(folder)) < 3:
+    while time.time() < deadline and len(sweep_folder.finished(out) - {"baseline"}) < 3:
         time.sleep(0.05)
     process.send_signal(sig)
     _, err = process.communicate(timeout=60)
     done_before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()
-                   if not p.name.startswith(".")}
-    assert 3 <= len(done_before) < 24
+                   if not p.name.startswith(".") and not p.name.startswith("baseline")}
+    assert 3 <= len(done_before) < SCENARIOS
     if sig == signal.SIGINT:
         assert process.returncode == 130 and b"--resume" in err
     with pytest.raises(SystemExit) as ended:
         main(["sweep", "--resume", str(out)])
     assert ended.value.code == 0
-    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if not p.name.startswith(".")}
-    assert len(after) == 24
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()
+             if not p.name.startswith(".") and not p.name.startswith("baseline")}
+    assert len(after) == SCENARIOS
     assert all(after[name] == stamp for name, stamp in done_before.items())
     assert (out / "sweep.nc").exists()

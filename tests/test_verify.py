@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from tests.hand_cases import prefecture_with_counties, three_regions
 
+from fiscalshare.analysis.verify import check_solution
 from fiscalshare.config import load_config
 from fiscalshare.solve import solve_case
-from fiscalshare.analysis.verify import check_solution
 
 MENU = (0.2, 0.5, 0.8, 1.0)
 

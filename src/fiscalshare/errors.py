@@ -1,4 +1,4 @@
-"""The errors a user can cause, each with its exit code (spec/results.md).
+"""The errors a user can cause, each with its exit code (docs/results.md).
 
 Anything else that escapes is a bug and exits 1.
 """

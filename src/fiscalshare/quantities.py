@@ -1,4 +1,4 @@
-"""Derived quantities of spec/model.md, computed once with xarray from the inputs Dataset.
+"""Derived quantities of docs/model.md, computed once with xarray from the inputs Dataset.
 
 The model, the independent verifier, the baseline allocation and the reports all use these same
 definitions, so a formula lives in exactly one place.
@@ -7,9 +7,12 @@ definitions, so a formula lives in exactly one place.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
+
+WAN = 1e4  # yuan per 万元: the unit of every figure a person reads, and of money inside the model
 
 DEFAULT_PHI = {"poverty_exited": 0.2, "ethnic": 0.2, "border": 0.2, "old_revolutionary": 0.1}
 
@@ -70,3 +73,87 @@ def priority_weight(
 def hard_items(ds: xr.Dataset) -> xr.DataArray:
     """Boolean over ``item``: hard (约束性) items must be met in full."""
     return ds["binding"] == "hard"
+
+
+class Payers:
+    """Who pays each receiving region's local part ``L``: the region itself (the county part,
+    ``(1 − π)·L`` for a county, nothing for a prefecture-level region) and ``g(r)``, its
+    prefecture (``π·L`` for a county, all of ``L`` for a prefecture-level region, which is its
+    own ``g(r)``).  Positions index the ``unit`` axis."""
+
+    def __init__(self, ds: xr.Dataset):
+        units = {str(u): k for k, u in enumerate(ds["unit"].values)}
+        self.n_units = len(units)
+        self.own = np.array([units[str(r)] for r in ds["region"].values], dtype=int)
+        self.parent = np.array([units[str(g)] for g in ds["region_prefecture"].values], dtype=int)
+        is_county = (ds["region_parent"].values != "")[:, None]
+        pi = by_region_tier(ds, ds["prefecture_share"]).values
+        self.county_fraction = np.where(is_county, 1.0 - pi, 0.0)  # (region, item)
+        self.prefecture_fraction = np.where(is_county, pi, 1.0)
+
+    def unit_shares(self, local: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
+        """``(unit, year)``: each unit's share of ``local[region, item, year]``, optionally of
+        the ``items`` selected by a boolean mask only."""
+        mask = np.ones(local.shape[1], dtype=bool) if items is None else items
+        county = (self.county_fraction[:, :, None] * local)[:, mask].sum(axis=1)
+        prefecture = (self.prefecture_fraction[:, :, None] * local)[:, mask].sum(axis=1)
+        shares = np.zeros((self.n_units, local.shape[2]))
+        np.add.at(shares, self.own, county)
+        np.add.at(shares, self.parent, prefecture)
+        return shares
+
+
+@dataclass
+class Accounts:
+    """Who pays what, in yuan, following from the decisions σ, u, e."""
+
+    funding: np.ndarray  # (region, item, year, level): central F, province P, prefecture, county
+    burden: np.ndarray  # (unit, year): the unit's share of local parts (constraint 2's left side)
+    transfer: np.ndarray  # (unit, year): co-financing to the unit's own region plus its e
+
+
+def accounts(ds: xr.Dataset, share: np.ndarray, shortfall: np.ndarray,
+             equalisation: np.ndarray, payers: Payers | None = None) -> Accounts:
+    """Funding by level, burden and transfer from the decisions: ``share`` σ looked up at each
+    region's tier ``(region, item)``, ``shortfall`` u ``(region, item, year)`` and
+    ``equalisation`` e ``(unit, year)``, both in yuan.
+
+    ``P = σ·D``; the local part ``L = max((1 − σ)·D − u, 0)`` is split between the region and
+    its prefecture by :class:`Payers`; a unit's transfer is ``Σ_i P`` of its own region plus its
+    ``e``.  The optimum (``solve.extract``) and the status quo (``analysis.baseline``) both
+    account through here; the verifier (``analysis.verify``) recomputes it independently.
+    """
+    payers = Payers(ds) if payers is None else payers
+    sigma = np.asarray(share)[:, :, None]
+    rest = remainder(ds).values
+    province = sigma * rest
+    local = np.maximum((1.0 - sigma) * rest - shortfall, 0.0)
+    funding = np.stack([central_funding(ds).values, province,
+                        payers.prefecture_fraction[:, :, None] * local,
+                        payers.county_fraction[:, :, None] * local], axis=-1)
+    transfer = np.array(equalisation, dtype=float, copy=True)
+    np.add.at(transfer, payers.own, province.sum(axis=1))
+    return Accounts(funding, payers.unit_shares(local), transfer)
+
+
+def priority_chains(given: np.ndarray) -> list[np.ndarray]:
+    """Per item, the tier positions (richest first) that have a sharing row: the chain along
+    which constraint 5 says a poorer tier never gets a smaller provincial share.
+
+    ``given`` is the boolean ``(tier, item)`` table of sharing rows.  A tier without a row for
+    the item does not break its chain.  The model's rows, the case checks and the diagnosis
+    all walk the chains from here; the verifier keeps its own copy on purpose.
+    """
+    given = np.asarray(given, dtype=bool)
+    return [np.flatnonzero(given[:, item]) for item in range(given.shape[1])]
+
+
+def priority_links(given: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(richer tier, poorer tier, item)`` positions of each link of the priority chains."""
+    richer, poorer, items = [], [], []
+    for item, tiers in enumerate(priority_chains(given)):
+        richer += tiers[:-1].tolist()
+        poorer += tiers[1:].tolist()
+        items += [item] * max(tiers.size - 1, 0)
+    as_array = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
+    return as_array(richer), as_array(poorer), as_array(items)

@@ -1,7 +1,10 @@
-"""The solve workflow as a library call: load → check → solve → verify → write the run folder.
+"""The workflows as library calls: a request in, an outcome out, nothing printed.
 
-``fiscalshare solve`` is a thin wrapper over :func:`run_solve`; tests, sweeps and the benchmark
-call it directly.  Each step's wall time is recorded and stored in the run's manifest.
+:func:`run_solve`: load → check → solve → verify → write the run folder; each step's wall time
+is recorded and stored in the run's manifest.  :func:`run_compare`: load → check → solve and
+compute the status quo → write the comparison folder.  :func:`run_sweep`: a
+:class:`SweepRequest` handed to the sweep runner (``fiscalshare.sweep``).  The commands in ``fiscalshare.cli`` are
+thin wrappers that render the outcome; tests and the benchmark call these directly.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class SolveRequest:
     write_mps: Path | None = None
     results_root: Path = Path("results")
     reports: bool = True
+    live_progress: object | None = None  # a terminal stream for the live progress line
 
 
 @dataclass
@@ -41,15 +45,6 @@ class SolveOutcome:
     message: str = ""
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
-
-    def print_diagnosis(self, console) -> None:
-        from fiscalshare.report.console import data_text
-        from fiscalshare.report.diagnosis import render_diagnosis
-
-        console.print(f"[bold red]{data_text(self.message)}[/bold red]")
-        console.print(data_text(render_diagnosis(self.diagnosis or {})))
-        if self.run_dir is not None:
-            console.print(f"Diagnosis written to {data_text(self.run_dir)}")
 
 
 class _ListHandler(logging.Handler):
@@ -85,7 +80,7 @@ def _timed(timings: dict, name: str):
 
 def run_solve(request: SolveRequest) -> SolveOutcome:
     """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4."""
-    from fiscalshare.config import check_case, load_config
+    from fiscalshare.config import load_config
     from fiscalshare.io import load_case
     from fiscalshare.runs.folder import claim_out, default_run_dir
 
@@ -99,9 +94,9 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
         for warning in warnings:
             log.warning("%s", warning)
         config = load_config(request.model, request.overrides)
-        check_case(inputs, config)
+        # the case is checked against the configuration by the solve, once (model.checks)
         out = request.out or default_run_dir(
-            request.results_root, inputs.attrs.get("case") or "case", config.get("name", "model")
+            request.results_root, inputs.attrs.get("case") or "case", config.name
         )
         with claim_out(out, inputs=[request.case], force=request.force):
             return _solve_and_write(request, inputs, config, out, timings, warnings, lines)
@@ -109,13 +104,16 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
 
 def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> SolveOutcome:
     """Solve, check and write, while this process holds the lock of ``out``."""
+    from fiscalshare.report.progress import ProgressLine
     from fiscalshare.runs.folder import write_diagnosis, write_run
     from fiscalshare.solve import solve_case, write_mps
 
+    progress = ProgressLine(lang=request.lang, stream=request.live_progress)
     try:
         with _timed(timings, "solve"):
             results = solve_case(
-                inputs, config, time_limit=request.time_limit, threads=request.threads
+                inputs, config, time_limit=request.time_limit, threads=request.threads,
+                progress=progress,
             )
     except InfeasibleError as exc:
         log.info("no solution meets the hard items: %s", exc)
@@ -124,6 +122,8 @@ def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> 
                                   log_lines=lines)
         return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
                             warnings=warnings, timings=timings)
+    finally:
+        progress.close()
     from fiscalshare.analysis.verify import check_solution
 
     with _timed(timings, "verify"):
@@ -150,5 +150,124 @@ def _case_attrs(inputs, config) -> dict:
 
     attrs = {key: inputs.attrs.get(key) for key in ("case", "province", "input_sha256", "input_path")}
     attrs.update(version_attrs())
-    attrs["model_config"] = json.loads(json.dumps(config, default=str))
+    attrs["model_config"] = json.loads(json.dumps(config.as_dict(), default=str))
     return attrs
+
+
+@dataclass
+class CompareRequest:
+    case: Path
+    model: str | Path = "default"
+    out: Path | None = None
+    force: bool = False
+    lang: str = "zh"
+    time_limit: float | None = None
+    results_root: Path = Path("results")
+
+
+@dataclass
+class CompareOutcome:
+    """What ``fiscalshare compare`` produced: the comparison, its folder, loader warnings."""
+
+    result: object  # fiscalshare.analysis.compare.CompareResult
+    folder: Path
+    warnings: list = field(default_factory=list)
+
+
+def run_compare(request: CompareRequest) -> CompareOutcome:
+    """Load a case, compare the optimum with the status quo, write the folder."""
+    from fiscalshare.analysis.compare import compare_case
+    from fiscalshare.config import load_config
+    from fiscalshare.io import load_case
+    from fiscalshare.runs.folder import claim_out
+
+    warnings: list = []
+    inputs = load_case(request.case, warnings=warnings)
+    config = load_config(request.model, {})  # each solve checks the case against it
+    out = request.out or default_compare_dir(request.results_root,
+                                             inputs.attrs.get("case") or "case")
+    with claim_out(out, inputs=[request.case], force=request.force):  # refuse before the solves
+        result = compare_case(inputs, config, time_limit=request.time_limit)
+        folder = write_compare(result, out, force=request.force, lang=request.lang)
+    return CompareOutcome(result, folder, warnings)
+
+
+def default_compare_dir(root: Path, case: str) -> Path:
+    """``results/compare-<case>-<UTC time>``, with the case name made safe for a file system."""
+    from fiscalshare.runs.folder import utc_stamp
+
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in case) or "case"
+    return Path(root) / f"compare-{safe}-{utc_stamp()}"
+
+
+def write_compare(result, out: Path, *, force: bool = False, lang: str = "zh") -> Path:
+    """Write ``compare.xlsx``, ``plots/``, both allocations (``optimised.nc``, ``baseline.nc``)
+    and a manifest (hashes, configuration, headline figures).
+
+    The folder is assembled as a temporary sibling and renamed into place when complete; an
+    existing folder is refused unless ``force``.
+    """
+    import json
+    from datetime import UTC, datetime
+
+    from fiscalshare.analysis.compare import WORKBOOK, write_plots, write_workbook
+    from fiscalshare.datasets import version_attrs
+    from fiscalshare.runs.folder import staged_folder, write_allocation, write_manifest
+
+    with staged_folder(out, force=force) as folder:
+        write_workbook(result, folder / WORKBOOK, lang=lang)
+        write_plots(result, folder / "plots")
+        write_allocation(result.optimised, folder / "optimised.nc")
+        write_allocation(result.baseline, folder / "baseline.nc")
+        attrs = {key: result.optimised.attrs.get(key)
+                 for key in ("case", "province", "input_sha256", "input_path")}
+        attrs.update(version_attrs())
+        attrs.update(
+            kind="compare",
+            created_utc=datetime.now(UTC).isoformat(timespec="seconds"),
+            model_config=json.loads(json.dumps(result.config, default=str)),
+            optimised_cost=float(result.optimised.attrs["objective_cost"]),
+            baseline_cost=float(result.baseline.attrs["objective_cost"]),
+            cost_at_eta_zero=result.equal_weight_cost,
+            price_of_equity=result.price_of_equity,
+        )
+        write_manifest(folder, attrs)
+    return Path(out)
+
+
+@dataclass
+class SweepRequest:
+    """What ``fiscalshare sweep`` asks for (see ``fiscalshare.sweep.run_sweep`` for each field)."""
+
+    case: Path | None  # None with resume: the case comes from the folder's plan.json
+    out: Path
+    model: str | Path = "default"
+    vary: list = field(default_factory=list)
+    paired: bool = False
+    file: Path | None = None
+    workers: int | None = None  # None with resume: as the plan recorded
+    scheduler: str | None = None
+    serial: bool | None = None
+    force: bool = False
+    resume: bool = False
+    reuse: bool = True
+    time_limit: float | None = None
+    tornado: bool = False
+    prices: bool = False
+    lang: str | None = None
+    progress_factory: object = None  # called with the number of scenarios to do; may be None
+    echo: object = None  # called with each line to show the user; may be None
+
+
+def run_sweep(request: SweepRequest):
+    """Plan, solve and summarise every scenario; returns the sweep's outcome."""
+    from dataclasses import asdict
+
+    from fiscalshare.sweep import run_sweep as sweep
+
+    options = {key: value for key, value in asdict(request).items()
+               if key not in ("case", "model", "out")}
+    options["progress_factory"] = request.progress_factory
+    options["echo"] = request.echo
+    options["vary"] = list(request.vary)
+    return sweep(request.case, request.model, request.out, **options)

@@ -42,68 +42,32 @@ province's total spending (comparable with ``z2``).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
-from fiscalshare.datasets import version_attrs
-
-_CARRIED = (
-    "population",
-    "unit_population",
-    "provincial_budget",
-    "equalisation_pool",
-    "province_min",
-    "province_max",
-    "prefecture_share",
-    "item_weight",
+from fiscalshare.config import ModelConfig, as_config
+from fiscalshare.datasets import (
+    BASELINE,
+    CARRIED,
+    CASE_ATTRS,
+    DERIVED,
+    RESULTS,
+    annotate,
+    declared,
+    version_attrs,
 )
-_CARRIED_ATTRS = ("case", "province", "central_tier", "source", "first_year", "last_year",
-                  "input_sha256", "input_path")
-_NAN_SENSITIVITIES = {
-    "marginal_cost": (("item", "year"), "rise of z2 for a 1 % rise of q (not defined for the baseline)"),
-    "capacity_value": (("unit", "year"), "provincial yuan saved per yuan of capacity (not defined)"),
-    "budget_value": (("year",), "shortfall reduction per yuan of budget (not defined)"),
-}
 
 
-class _Payers:
-    """Who pays each region's local part: the region itself (county part) and g(r) (prefecture part).
-
-    For a prefecture-level region both are the region, and its county fraction is 0.
-    """
-
-    def __init__(self, inputs: xr.Dataset):
-        units = [str(u) for u in inputs["unit"].values]
-        position = {code: k for k, code in enumerate(units)}
-        self.n_units = len(units)
-        self.own = np.array([position[str(r)] for r in inputs["region"].values], dtype=int)
-        self.parent = np.array(
-            [position[str(g)] for g in inputs["region_prefecture"].values], dtype=int
-        )
-        is_county = (inputs["region_parent"].values != "")[:, None]
-        pi = quantities.by_region_tier(inputs, inputs["prefecture_share"]).values
-        self.county_fraction = np.where(is_county, 1.0 - pi, 0.0)  # (region, item)
-        self.prefecture_fraction = np.where(is_county, pi, 1.0)
-
-    def unit_shares(self, local: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
-        """``(unit, year)``: each unit's share of ``local[region, item, year]`` (optionally of some items)."""
-        mask = np.ones(local.shape[1], dtype=bool) if items is None else items
-        county = (self.county_fraction[:, :, None] * local)[:, mask].sum(axis=1)
-        prefecture = (self.prefecture_fraction[:, :, None] * local)[:, mask].sum(axis=1)
-        shares = np.zeros((self.n_units, local.shape[2]))
-        np.add.at(shares, self.own, county)
-        np.add.at(shares, self.parent, prefecture)
-        return shares
-
-    def region_cut(self, cut: np.ndarray) -> np.ndarray:
-        """``(region, item, year)``: the larger of the cuts of the units that pay a part of it."""
-        by_own = np.where(self.county_fraction[:, :, None] > 0, cut[self.own][:, None, :], 0.0)
-        by_parent = np.where(
-            self.prefecture_fraction[:, :, None] > 0, cut[self.parent][:, None, :], 0.0
-        )
-        return np.maximum(by_own, by_parent)
+def _region_cut(payers: quantities.Payers, cut: np.ndarray) -> np.ndarray:
+    """``(region, item, year)``: the larger of the cuts of the units that pay a part of it."""
+    by_own = np.where(payers.county_fraction[:, :, None] > 0, cut[payers.own][:, None, :], 0.0)
+    by_parent = np.where(
+        payers.prefecture_fraction[:, :, None] > 0, cut[payers.parent][:, None, :], 0.0
+    )
+    return np.maximum(by_own, by_parent)
 
 
 def _ratio(numerator, denominator) -> np.ndarray:
@@ -130,18 +94,20 @@ def _cut_fractions(need: np.ndarray, soft: np.ndarray, hard: np.ndarray):
     return soft_cut, hard_cut
 
 
-def baseline_allocation(inputs: xr.Dataset, config: dict) -> xr.Dataset:
+def baseline_allocation(inputs: xr.Dataset, config: Mapping) -> xr.Dataset:
     """Today's allocation (fixed table + factor-method equalisation) as a results-like Dataset.
 
-    ``config`` is a resolved model configuration; the baseline reads ``equalisation`` (on/off),
-    and ``eta`` and ``phi`` only to value its shortfall with the model's priority weights.
+    ``config`` is a model configuration (``ModelConfig`` or a mapping); the baseline reads
+    ``equalisation`` (on/off), and ``eta`` and ``phi`` only to value its shortfall with the
+    model's priority weights.
     """
+    config = as_config(config)
     cost = quantities.standard_cost(inputs)
     central = quantities.central_funding(inputs)
     remainder = quantities.remainder(inputs).values
     sigma = quantities.by_region_tier(inputs, inputs["province_share"]).values[:, :, None]
     hard = (inputs["binding"] == "hard").values
-    payers = _Payers(inputs)
+    payers = quantities.Payers(inputs)
 
     provincial = sigma * remainder
     local_standard = (1.0 - sigma) * remainder
@@ -153,7 +119,7 @@ def baseline_allocation(inputs: xr.Dataset, config: dict) -> xr.Dataset:
     budget = inputs["provincial_budget"].values
     co_financing = provincial.sum(axis=(0, 1))
     theta = _transfer_coefficient(
-        gap.sum(axis=0), pool, budget - co_financing, config.get("equalisation", "on") == "on"
+        gap.sum(axis=0), pool, budget - co_financing, config.equalisation_on
     )
     equalisation = theta[None, :] * gap
     budget_excess = np.where(np.isnan(budget), 0.0, np.maximum(co_financing - budget, 0.0))
@@ -164,103 +130,61 @@ def baseline_allocation(inputs: xr.Dataset, config: dict) -> xr.Dataset:
         payers.unit_shares(local_standard, ~hard),
         payers.unit_shares(local_standard, hard),
     )
-    cut = np.where(hard[None, :, None], payers.region_cut(hard_cut), payers.region_cut(soft_cut))
+    cut = np.where(hard[None, :, None], _region_cut(payers, hard_cut),
+                   _region_cut(payers, soft_cut))
     shortfall = cut * local_standard
-    local = local_standard - shortfall
+    paid = quantities.accounts(inputs, sigma[:, :, 0], shortfall, equalisation, payers)
 
-    funding = np.stack(
-        [
-            central.values,
-            provincial,
-            payers.prefecture_fraction[:, :, None] * local,
-            payers.county_fraction[:, :, None] * local,
-        ],
-        axis=-1,
-    )
-    burden = payers.unit_shares(local)
-    transfer = equalisation.copy()
-    np.add.at(transfer, payers.own, provincial.sum(axis=1))
-
-    weight = quantities.priority_weight(inputs, config.get("eta", 1.0), config.get("phi"))
+    weight = quantities.priority_weight(inputs, config.eta, config.phi)
     results = _results_dataset(inputs, config)
     results["standard_cost"] = cost.reset_coords(drop=True)
-    results["funding"] = (("region", "item", "year", "level"), funding)
+    results["funding"] = (("region", "item", "year", "level"), paid.funding)
     results["shortfall"] = (("region", "item", "year"), shortfall)
     results["provincial_share"] = inputs["province_share"]
     results["equalisation"] = (("unit", "year"), equalisation)
-    results["burden"] = (("unit", "year"), burden)
+    results["burden"] = (("unit", "year"), paid.burden)
     results["fiscal_capacity"] = inputs["fiscal_capacity"].transpose("unit", "year")
-    results["transfer"] = (("unit", "year"), transfer)
+    results["transfer"] = (("unit", "year"), paid.transfer)
     results["central_funding"] = central.reset_coords(drop=True)
     results["priority_weight"] = weight
     results["standard_expenditure"] = (("unit", "year"), standard_expenditure)
     results["standard_gap"] = (("unit", "year"), gap)
     results["transfer_coefficient"] = ("year", theta)
     results["budget_excess"] = ("year", budget_excess)
-    for name, (dims, meaning) in _NAN_SENSITIVITIES.items():
+    for name in ("marginal_cost", "capacity_value", "budget_value"):
+        dims = declared(name).dims
         results[name] = (dims, np.full([results.sizes[d] for d in dims], np.nan))
-        results[name].attrs["long_name"] = meaning
-    _annotate(results)
+    annotate(results, (*RESULTS, *DERIVED, *BASELINE), baseline=True)
 
     hard_shortfall = float(shortfall[:, hard].sum())
     results.attrs.update(
         allocation="baseline",
         objective_shortfall=float((weight.values[:, :, None] * shortfall).sum()),
-        objective_cost=float(transfer.sum()),
+        objective_cost=float(paid.transfer.sum()),
         hard_items_met="yes" if hard_shortfall <= 1e-6 else "no",
         hard_shortfall=hard_shortfall,
     )
     return results
 
 
-def _results_dataset(inputs: xr.Dataset, config: dict) -> xr.Dataset:
+def _results_dataset(inputs: xr.Dataset, config: ModelConfig) -> xr.Dataset:
     """The coordinates, carried inputs and attributes every results Dataset has."""
     coords = {name: coord for name, coord in inputs.coords.items() if "menu" not in coord.dims}
     results = xr.Dataset(coords=coords)
-    for name in _CARRIED:
+    for name in CARRIED:
         results[name] = inputs[name]
     for name in inputs.data_vars:
         if str(name).startswith("indicator_"):
             results[name] = inputs[name]
-    results.attrs.update({key: inputs.attrs[key] for key in _CARRIED_ATTRS if key in inputs.attrs})
+    results.attrs.update({key: inputs.attrs[key] for key in CASE_ATTRS if key in inputs.attrs})
     results.attrs.update(version_attrs())
-    phi = config.get("phi") or quantities.DEFAULT_PHI
     results.attrs.update(
         ratio_mode="fixed",
-        equalisation=str(config.get("equalisation", "on")),
+        equalisation=config.equalisation,
         equalisation_method="factor",
-        eta=float(config.get("eta", 1.0)),
-        phi=json.dumps(dict(phi), ensure_ascii=False),
+        eta=float(config.eta),
+        phi=json.dumps(dict(config.phi), ensure_ascii=False),
         termination="baseline (computed by rule, no solver)",
-        model_config=json.dumps(config, ensure_ascii=False, default=str),
+        model_config=json.dumps(config.as_dict(), ensure_ascii=False, default=str),
     )
     return results
-
-
-_ANNOTATIONS = {
-    "standard_cost": ("yuan", "standard cost C"),
-    "funding": ("yuan", "funding by level: central F, province P, prefecture and county parts of L"),
-    "shortfall": ("yuan", "shortfall u against the standard (hard items included)"),
-    "provincial_share": ("1", "provincial share σ of the remainder (the fixed table s0)"),
-    "equalisation": ("yuan", "equalisation transfer T = θ·max(0, SE − SR)"),
-    "burden": ("yuan", "the unit's share of local parts"),
-    "fiscal_capacity": ("yuan", "usable fiscal capacity Cap (standard revenue SR)"),
-    "transfer": ("yuan", "all provincial money to the unit: co-financing plus equalisation"),
-    "central_funding": ("yuan", "central funding F"),
-    "priority_weight": ("1", "priority weight w of the shortfall"),
-    "standard_expenditure": ("yuan", "standard expenditure SE: the unit's share of (1 − σ)·D"),
-    "standard_gap": ("yuan", "standard gap max(0, SE − SR)"),
-    "transfer_coefficient": ("1", "equalisation coefficient θ of the year"),
-    "budget_excess": ("yuan", "co-financing above the provincial budget (0 where within it)"),
-    "marginal_cost": ("yuan", None),
-    "capacity_value": ("1", None),
-    "budget_value": ("1", None),
-}
-
-
-def _annotate(results: xr.Dataset) -> None:
-    for name, (units, long_name) in _ANNOTATIONS.items():
-        results[name].attrs["units"] = units
-        if long_name is not None:
-            results[name].attrs["long_name"] = long_name
-

@@ -23,9 +23,10 @@ import xarray as xr
 
 from fiscalshare.analysis.baseline import baseline_allocation
 from fiscalshare.analysis.equity import METRIC_LABELS, per_capita_funding, summary_metrics
+from fiscalshare.config import as_config
+from fiscalshare.quantities import WAN
 
 WORKBOOK = "compare.xlsx"
-TEN_THOUSAND = 1e4  # money is shown in 万元
 ALLOCATIONS = ("baseline", "optimised")
 
 
@@ -55,8 +56,15 @@ class CompareResult:
                 "shortfall_by_tier": shortfall_by_tier(self.baseline, self.optimised),
                 "equity": equity_table(self.baseline, self.optimised),
                 "transfers": transfers_by_unit(self.baseline, self.optimised),
+                "shortfall_by_flag": shortfall_by_flag(self.baseline, self.optimised),
+                "transfer_by_tier": transfer_by_tier(self.baseline, self.optimised),
             }
         return self._tables
+
+    @property
+    def story(self) -> Story:
+        """The headline facts: what the optimum changes against the status quo, or why not."""
+        return tell_story(self)
 
 
 def compare_case(
@@ -75,13 +83,14 @@ def compare_case(
     options = {"time_limit": time_limit, "threads": threads}
     options = {key: value for key, value in options.items() if value is not None}
     optimised = solve_case(inputs, config, **options)
-    if float(config.get("eta", 1.0)) == 0.0:
+    config = as_config(config)
+    if config.eta == 0.0:
         equal_weight_cost = float(optimised.attrs["objective_cost"])
     else:
-        equal_weight = solve_case(inputs, {**config, "eta": 0.0}, **options)
+        equal_weight = solve_case(inputs, config.with_changes(eta=0.0), **options)
         equal_weight_cost = float(equal_weight.attrs["objective_cost"])
     baseline = baseline_allocation(inputs, config)
-    return CompareResult(optimised, baseline, equal_weight_cost, dict(config))
+    return CompareResult(optimised, baseline, equal_weight_cost, config.as_dict())
 
 
 # --- tables (money in yuan; the workbook converts to 万元) ------------------------------------
@@ -167,6 +176,141 @@ def transfers_by_unit(baseline: xr.Dataset, optimised: xr.Dataset) -> pd.DataFra
     return table
 
 
+FLAG_GROUPS = ("poverty_exited", "ethnic", "border", "old_revolutionary", "no_flag", "all")
+
+
+def shortfall_by_flag(baseline: xr.Dataset, optimised: xr.Dataset) -> pd.DataFrame:
+    """Shortfall of the regions of each flag group (脱贫县, 民族地区, 边境, 革命老区, none of
+    them, all), all items and years, under both allocations; a region may be in several groups."""
+    flags = [baseline[f].values.astype(bool) for f in FLAG_GROUPS[:4]]
+    masks = [*flags, ~np.any(flags, axis=0), np.ones(baseline.sizes["region"], dtype=bool)]
+    cost = baseline["standard_cost"].sum(["item", "year"]).values
+    before = baseline["shortfall"].sum(["item", "year"]).values
+    after = optimised["shortfall"].sum(["item", "year"]).values
+    population = baseline["population"].values
+    rows = [(group, int(mask.sum()), float(population[mask].sum()), float(cost[mask].sum()),
+             float(before[mask].sum()), float(after[mask].sum()))
+            for group, mask in zip(FLAG_GROUPS, masks, strict=True)]
+    table = pd.DataFrame(rows, columns=["group", "regions", "population", "standard_cost",
+                                        "baseline", "optimised"])
+    table["difference"] = table["optimised"] - table["baseline"]
+    return table
+
+
+def _transfer_to_regions(results: xr.Dataset) -> tuple[np.ndarray, float]:
+    """All provincial money over the years reaching each receiving region (its co-financing
+    and its own equalisation), and what goes to prefectures that have counties."""
+    co_financing = results["funding"].sel(level="province").sum(["item", "year"]).values
+    equalisation = results["equalisation"].sum("year")
+    receives = results["unit_receives"].values.astype(bool)
+    own = equalisation.sel(unit=results["region"].values).values
+    return co_financing + own, float(equalisation.values[~receives].sum())
+
+
+def transfer_by_tier(baseline: xr.Dataset, optimised: xr.Dataset) -> pd.DataFrame:
+    """Provincial money (co-financing and equalisation, all years) reaching each tier's regions,
+    and the prefectures above counties, under both allocations, with each row's share."""
+    tiers = baseline["region_tier"].values.astype(int)
+    levels = sorted(set(tiers))
+    table = pd.DataFrame({"tier": [*levels, "prefecture"]}, dtype=object)
+    table["population"] = [float(baseline["population"].values[tiers == t].sum())
+                           for t in levels] + [math.nan]
+    for name, results in zip(ALLOCATIONS, (baseline, optimised), strict=True):
+        regions, prefectures = _transfer_to_regions(results)
+        money = [float(regions[tiers == t].sum()) for t in levels] + [prefectures]
+        total = sum(money)
+        table[f"{name}_total"] = money
+        table[f"{name}_share"] = [m / total if total > 0 else math.nan for m in money]
+    table["difference"] = table["optimised_total"] - table["baseline_total"]
+    return table
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the optimum changes against the status quo, as numbers (money in yuan).
+
+    ``coincide`` is true when both allocations spend the same and fall short by the same; then
+    ``reasons`` names why (keys of the label catalogue's ``why_*`` entries, without the prefix).
+    """
+
+    money: tuple[float, float]  # (status quo, optimised)
+    shortfall: tuple[float, float]
+    hard_shortfall: tuple[float, float]
+    weighted_shortfall: tuple[float, float]
+    poorest_tier: int
+    poorest_tier_shortfall: tuple[float, float]
+    poorest_tier_share: tuple[float, float]  # share of provincial money reaching that tier
+    flag_shortfall: dict  # flag group → (status quo, optimised)
+    gini_after: tuple[float, float]
+    coincide: bool
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def money_saved(self) -> float:
+        return self.money[0] - self.money[1]
+
+    @property
+    def shortfall_reduction(self) -> float:
+        return self.shortfall[0] - self.shortfall[1]
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal up to solver noise: 1e-6 relative, and a yuan."""
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b)) + 1.0
+
+
+def tell_story(result: CompareResult) -> Story:
+    """The headline facts of a comparison (the console and compare.xlsx render them)."""
+    figures = result.tables["overview"].set_index("figure")
+
+    def pair(name: str) -> tuple[float, float]:
+        return float(figures.loc[name, "baseline"]), float(figures.loc[name, "optimised"])
+
+    by_tier = result.tables["shortfall_by_tier"].set_index("tier")
+    poorest = int(by_tier.index.max())
+    shares = result.tables["transfer_by_tier"].set_index("tier")
+    flags = result.tables["shortfall_by_flag"].set_index("group")
+    equity = result.tables["equity"].set_index("metric")
+    money, shortfall = pair("provincial_money"), pair("shortfall")
+    weighted = pair("weighted_shortfall")
+    coincide = _same(*money) and _same(*shortfall) and _same(*weighted)
+    return Story(
+        money=money, shortfall=shortfall, hard_shortfall=pair("hard_shortfall"),
+        weighted_shortfall=weighted, poorest_tier=poorest,
+        poorest_tier_shortfall=(float(by_tier.loc[poorest, "baseline"]),
+                                float(by_tier.loc[poorest, "optimised"])),
+        poorest_tier_share=(float(shares.loc[poorest, "baseline_share"]),
+                            float(shares.loc[poorest, "optimised_share"])),
+        flag_shortfall={g: (float(flags.loc[g, "baseline"]), float(flags.loc[g, "optimised"]))
+                        for g in FLAG_GROUPS if flags.loc[g, "regions"] > 0},
+        gini_after=(float(equity.loc["gini", "baseline_after"]),
+                    float(equity.loc["gini", "optimised_after"])),
+        coincide=coincide,
+        reasons=why_they_coincide(result) if coincide else (),
+    )
+
+
+def why_they_coincide(result: CompareResult) -> tuple[str, ...]:
+    """Why the optimum cannot improve on the status quo, from the case and the configuration."""
+    config, inputs = result.config, result.baseline
+    reasons = []
+    if float(result.baseline["shortfall"].sum()) <= 1.0:
+        reasons.append("no_shortfall")
+    mode = str(config.get("ratio_mode", "optimise"))
+    if mode == "fixed":
+        reasons.append("fixed")
+    else:  # the status quo's shares are the sharing sheet's province_share
+        table = inputs["provincial_share"].transpose("tier", "item").values
+        floor = inputs["province_min"].transpose("tier", "item").values
+        if np.allclose(table, floor, atol=1e-9):
+            reasons.append("lower_bounds")
+    if str(config.get("equalisation", "on")) != "on":
+        reasons.append("equalisation_off")
+    elif np.all(np.isnan(inputs["equalisation_pool"].values)):
+        reasons.append("no_pool")
+    return tuple(reasons) or ("same_choice",)
+
+
 def overview(result: CompareResult) -> pd.DataFrame:
     """Headline figures: provincial money, shortfalls, hard items, the price of equity."""
     rows = []
@@ -222,6 +366,10 @@ _HEADERS = {
     "optimised_after": ("优化：省级转移后", "optimised: after provincial transfers"),
     "difference_after": ("转移后差值（优化−现行）", "after: optimised − status quo"),
     "figure": ("项目", "figure"),
+    "group": ("地区类型", "group"),
+    "regions": ("地区数", "regions"),
+    "baseline_share": ("现行：占比", "status quo: share"),
+    "optimised_share": ("优化：占比", "optimised: share"),
 }
 # Columns holding yuan, shown in 万元 with two decimals.
 _MONEY = {
@@ -246,12 +394,17 @@ _SHEETS = {
     "shortfall_by_tier": ("缺口（按档次）", "Shortfall by tier"),
     "equity": ("均等化指标", "Equity"),
     "transfers": ("转移支付对比", "Transfers"),
+    "shortfall_by_flag": ("缺口（按地区类型）", "Shortfall by flag"),
+    "transfer_by_tier": ("资金流向（按档次）", "Money by tier"),
 }
 # Codes in the tables, and the words a Chinese reader expects for them.
 _WORDS = {
     "year": {"total": "合计"},
     "binding": {"hard": "约束性", "soft": "预期性"},
     "unit_level": {"prefecture": "市级", "county": "县级"},
+    "group": {"poverty_exited": "脱贫县", "ethnic": "民族地区", "border": "边境地区",
+              "old_revolutionary": "革命老区", "no_flag": "其他地区", "all": "全部地区"},
+    "tier": {"prefecture": "市级（有县的市州）"},
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t")
 
@@ -265,7 +418,7 @@ def _display(name: str, table: pd.DataFrame, lang: str) -> pd.DataFrame:
     shown = table.copy()
     for column in shown.columns:  # in the overview every figure is yuan (z1: weight × yuan)
         if column in _MONEY:
-            shown[column] = (pd.to_numeric(shown[column]) / TEN_THOUSAND).round(2)
+            shown[column] = (pd.to_numeric(shown[column]) / WAN).round(2)
     for column, words in _WORDS.items():
         if column in shown and lang == "zh":
             shown[column] = [words.get(value, value) for value in shown[column]]
@@ -383,7 +536,7 @@ def write_plots(result: CompareResult, folder: Path) -> list[Path]:
         axes = figure.add_subplot()
         rows = np.arange(len(transfers))
         for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
-            axes.barh(rows + offset, transfers[f"{name}_total"] / TEN_THOUSAND, height=0.4,
+            axes.barh(rows + offset, transfers[f"{name}_total"] / WAN, height=0.4,
                       label=text(name))
         axes.set_yticks(rows, [str(n) for n in names])
         axes.invert_yaxis()
@@ -413,7 +566,7 @@ def write_plots(result: CompareResult, folder: Path) -> list[Path]:
         axes = figure.add_subplot()
         columns = np.arange(len(items))
         for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
-            axes.bar(columns + offset, items[name] / TEN_THOUSAND, width=0.4, label=text(name))
+            axes.bar(columns + offset, items[name] / WAN, width=0.4, label=text(name))
         labels = items["item_name"] if font else items["item"]
         axes.set_xticks(columns, [str(n) for n in labels], rotation=45, ha="right")
         axes.set_ylabel(text("transfers_axis"))
@@ -433,83 +586,3 @@ def _save(figure, path: Path) -> Path:
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     return path
-
-
-# --- the folder and the workflow ------------------------------------------------------------
-
-
-def default_compare_dir(root: Path, case: str) -> Path:
-    """``results/compare-<case>-<UTC time>``, with the case name made safe for a file system."""
-    from fiscalshare.runs.folder import utc_stamp
-
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in case) or "case"
-    return Path(root) / f"compare-{safe}-{utc_stamp()}"
-
-
-def write_compare(result: CompareResult, out: Path, *, force: bool = False,
-                  lang: str = "zh") -> Path:
-    """Write ``compare.xlsx``, ``plots/``, both allocations (``optimised.nc``, ``baseline.nc``)
-    and a manifest (hashes, configuration, headline figures).
-
-    The folder is assembled as a temporary sibling and renamed into place when complete; an
-    existing folder is refused unless ``force``.
-    """
-    import json
-    from datetime import UTC, datetime
-
-    from fiscalshare.runs.folder import staged_folder, write_allocation, write_manifest
-    from fiscalshare.datasets import version_attrs
-
-    with staged_folder(out, force=force) as folder:
-        write_workbook(result, folder / WORKBOOK, lang=lang)
-        write_plots(result, folder / "plots")
-        write_allocation(result.optimised, folder / "optimised.nc")
-        write_allocation(result.baseline, folder / "baseline.nc")
-        attrs = {key: result.optimised.attrs.get(key)
-                 for key in ("case", "province", "input_sha256", "input_path")}
-        attrs.update(version_attrs())
-        attrs.update(
-            kind="compare",
-            created_utc=datetime.now(UTC).isoformat(timespec="seconds"),
-            model_config=json.loads(json.dumps(result.config, default=str)),
-            optimised_cost=float(result.optimised.attrs["objective_cost"]),
-            baseline_cost=float(result.baseline.attrs["objective_cost"]),
-            cost_at_eta_zero=result.equal_weight_cost,
-            price_of_equity=result.price_of_equity,
-        )
-        write_manifest(folder, attrs)
-    return Path(out)
-
-
-@dataclass
-class CompareRun:
-    """What ``fiscalshare compare`` produced: the comparison, its folder, loader warnings."""
-
-    result: CompareResult
-    folder: Path
-    warnings: list
-
-
-def run_compare(
-    case: Path,
-    model: str | Path = "default",
-    *,
-    out: Path | None = None,
-    force: bool = False,
-    lang: str = "zh",
-    time_limit: float | None = None,
-    results_root: Path = Path("results"),
-) -> CompareRun:
-    """Load a case, compare, write the folder: the whole command as one library call."""
-    from fiscalshare.config import check_case, load_config
-    from fiscalshare.io import load_case
-    from fiscalshare.runs.folder import claim_out
-
-    warnings: list = []
-    inputs = load_case(case, warnings=warnings)
-    config = load_config(model, {})
-    check_case(inputs, config)
-    out = out or default_compare_dir(results_root, inputs.attrs.get("case") or "case")
-    with claim_out(out, inputs=[case], force=force):  # refuse before the solves, not after
-        result = compare_case(inputs, config, time_limit=time_limit)
-        return CompareRun(result, write_compare(result, out, force=force, lang=lang), warnings)

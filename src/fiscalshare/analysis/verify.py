@@ -1,4 +1,4 @@
-"""An independent check of a results Dataset against its inputs (spec/model.md, spec/results.md).
+"""An independent check of a results Dataset against its inputs (docs/model.md, docs/results.md).
 
 It recomputes every statement of the contract from the labelled arrays alone — no solver, no
 model code, only :mod:`fiscalshare.quantities` for the shared definitions — so a bug in building
@@ -14,13 +14,12 @@ import json
 import numpy as np
 import xarray as xr
 
-from fiscalshare import quantities
+from fiscalshare import datasets, quantities
 
 IDENTITY = 1e-9  # relative: funding adds up, levels are what the definitions say
 SHARE = 1e-7  # absolute, for shares (no money in the row)
-REQUIRED = ("standard_cost", "funding", "shortfall", "provincial_share", "equalisation",
-            "burden", "fiscal_capacity", "transfer", "marginal_cost", "capacity_value",
-            "budget_value")
+# The results contract's variables, as declared once in fiscalshare.datasets.
+REQUIRED = datasets.REQUIRED
 
 
 class _Findings:
@@ -54,7 +53,7 @@ class _Findings:
 
 def check_solution(inputs: xr.Dataset, results: xr.Dataset, tol: float = 1e-3,
                    rel: float = 1e-7) -> list[str]:
-    """Every violated statement of spec/model.md and spec/results.md; empty when all hold."""
+    """Every violated statement of docs/model.md and docs/results.md; empty when all hold."""
     missing = [name for name in REQUIRED if name not in results]
     if missing:
         return [f"results lack the variable(s) {', '.join(missing)}"]
@@ -193,7 +192,10 @@ def _transfer(inputs: xr.Dataset, province: xr.DataArray, e: xr.DataArray) -> xr
 
 
 def _chain_links(given: np.ndarray) -> list[tuple[int, int, int]]:
-    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row."""
+    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row.
+
+    Deliberately not ``quantities.priority_links``, which the model's rows use: the verifier
+    walks the chain its own way so that a bug there cannot hide itself."""
     links = []
     for item in range(given.shape[1]):
         tiers = np.flatnonzero(given[:, item])
@@ -203,14 +205,25 @@ def _chain_links(given: np.ndarray) -> list[tuple[int, int, int]]:
 
 def _check_shares(found: _Findings, inputs: xr.Dataset, sigma: np.ndarray, mode: str) -> None:
     given = inputs["sharing_given"].transpose("tier", "item").values.astype(bool)
+    fixed = inputs["province_share"].transpose("tier", "item").values
     if mode == "fixed":
-        fixed = inputs["province_share"].transpose("tier", "item").values
         found.share("fixed mode: σ ≠ province_share", np.abs(sigma - np.where(given, fixed, 0.0)))
         return
+    # an item whose provincial share policy fixes (province_rule = fixed) keeps province_share in
+    # every mode; bounds, chain and menu apply to the others
+    by_policy = np.zeros(given.shape[1], dtype=bool)
+    if "province_rule" in inputs.coords:
+        by_policy = inputs["province_rule"].values == "fixed"
+    found.share("province_rule fixed: σ ≠ province_share",
+                np.where(given & by_policy[None, :], np.abs(sigma - fixed), 0.0))
+    given = given & ~by_policy[None, :]
     low = inputs["province_min"].transpose("tier", "item").values
     high = inputs["province_max"].transpose("tier", "item").values
-    found.share("σ below province_min", np.where(given, low - sigma, np.abs(sigma)))
-    found.share("σ above province_max", np.where(given, sigma - high, np.abs(sigma)))
+    other = by_policy[None, :]  # checked above
+    found.share("σ below province_min", np.where(given, low - sigma,
+                                                 np.where(other, 0.0, np.abs(sigma))))
+    found.share("σ above province_max", np.where(given, sigma - high,
+                                                 np.where(other, 0.0, np.abs(sigma))))
     links = _chain_links(given)
     if links:
         richer, poorer, item = (np.array(v) for v in zip(*links, strict=True))

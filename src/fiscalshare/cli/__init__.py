@@ -26,6 +26,7 @@ COMMANDS = {
     "verify": "Audit a run folder: hashes, files and every constraint.",
     "sweep": "What-if sweeps over ratios, budgets and standards.",
     "compare": "Compare the optimised allocation with today's status quo.",
+    "docs": "Write the documentation pages derived from code.",
 }
 
 

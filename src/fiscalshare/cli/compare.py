@@ -7,11 +7,12 @@ from pathlib import Path
 import click
 
 from fiscalshare.cli.common import SECONDS, case_argument, echo, print_warnings, resolve_case
+from fiscalshare.quantities import WAN
 
 
 def _wan(yuan: float) -> str:
     """Yuan as 万元 with two decimals, never "-0.00"."""
-    return f"{round(yuan / 1e4, 2) + 0.0:,.2f}"
+    return f"{round(yuan / WAN, 2) + 0.0:,.2f}"
 
 
 @click.command("compare")
@@ -30,12 +31,16 @@ def command(case, model, out, force, lang, time_limit):
     Writes compare.xlsx (provincial money, shortfall by item and tier, equity metrics, each
     unit's transfer under both, the price of equity) and plots.
     """
-    from fiscalshare.analysis.compare import run_compare
+    from fiscalshare.workflows import CompareRequest, run_compare
 
-    run = run_compare(resolve_case(case), model, out=out, force=force, lang=lang,
-                      time_limit=time_limit)
+    run = run_compare(CompareRequest(resolve_case(case), model, out=out, force=force, lang=lang,
+                                     time_limit=time_limit))
     print_warnings(run.warnings)
     result = run.result
+    from fiscalshare.report.story import headline
+
+    for sentence in headline(result.story, lang):
+        click.echo(sentence)
     optimised = float(result.optimised.attrs["objective_cost"])
     baseline = float(result.baseline.attrs["objective_cost"])
     equity = result.tables["equity"].set_index("metric")

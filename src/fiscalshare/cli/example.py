@@ -29,8 +29,11 @@ def command():
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--budget-factor", type=click.FloatRange(min=0), help="Add a budget: co-financing "
               "at the lowest shares plus this share of the estimated equalisation need.")
+@click.option("--hard", is_flag=True, help="The hard regime: solve the case without limits, then "
+              "give it a pool of 30 % of that optimum's equalisation and a budget of the "
+              "co-financing at the lowest shares plus 30 % of what the optimum spends beyond it.")
 @click.option("--force", is_flag=True, help="Replace an existing OUT.")
-def synthetic(out, regions, prefectures, items, years, seed, budget_factor, force):
+def synthetic(out, regions, prefectures, items, years, seed, budget_factor, hard, force):
     """Write a synthetic case to OUT (a folder of CSV files, or OUT.xlsx)."""
     from fiscalshare.examples.synthetic import generate
     from fiscalshare.io import write_case
@@ -44,6 +47,8 @@ def synthetic(out, regions, prefectures, items, years, seed, budget_factor, forc
         raise RunExistsError(f"{out} is a symbolic link; give the file itself")
     tables = generate(regions, items, years, seed, prefectures=prefectures,
                       budget_factor=budget_factor)
+    if hard:
+        tables = _hard(tables)
     if out.exists():
         shutil.rmtree(out) if out.is_dir() else out.unlink()
     write_case(tables, out)
@@ -68,7 +73,7 @@ def guizhou(out, variant, force):
     source = example_path(variant)
     if out.suffix.lower() == ".xlsx":
         tables, _ = read_tables(source)
-        write_case(tables, out)
+        write_case(tables, out, labelled=True)
     else:
         shutil.copytree(source, out, dirs_exist_ok=True)
     click.echo(f"{out}: the {variant} example")
@@ -79,3 +84,28 @@ def _is_case_folder(folder: Path) -> bool:
     from fiscalshare.io.schema import SHEETS
 
     return all(p.is_file() and p.suffix == ".csv" and p.stem in SHEETS for p in folder.iterdir())
+
+
+def _hard(tables):
+    """The hard regime of ``tables``, from their optimum without budget or pool."""
+    from fiscalshare.config import load_config
+    from fiscalshare.examples.synthetic import hard_regime
+    from fiscalshare.io.dataset import build_inputs
+    from fiscalshare.quantities import by_region_tier, remainder
+    from fiscalshare.solve import solve_case
+
+    inputs = build_inputs(tables)
+    results = solve_case(inputs, load_config("default"))
+    floor = by_region_tier(inputs, inputs["province_min"])
+    obligation = (floor * remainder(inputs)).sum(("region", "item")).values
+    return hard_regime(tables, results["equalisation"].sum("unit").values,
+                       results["transfer"].sum("unit").values, obligation)
+
+
+@command.command("gansu")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True)
+def gansu(out, force):
+    """Copy the packaged Gansu county-level example (a CSV folder) to OUT, or write it as
+    OUT.xlsx."""
+    guizhou.callback(out, "gansu", force)  # the same copy, of another packaged example

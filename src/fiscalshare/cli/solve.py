@@ -15,6 +15,7 @@ from fiscalshare.cli.common import (
     resolve_case,
     thread_range,
 )
+from fiscalshare.config import RATIO_MODES
 from fiscalshare.workflows import SolveRequest, run_solve
 
 
@@ -22,7 +23,7 @@ from fiscalshare.workflows import SolveRequest, run_solve
 @case_argument
 @click.option("--model", "model", default="default", show_default=True,
               help="Model configuration: a name in models/ or a YAML path.")
-@click.option("--ratio-mode", type=click.Choice(["fixed", "optimise", "menu"]),
+@click.option("--ratio-mode", type=click.Choice(RATIO_MODES),
               help="Override the configuration's ratio_mode.")
 @click.option("--equalisation", type=click.Choice(["on", "off"]),
               help="Override the configuration's equalisation.")
@@ -58,6 +59,7 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         lang=lang,
         write_mps=write_mps,
         reports=not no_reports,
+        live_progress=_terminal(quiet),
     )
     outcome = run_solve(request)
     print_warnings(outcome.warnings)
@@ -71,5 +73,14 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         timing = ", ".join(f"{k} {v:.2f} s" for k, v in outcome.timings.items())
         console().print(f"[dim]{timing}[/dim]")
     else:
-        outcome.print_diagnosis(console())
+        from fiscalshare.report.console import print_diagnosis
+
+        print_diagnosis(outcome, console())
     return outcome.exit_code
+
+
+def _terminal(quiet: bool):
+    """stderr when it is an interactive terminal (for the live progress line), else None."""
+    import sys
+
+    return None if quiet or not sys.stderr.isatty() else sys.stderr

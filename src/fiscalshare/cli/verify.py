@@ -15,9 +15,19 @@ from fiscalshare.errors import VerificationError
 @click.option("--case", type=click.Path(path_type=Path, exists=True),
               help="The input case, when it is no longer where the run found it.")
 def command(run_dir, case):
-    """Recompute the input hash, check every file against manifest.json, re-check the allocation."""
+    """Recompute the input hash, check every file against manifest.json, re-check the allocation
+    (of a sweep folder: its scenarios, records, and a few of them solved again)."""
     from fiscalshare.runs.audit import audit_run
+    from fiscalshare.sweep.audit import audit_sweep, is_sweep_folder
 
+    if is_sweep_folder(run_dir):
+        findings = audit_sweep(run_dir, case)
+        if findings:
+            raise VerificationError(f"{run_dir} fails the audit ({len(findings)} finding(s)):\n  "
+                                    + "\n  ".join(findings))
+        click.echo(f"{run_dir}: sweep files, input, scenarios and the figures solved again "
+                   "check out.")
+        return
     findings = audit_run(run_dir, case)
     if findings:
         raise VerificationError(

@@ -1,4 +1,4 @@
-"""Reading, validating and writing cases (spec/inputs.md).
+"""Reading, validating and writing cases (docs/inputs.md).
 
 ``load_case`` is the one entry point the rest of fiscalshare uses: a workbook or CSV folder in,
 the inputs Dataset out (docs/datasets.md), or an ``InputError`` carrying every problem found.

@@ -62,9 +62,22 @@ def _text(value) -> str:
 
 
 def as_text(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(series.dtype) and not series.dtype == object:
+        return series  # a CSV column: strings already, and vectorised string methods
     if series.map(type).eq(str).all():
         return series.astype(str)
     return series.map(_text).astype(str)
+
+
+def _from_text_file(series: pd.Series) -> bool:
+    """A column read from a CSV file: every cell a string (never a number, date or error)."""
+    return pd.api.types.is_string_dtype(series.dtype) and not series.dtype == object
+
+
+def _errors(series: pd.Series) -> np.ndarray:
+    if _from_text_file(series):
+        return np.zeros(len(series), dtype=bool)
+    return series.map(is_reported_error).to_numpy()
 
 
 def convert(column: Column, series: pd.Series, *, from_csv: bool) -> Converted:
@@ -90,10 +103,10 @@ def _convert_text(column: Column, series: pd.Series) -> Converted:
         notes.append("leading or trailing spaces removed")
     bad = np.zeros(len(series), dtype=bool)
     if column.required:
-        bad = (stripped == "").to_numpy() | series.map(is_reported_error).to_numpy()
+        bad = (stripped == "").to_numpy() | _errors(series)
     forbidden = _FORBIDDEN_IN_CODES if column.kind == "code" else _FORBIDDEN
     control = stripped.str.contains(forbidden, regex=True).fillna(False).to_numpy(dtype=bool)
-    too_long = ((stripped.str.len() > MAX_CODE_LENGTH).to_numpy(dtype=bool)
+    too_long = ((stripped.str.len() > MAX_CODE_LENGTH).fillna(False).to_numpy(dtype=bool)
                 if column.kind == "code" else np.zeros(len(series), dtype=bool))
     bad = np.asarray(bad, dtype=bool) | control | too_long
     found = []
@@ -105,7 +118,8 @@ def _convert_text(column: Column, series: pd.Series) -> Converted:
             found.append(f"{len(str(text))} characters")
         else:
             found.append(_display(value))
-    return Converted(stripped.to_numpy(dtype=object), bad, found, notes)
+    values = stripped.array if _from_text_file(series) else stripped.to_numpy(dtype=object)
+    return Converted(values, bad, found, notes)
 
 
 def _described(text: str) -> str:
@@ -123,7 +137,7 @@ def _convert_flag(series: pd.Series) -> Converted:
     text = as_text(series).str.translate(_FULL_WIDTH).str.strip().str.lower()
     truthy = text.isin(_TRUE).to_numpy()
     falsy = text.isin(_FALSE).to_numpy()
-    bad = ~(truthy | falsy) | series.map(is_reported_error).to_numpy()
+    bad = ~(truthy | falsy) | _errors(series)
     notes = []
     unusual = ~text.isin({"0", "1", "", "0.0", "1.0"}) & ~pd.Series(bad, index=text.index)
     if unusual.any():
@@ -151,6 +165,8 @@ def _convert_choice(column: Column, series: pd.Series) -> Converted:
 
 
 def _convert_number(column: Column, series: pd.Series, *, from_csv: bool) -> Converted:
+    if _from_text_file(series):
+        return _convert_number_text(column, series)
     kinds = series.map(type)
     numeric_typed = kinds.isin([int, float, np.int64, np.float64]).to_numpy()
     values = np.full(len(series), np.nan)
@@ -201,3 +217,60 @@ def _convert_number(column: Column, series: pd.Series, *, from_csv: bool) -> Con
     if not column.required and column.default is not None:
         values = np.where(blank, float(column.default), values)
     return Converted(values, bad, found, notes)
+
+
+def _convert_number_text(column: Column, series: pd.Series) -> Converted:
+    """:func:`_convert_number` for a column of strings (a CSV file), with vectorised methods."""
+    notes = []
+    text = series
+    if text.str.contains("[\uff00-\uffef\u3000]", regex=True).any():
+        text = text.str.translate(_FULL_WIDTH)
+        notes.append("full-width digits read as ordinary digits")
+    text = text.str.strip()
+    values = _parse_numbers(text)
+    blank = (text == "").to_numpy()
+    unread = ~blank & ~np.isfinite(values)
+    if unread.any():
+        separated = text.str.contains(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$",
+                                      regex=True).to_numpy() & unread
+        if separated.any():
+            values[separated] = pd.to_numeric(
+                text[separated].str.replace(",", "", regex=False), errors="coerce"
+            ).to_numpy(dtype=float, na_value=np.nan)
+            notes.append("thousands separators removed")
+    values[blank] = np.nan
+    bad = ~blank & ~np.isfinite(values)
+    if column.required:
+        bad |= blank
+    ok = np.isfinite(values)
+    if column.kind in ("int", "year"):
+        bad |= ok & (values != np.round(values))
+    if column.kind == "share":
+        bad |= ok & ((values < 0) | (values > 1))
+    if column.positive:
+        bad |= ok & (values <= 0)
+    if column.minimum is not None:
+        bad |= ok & (values < column.minimum)
+    if column.maximum is not None:
+        bad |= ok & (values > column.maximum)
+    found = [_display(v) for v in series[bad]]
+    if not column.required and column.default is not None:
+        values = np.where(blank, float(column.default), values)
+    return Converted(values, bad, found, notes)
+
+
+def _parse_numbers(text: pd.Series) -> np.ndarray:
+    """Floats of a string column, NaN where a cell is not a number: Arrow's cast when every
+    cell reads (the usual case, at the speed of the file), else pandas cell by cell."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = pa.array(text.to_numpy(dtype=object)) if text.dtype == object else (
+            pa.chunked_array(text.array._pa_array) if hasattr(text.array, "_pa_array")
+            else pa.array(text.to_numpy(dtype=object)))
+        filled = pc.if_else(pc.equal(array, ""), "nan", array)
+        return np.array(pc.cast(filled, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    except (ImportError, ValueError, TypeError, NotImplementedError):
+        pass  # pa.ArrowInvalid is a ValueError: some cell is not a number
+    return np.array(pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan))

@@ -4,7 +4,7 @@ Everything downstream (model, baseline, reports, sweeps) reads a case only throu
 this module is the seam between "how the inputs were typed" (``fiscalshare.io``) and "what they mean".
 Tests and the synthetic generator build cases here directly from small pandas tables.
 
-The layout is documented in ``docs/datasets.md``; keep the two in step.
+Its variables are declared in :mod:`fiscalshare.datasets` (docs/datasets.md is generated from there).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from fiscalshare.datasets import INPUTS, annotate
 
 LEVELS = ("central", "province", "prefecture", "county")
 DOMAINS = (
@@ -28,7 +30,13 @@ DOMAINS = (
     "优军服务保障",
     "文体服务保障",
 )
-RULES = ("ratio", "central", "local")
+# How the centre shares an item: the five-tier ratio of the province's central tier; one share
+# for every province whatever its tier (e.g. 5:5 for 家庭经济困难学生生活补助, 国办发〔2018〕6号);
+# fully central; fully local.
+RULES = ("ratio", "uniform", "central", "local")
+# How the province's share σ of an item's remainder is set: chosen by the model within the sharing
+# sheet's bounds, or fixed by provincial policy at the sharing sheet's province_share.
+PROVINCE_RULES = ("chosen", "fixed")
 BINDINGS = ("hard", "soft")
 FLAGS = ("poverty_exited", "ethnic", "border", "old_revolutionary")
 # Central share of the national standard by the province's central tier (policy.md §1.2, [S]).
@@ -77,6 +85,9 @@ def _fill_defaults(regions: pd.DataFrame, items: pd.DataFrame, standards: pd.Dat
     if "unit" not in items:
         items["unit"] = ""
     items["unit"] = items["unit"].fillna("").astype(str)
+    if "province_rule" not in items:
+        items["province_rule"] = "chosen"
+    items["province_rule"] = items["province_rule"].fillna("").astype(str).replace("", "chosen")
     standards = standards.copy()
     if "topup" not in standards:
         standards["topup"] = 1.0
@@ -122,6 +133,7 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
         "domain": ("item", _text(items["domain"])),
         "item_unit": ("item", _text(items["unit"])),
         "rule": ("item", _text(items["rule"])),
+        "province_rule": ("item", _text(items["province_rule"])),
         "binding": ("item", _text(items["binding"])),
     }
     for flag in FLAGS:
@@ -193,49 +205,48 @@ def _cube(frame: pd.DataFrame, dims: list[str], column: str, ds: xr.Dataset, fil
 
 
 def _add_indicators(ds: xr.Dataset, indicators: pd.DataFrame | None) -> None:
+    """Plan indicators along ``indicator``: targets and baselines as printed and as read
+    (comparator, number), and their links to an item and to regions (io.indicators)."""
+    from fiscalshare.io.indicators import NATURES, comparator_of, read_value, region_codes
+
     if indicators is None or indicators.empty:
         ds.coords["indicator"] = np.array([], dtype=object)
         return
     frame = indicators.reset_index(drop=True)
+    n = len(frame)
+
+    def column(name, fill=""):
+        return frame[name].tolist() if name in frame else [fill] * n
+
     ds.coords["indicator"] = _text(frame["code"])
-    for column in ("name", "domain", "nature"):
-        values = frame[column].fillna("") if column in frame else [""] * len(frame)
-        ds[f"indicator_{column}"] = ("indicator", _text(values))
-    for column in ("baseline_year", "baseline", "target_year", "target"):
-        values = pd.to_numeric(frame[column], errors="coerce") if column in frame else np.nan
-        ds[f"indicator_{column}"] = ("indicator", np.asarray(values, dtype=float))
-
-
-_ANNOTATIONS = {
-    "population": ("persons", "resident population (常住人口)"),
-    "unit_population": ("persons", "resident population of the spending unit"),
-    "cost_index": ("1", "cost-difference coefficient κ (成本差异系数)"),
-    "item_weight": ("1", "item priority W in the shortfall penalty"),
-    "beneficiaries": ("beneficiaries", "beneficiaries N of the item in the region"),
-    "unit_cost": ("yuan per beneficiary per year", "national basic standard q"),
-    "topup": ("1", "provincial standard ÷ national standard λ"),
-    "central_share": ("1", "central share θ of the national standard"),
-    "fiscal_capacity": ("yuan", "usable fiscal capacity Cap of the spending unit"),
-    "province_min": ("1", "lower bound on the provincial share σ"),
-    "province_max": ("1", "upper bound on the provincial share σ"),
-    "province_share": ("1", "fixed provincial share s0 (fixed ratio mode)"),
-    "prefecture_share": ("1", "prefecture share π of a county's local part"),
-    "sharing_given": ("1", "whether the sharing sheet has a row for this tier and item"),
-    "provincial_budget": ("yuan", "provincial budget B (NaN: no limit)"),
-    "equalisation_pool": ("yuan", "equalisation pool E (NaN: no limit)"),
-    "ratio_menu": ("1", "allowed provincial shares in menu mode"),
-    "indicator_name": ("1", "plan indicator name"),
-    "indicator_domain": ("1", "plan indicator domain"),
-    "indicator_nature": ("1", "约束性 (binding) or 预期性 (expected)"),
-    "indicator_baseline_year": ("year", "baseline year"),
-    "indicator_baseline": ("indicator unit", "baseline value"),
-    "indicator_target_year": ("year", "target year"),
-    "indicator_target": ("indicator unit", "target value"),
-}
+    targets = [read_value(v) for v in column("target")]
+    baselines = [read_value(v) for v in column("baseline")]
+    given = [comparator_of(v) or "" for v in column("comparator")]
+    text = {
+        "name": column("name"),
+        "domain": column("domain"),
+        "unit": column("unit"),
+        "nature": [NATURES.get(str(v).strip().lower() if v == v and v is not None else "", str(v))
+                   for v in column("nature")],
+        "item": column("item"),
+        "regions": [",".join(region_codes(v)) for v in column("regions")],
+        "comparator": [g or t.comparator for g, t in zip(given, targets, strict=True)],
+        "target_text": [t.text for t in targets],
+        "baseline_text": [b.text for b in baselines],
+    }
+    for name, values in text.items():
+        values = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+        ds[f"indicator_{name}"] = ("indicator", _text(values))
+    numbers = {
+        "baseline_year": pd.to_numeric(pd.Series(column("baseline_year", np.nan)), errors="coerce"),
+        "baseline": [b.number for b in baselines],
+        "target_year": pd.to_numeric(pd.Series(column("target_year", np.nan)), errors="coerce"),
+        "target": [t.number for t in targets],
+    }
+    for name, values in numbers.items():
+        ds[f"indicator_{name}"] = ("indicator", np.asarray(values, dtype=float))
 
 
 def _annotate(ds: xr.Dataset) -> None:
-    for name, (units, long_name) in _ANNOTATIONS.items():
-        if name in ds:
-            ds[name].attrs.update(units=units, long_name=long_name)
-
+    """``units`` and ``long_name`` as declared in :mod:`fiscalshare.datasets`."""
+    annotate(ds, INPUTS)

@@ -60,7 +60,7 @@ class RawSheet:
 
 
 def sha256_of(path: Path) -> str:
-    """The input hash of spec/results.md: the workbook's bytes, or the CSV files sorted by name."""
+    """The input hash of docs/results.md: the workbook's bytes, or the CSV files sorted by name."""
     digest = hashlib.sha256()
     path = Path(path)
     files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
@@ -277,8 +277,7 @@ def _read_csv_folder(folder: Path, limits: Limits):
             problems.append(Problem(file.name, "neither UTF-8 nor GB18030 text"))
             continue
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                skip_blank_lines=False)
+            frame = _parse_csv(text)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             problems.append(Problem(file.name, f"not a readable CSV table ({exc})"))
             continue
@@ -287,7 +286,6 @@ def _read_csv_folder(folder: Path, limits: Limits):
             frame.columns = [str(c).strip() for c in header]
         else:
             frame.columns = [str(c).strip() for c in frame.columns]
-        frame = frame.astype(object)
         letters = {key: column_letter(k) for k, key in enumerate(frame.columns)}
         sheet = RawSheet(file.stem, frame, np.arange(2, 2 + len(frame)), letters, csv=True)
         sheets[file.stem] = sheet
@@ -295,3 +293,20 @@ def _read_csv_folder(folder: Path, limits: Limits):
         raise InputError([Problem(folder.name, "the folder holds no .csv files; a case is an "
                                   ".xlsx workbook or a folder of CSV files, one per sheet")])
     return sheets, problems
+
+
+def _parse_csv(text: str) -> pd.DataFrame:
+    """Every cell as a string (``""`` where empty), one data row per line after the header.
+
+    pyarrow's reader does it at the speed of the file; it skips empty lines, which would shift
+    the line numbers problems are reported at, and it refuses ragged rows, so a file with
+    either is read by pandas' own parser (which keeps empty lines as blank rows).
+    """
+    if "\n\n" not in text.replace("\r", "") and not text.startswith("\n"):
+        try:
+            return pd.read_csv(io.BytesIO(text.encode("utf-8")), dtype=str,
+                               keep_default_na=False, engine="pyarrow")
+        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+            pass  # pyarrow's errors (ArrowInvalid is a ValueError): let pandas say what is wrong
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                       skip_blank_lines=False)

@@ -1,4 +1,4 @@
-"""One declaration per input sheet (spec/inputs.md).
+"""One declaration per input sheet (docs/inputs.md).
 
 The reader, the validator, the blank template and ``docs/inputs.md`` are all derived from these
 declarations, so a column is described in exactly one place.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fiscalshare.io.dataset import BINDINGS, DOMAINS, RULES
+from fiscalshare.io.dataset import BINDINGS, DOMAINS, PROVINCE_RULES, RULES
 
 # Magnitudes the model represents faithfully (yuan; checked by solving the extremes, see
 # tests/test_odd_input.py).  Beyond them HiGHS's tolerances (about 1e-7 relative) exceed the
@@ -126,8 +126,18 @@ SHEETS: dict[str, Sheet] = {
             Column("domain", "choice", "领域", "service domain", choices=DOMAINS),
             Column("unit", "text", "计量单位", "unit of the standard", required=False,
                    default=""),
-            Column("rule", "choice", "中央分担方式", "ratio: five-tier ratio; central: fully "
-                   "central; local: fully local", choices=RULES),
+            Column("rule", "choice", "中央分担方式", "how the centre shares the national "
+                   "standard — ratio: by the province's central tier (80/60/50/30/10 %, "
+                   "meta's central_tier); uniform: one share for every province whatever its "
+                   "tier, e.g. 0.5 for 家庭经济困难学生生活补助 (5:5, 国办发〔2018〕6号); central: "
+                   "fully central (central_share 1); local: fully local (central_share 0). "
+                   "The share itself is the standards sheet's central_share", choices=RULES),
+            Column("province_rule", "choice", "省级分担方式", "how the province's share σ of "
+                   "the remainder is set — chosen: by the model within the sharing sheet's "
+                   "province_min..province_max (ratio_mode optimise or menu); fixed: by "
+                   "provincial policy, σ = the sharing sheet's province_share in every ratio "
+                   "mode (the bounds, the menu and the priority for poorer tiers do not apply "
+                   "to it)", required=False, default="chosen", choices=PROVINCE_RULES),
             Column("binding", "choice", "约束性", "hard = 约束性 (met in full); soft = 预期性",
                    choices=BINDINGS),
             Column("weight", "number", "优先权重", "item priority W in the shortfall penalty",
@@ -163,7 +173,9 @@ SHEETS: dict[str, Sheet] = {
             Column("item", "code", "事项代码", "item code"),
             Column("province_min", "share", "省级分担下限", "lower bound on σ"),
             Column("province_max", "share", "省级分担上限", "upper bound on σ"),
-            Column("province_share", "share", "省级分担比例", "fixed σ used in fixed ratio mode"),
+            Column("province_share", "share", "省级分担比例", "today's σ: used in fixed ratio "
+                   "mode and by the status quo of compare, and in every mode for an item whose "
+                   "province_rule is fixed"),
             Column("prefecture_share", "share", "市级分担比例", "share of a county's local part "
                    "borne by its prefecture", required=False, default=0.0),
         ), keys=("tier", "item")),
@@ -179,18 +191,33 @@ SHEETS: dict[str, Sheet] = {
         Sheet("ratio_menu", "分担比例选项", "allowed provincial shares in menu mode", (
             Column("share", "share", "省级分担比例", "an allowed share"),
         ), keys=("share",), required=False),
-        Sheet("indicators", "规划指标", "plan indicators, carried into the report", (
+        Sheet("indicators", "规划指标", "plan indicators as the plan prints them, carried into "
+              "the reports (the model does not read them)", (
             Column("code", "code", "指标代码", "indicator code"),
             Column("name", "text", "指标名称", "indicator name"),
             Column("domain", "text", "领域", "domain", required=False, default=""),
+            Column("unit", "text", "计量单位", "unit of the values, e.g. %, 个, 万人次",
+                   required=False, default=""),
             Column("baseline_year", "int", "基期年度", "baseline year", required=False,
                    minimum=1900, maximum=2200),
-            Column("baseline", "number", "基期值", "baseline value", required=False),
+            Column("baseline", "text", "基期值", "baseline value as printed: a number, or / "
+                   "for none", required=False, default=""),
             Column("target_year", "int", "目标年度", "target year", required=False,
                    minimum=1900, maximum=2200),
-            Column("target", "number", "目标值", "target value", required=False),
-            Column("nature", "choice", "属性", "约束性 (binding) or 预期性 (expected)",
-                   required=False, default="", choices=("约束性", "预期性", "")),
+            Column("comparator", "text", "比较符", "≥, ≤, =, > or < (>= and <= are read as ≥ "
+                   "and ≤), or empty; may instead lead the target, as plans print it (≥4.5)",
+                   required=False, default=""),
+            Column("target", "text", "目标值", "target as printed: a number with or without its "
+                   "comparator (≥4.5, >98, 95%以上, 不低于55), or a text target (应保尽保, 全覆盖, "
+                   "动态清零, 低于全国平均值), or / for none", required=False, default=""),
+            Column("nature", "choice", "属性", "约束性 (binding), 预期性 (expected), or empty "
+                   "where the plan does not say", required=False, default="",
+                   choices=("约束性", "预期性", "binding", "expected", "")),
+            Column("item", "code", "关联事项", "code of the service item the indicator belongs "
+                   "to (items sheet), or empty", required=False, default=""),
+            Column("regions", "text", "关联地区", "region codes the indicator applies to, "
+                   "separated by commas (or 、); empty = the whole province", required=False,
+                   default=""),
         ), keys=("code",), required=False),
     )
 }
@@ -202,7 +229,7 @@ def render_markdown() -> str:
         "# Input sheets",
         "",
         "Generated from `src/fiscalshare/io/schema.py` by `make docs`; do not edit by hand.",
-        "The contract is `../shared/spec/inputs.md`. Row 1 holds the keys below; the template's",
+        "This page is the input contract. Row 1 holds the keys below; the template's",
         "Chinese label row (row 2) is recognised and skipped. Money is in yuan (元).",
         "",
         f"Limits: codes hold at most {MAX_CODE_LENGTH} characters; no code or name may hold a",

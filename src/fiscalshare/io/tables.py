@@ -1,4 +1,4 @@
-"""Raw sheets → validated ``CaseTables``: every rule of spec/inputs.md, all problems at once.
+"""Raw sheets → validated ``CaseTables``: every rule of docs/inputs.md, all problems at once.
 
 Each problem names the sheet, the cell (or CSV line), the column, what was found and what was
 expected.  Forgiving readings are warnings, never silent.
@@ -13,6 +13,8 @@ from fiscalshare.errors import Problem
 from fiscalshare.io.convert import MAX_PER_COLUMN, convert
 from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
+from fiscalshare.io.indicators import COMPARATORS, comparator_of, read_value
+from fiscalshare.io.indicators import region_codes as region_codes_of
 from fiscalshare.io.schema import (
     MAX_CELL_COST,
     MAX_FACTOR,
@@ -24,7 +26,7 @@ from fiscalshare.io.schema import (
 )
 
 INSTRUCTION_SHEETS = {"说明", "instructions"}  # the template's own help sheet
-_NOT_EMPTY = ("meta", "regions", "items", "standards", "capacity", "sharing")
+_NOT_EMPTY = ("meta", "regions", "items")  # others: their own rules name what is missing
 
 
 class Collector:
@@ -115,15 +117,25 @@ def _drop_label_and_blank_rows(declared: Sheet, raw: RawSheet, out: Collector) -
                                                  and first[k] is not None], shown, strict=True)):
         raw.frame = frame.iloc[1:].reset_index(drop=True)
         raw.rows = raw.rows[1:]
-    blank = raw.frame.apply(
-        lambda col: col.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
-                            or (isinstance(v, float) and np.isnan(v)))
-    ).all(axis=1).to_numpy() if not raw.frame.empty else np.zeros(0, dtype=bool)
+    blank = _blank_rows(raw.frame)
     if blank.any():
         for row in raw.rows[blank][:5]:
             out.warn(raw, "blank row skipped", row=row)
         raw.frame = raw.frame[~blank].reset_index(drop=True)
         raw.rows = raw.rows[~blank]
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with nothing in any cell (vectorised for the string columns of a CSV file)."""
+    blank = np.ones(len(frame), dtype=bool)
+    for key in frame.columns:
+        column = frame[key]
+        if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+            blank &= (column.str.strip() == "").to_numpy()
+        else:
+            blank &= column.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
+                                or (isinstance(v, float) and np.isnan(v))).to_numpy(dtype=bool)
+    return blank
 
 
 def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame | None:
@@ -329,7 +341,8 @@ def _cross_check(frames, meta, out: Collector) -> None:
             mismatched.add(item)
     for item in sorted(mismatched):
         out.warn(s_raw, f"ratio item {item!r}: central_share differs from the central tier "
-                 f"{meta['central_tier']} share {tier_share:.0%}", key="central_share")
+                 f"{meta['central_tier']} share {tier_share:.0%}; an item the centre shares "
+                 "alike in every province (e.g. 5:5) is rule=uniform", key="central_share")
 
     # capacity for every spending unit and year
     capacity, c_raw = frames["capacity"]
@@ -358,11 +371,14 @@ def _cross_check(frames, meta, out: Collector) -> None:
                      row=row)
     _required_sharing_rows(frames, receiving, receiving_tiers, out)
 
+    if "indicators" in frames:
+        _check_indicators(frames, codes, item_codes, out)
+
     # warnings for empty regions and items
     with_rows = beneficiaries.loc[beneficiaries["units"] > 0]
-    for item in sorted(item_codes - set(with_rows["item"])):
+    for item in sorted(item_codes - set(with_rows["item"].unique())):
         out.warn(i_raw, f"item {item!r} has no beneficiaries anywhere", key="code")
-    empty = sorted(receiving - set(with_rows["region"]))
+    empty = sorted(receiving - set(with_rows["region"].unique()))
     for code in empty[:MAX_PER_COLUMN]:
         out.warn(r_raw, f"region {code!r} has no beneficiaries", key="code")
 
@@ -388,19 +404,66 @@ def _cell_costs(frames, out: Collector) -> None:
                   "faithfully: give money in yuan and check the units", key="units", row=row)
 
 
+def _check_indicators(frames, region_codes: set, item_codes: set, out: Collector) -> None:
+    """Comparators, links to items and regions, and targets as printed (io.indicators)."""
+    frame, raw = frames["indicators"]
+    for row, given, target, item, regions in frame[["_row", "comparator", "target", "item",
+                                                    "regions"]].itertuples(index=False):
+        comparator = comparator_of(given)
+        value = read_value(target)
+        if comparator is None:
+            out.error(raw, f"expected one of {', '.join(COMPARATORS)} or nothing, found "
+                      f"{given!r}", key="comparator", row=row)
+        elif comparator and not value.is_number:
+            out.error(raw, f"comparator {comparator} needs a numeric target, found "
+                      f"{value.text or 'nothing'!r}", key="target", row=row)
+        elif comparator and value.comparator and comparator != value.comparator:
+            out.error(raw, f"the target {value.text!r} says {value.comparator} but the "
+                      f"comparator column says {comparator}", key="target", row=row)
+        if item and item not in item_codes:
+            out.error(raw, f"{item!r} is not an item code of the items sheet", key="item",
+                      row=row)
+        unknown = [code for code in region_codes_of(regions) if code not in region_codes]
+        if unknown:
+            out.error(raw, f"{', '.join(map(repr, unknown))} not a region code of the regions "
+                      "sheet", key="regions", row=row)
+
+
 def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -> None:
     regions, _ = frames["regions"]
     items, _ = frames["items"]
     standards, _ = frames["standards"]
     beneficiaries, _ = frames["beneficiaries"]
     sharing, sh_raw = frames["sharing"]
-    rest_per_unit = standards.assign(rest=standards["unit_cost"]
-                                     * (standards["topup"] - standards["central_share"]))
-    merged = beneficiaries.merge(rest_per_unit[["item", "year", "rest"]], on=["item", "year"])
-    merged = merged[(merged["units"] > 0) & (merged["rest"] > 0)]
-    tier = dict(zip(regions["code"], _ints(regions["tier"]), strict=True))
-    needed = {(tier[r], i) for r, i in zip(merged["region"], merged["item"], strict=True)
-              if r in receiving}
+    # (item, year) pairs with a remainder per beneficiary, then the (tier, item) pairs of
+    # receiving regions with beneficiaries there: positions and numpy, no row-by-row merge
+    item_codes = pd.Index(items["code"].astype(str).unique())
+    years = np.sort(pd.unique(standards["year"].dropna()))
+    rest = (standards["unit_cost"] * (standards["topup"] - standards["central_share"])).to_numpy()
+    has_rest = np.zeros((item_codes.size, max(years.size, 1)), dtype=bool)
+    s_item = item_codes.get_indexer(standards["item"].astype(str))
+    s_year = np.searchsorted(years, standards["year"].to_numpy())
+    known = (s_item >= 0) & (rest > 0)
+    has_rest[s_item[known], s_year[known]] = True
+    b_item = item_codes.get_indexer(beneficiaries["item"].astype(str))
+    b_years = beneficiaries["year"].to_numpy()
+    b_year = np.clip(np.searchsorted(years, b_years), 0, max(years.size - 1, 0))
+    dated = years[b_year] == b_years if years.size else np.zeros(len(b_years), dtype=bool)
+    region_codes = pd.Index(regions["code"].astype(str))
+    region_codes = region_codes[~region_codes.duplicated()]
+    b_region = region_codes.get_indexer(beneficiaries["region"].astype(str))
+    tier_of = _ints(regions.drop_duplicates("code")["tier"]).to_numpy()
+    is_receiving = region_codes.isin(list(receiving))
+    usable = (beneficiaries["units"] > 0).to_numpy() & (b_item >= 0) & (b_region >= 0) & dated
+    if has_rest.size and region_codes.size:
+        usable &= (has_rest[np.maximum(b_item, 0), b_year]
+                   & is_receiving[np.maximum(b_region, 0)])
+    else:
+        usable[:] = False
+    pairs = np.unique(tier_of[b_region[usable]].astype(np.int64) * item_codes.size
+                      + b_item[usable])
+    needed = {(int(t), item_codes[i]) for t, i in zip(*np.divmod(pairs, item_codes.size),
+                                                       strict=True)}
     given = set(zip(_ints(sharing["tier"]), sharing["item"], strict=True))
     for t, i in sorted(needed - given)[:MAX_PER_COLUMN]:
         out.error(sh_raw, f"no row for tier {t} and item {i!r}, which has a remainder to share",

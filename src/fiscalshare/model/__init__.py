@@ -1,4 +1,4 @@
-"""The allocation model of spec/model.md, built with Pyomo from prepared numpy arrays.
+"""The allocation model of docs/model.md, built with Pyomo from prepared numpy arrays.
 
 Only this package and :mod:`fiscalshare.solve` import Pyomo.  :func:`build` returns the model
 compiled to standard form (:class:`StandardForm`), which the solver adapter hands to HiGHS.

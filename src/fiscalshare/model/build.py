@@ -1,4 +1,4 @@
-"""Build the allocation model of spec/model.md and compile it to the matrix HiGHS is given.
+"""Build the allocation model of docs/model.md and compile it to the matrix HiGHS is given.
 
 :func:`build` reads like the model's table of contents: prepare the coefficients, lay out the
 variables, prepare each constraint family's rows, declare all of it in Pyomo, and compile the
@@ -27,13 +27,13 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
+from fiscalshare.config import BACKENDS, as_config
 from fiscalshare.model import objective, variables
 from fiscalshare.model.coefficients import Coefficients, prepare
 from fiscalshare.model.constraints import FAMILIES
 from fiscalshare.model.rows import RowBlock, add_constraint
 from fiscalshare.model.variables import Columns
 
-BACKENDS = ("auto", "pyomo", "matrix")
 PYOMO_UP_TO_SIZE = 20_000  # columns + non-zeros
 
 
@@ -88,23 +88,40 @@ def constraint_rows(c: Coefficients, cols: Columns) -> list[RowBlock]:
     return [rows for family in FAMILIES for rows in family.rows(c, cols)]
 
 
+def assemble(c: Coefficients) -> tuple[Columns, list[RowBlock], dict[str, np.ndarray]]:
+    """The columns, every family's rows and the objectives' costs of prepared coefficients.
+
+    The one path from numbers to the model: :func:`build` compiles its result for a fresh
+    solve, and a what-if sweep's kept model (:mod:`fiscalshare.solve.reuse`) compares it with
+    what HiGHS holds and changes only the numbers that differ.
+    """
+    cols = variables.lay_out(c)
+    return cols, constraint_rows(c, cols), objective.costs(c, cols)
+
+
+def sparsity(cols: Columns, blocks: list[RowBlock]) -> tuple:
+    """Which columns, rows and non-zeros exist (not their values): a kept model may take new
+    numbers in place exactly when this is unchanged."""
+    return (cols.structure(),
+            tuple((rows.name, rows.keys.tobytes(), rows.matrix.indptr.tobytes(),
+                   rows.matrix.indices.tobytes()) for rows in blocks))
+
+
 def build(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
           elastic: bool = False, keep_pyomo: bool = False) -> StandardForm:
     """The model of ``inputs`` under ``config``, compiled (see :func:`prepare` for variants).
 
-    ``config["backend"]`` picks the path to the matrix (``auto`` by default, see above);
+    ``config.backend`` picks the path to the matrix (``auto`` by default, see above);
     ``keep_pyomo`` forces the Pyomo path and keeps the Pyomo model on the result.
     """
     seconds = {}
     started = time.perf_counter()
     c = prepare(inputs, config, soft_everything=soft_everything, elastic=elastic)
-    cols = variables.lay_out(c)
-    blocks = constraint_rows(c, cols)
-    cost = objective.costs(c, cols)
+    cols, blocks, cost = assemble(c)
     seconds["prepare_seconds"] = time.perf_counter() - started
 
     backend = ("pyomo" if keep_pyomo
-               else choose_backend(config.get("backend", "auto"), cols, blocks))
+               else choose_backend(as_config(config).backend, cols, blocks))
     started = time.perf_counter()
     if backend == "pyomo":
         model = pyomo_model(c, cols, blocks, cost)

@@ -1,19 +1,17 @@
 """``docs/formulation.md``, generated from the docstrings of the model's modules.
 
 The mathematics is written once, next to the code that builds it; this module only strings the
-docstrings together in build order.  A test fails when a constraint family has no mathematics
-or when the file in ``docs/`` differs from what this produces (``make docs`` rewrites it).
+docstrings together in build order (``fiscalshare docs`` writes the page).  A test fails when a
+constraint family has no mathematics or when the file in ``docs/`` differs from what this
+produces (``make docs`` rewrites it).
 """
 
 from __future__ import annotations
 
 import inspect
-from pathlib import Path
 
 from fiscalshare.model import coefficients, constraints, objective, variables
 from fiscalshare.model.constraints import FAMILIES
-
-DOCUMENT = Path(__file__).resolve().parents[3] / "docs" / "formulation.md"
 
 
 def _doc(module) -> str:
@@ -30,7 +28,8 @@ def formulation_markdown() -> str:
         "",
         "Generated from the docstrings in `src/fiscalshare/model/` "
         "(`fiscalshare.model.formulation`); do not edit by hand — run `make docs`.",
-        "The contract is `../shared/spec/model.md`; the symbols are those of that page.",
+        "The model itself — sets, data, decisions, constraints, objectives — is stated in "
+        "[model.md](model.md); the symbols are those of that page.",
         "",
         "## Data preparation",
         "",
@@ -49,13 +48,3 @@ def formulation_markdown() -> str:
         lines += [f"### `{family_title(module)}`", "", _doc(module), ""]
     lines += ["## Objectives", "", _doc(objective), ""]
     return "\n".join(lines)
-
-
-def write(path: Path = DOCUMENT) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(formulation_markdown(), encoding="utf-8")
-    return path
-
-
-if __name__ == "__main__":
-    print(f"wrote {write()}")

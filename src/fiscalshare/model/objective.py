@@ -1,4 +1,4 @@
-r"""The lexicographic objective of spec/model.md, as one cost vector per stage.
+r"""The lexicographic objective of docs/model.md, as one cost vector per stage.
 
 Stage 1 — the least priority-weighted shortfall:
 
@@ -54,7 +54,7 @@ def fixed_money(c: Coefficients) -> float:
 def stage_two_limit(z1: float) -> float:
     """Right-hand side of stage 2's row, in model units, for ``z1`` in model units.
 
-    The tolerance of spec/model.md is stated in yuan; it is converted both ways here.
+    The tolerance of docs/model.md is stated in yuan; it is converted both ways here.
     """
     z1_yuan = z1 * MONEY_UNIT
     return (z1_yuan + max(1e-7 * z1_yuan, 1e-6)) / MONEY_UNIT

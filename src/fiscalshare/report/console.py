@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare.errors import printable
+from fiscalshare.quantities import WAN
 
 
 def data_text(value) -> str:
@@ -33,7 +34,7 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
                   f"ratio mode {data_text(attrs.get('ratio_mode'))}, equalisation "
                   f"{data_text(attrs.get('equalisation'))}, η = {data_text(attrs.get('eta'))}")
     console.print(f"z1 (weighted shortfall) = {attrs.get('objective_shortfall', 0):,.2f}; "
-                  f"z2 (provincial money) = {attrs.get('objective_cost', 0) / 1e4:,.2f} 万元")
+                  f"z2 (provincial money) = {attrs.get('objective_cost', 0) / WAN:,.2f} 万元")
     table = Table(title="Provincial money by year (万元)")
     for name in ("year", "co-financing", "equalisation", "total", "shortfall"):
         table.add_column(name, justify="right")
@@ -41,16 +42,16 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
     equalisation = results["equalisation"].sum("unit").values
     shortfall = results["shortfall"].sum(("region", "item")).values
     for k, year in enumerate(results["year"].values):
-        table.add_row(str(int(year)), f"{cofinancing[k] / 1e4:,.2f}",
-                      f"{equalisation[k] / 1e4:,.2f}",
-                      f"{(cofinancing[k] + equalisation[k]) / 1e4:,.2f}",
-                      f"{shortfall[k] / 1e4:,.2f}")
+        table.add_row(str(int(year)), f"{cofinancing[k] / WAN:,.2f}",
+                      f"{equalisation[k] / WAN:,.2f}",
+                      f"{(cofinancing[k] + equalisation[k]) / WAN:,.2f}",
+                      f"{shortfall[k] / WAN:,.2f}")
     console.print(table)
     received = results["equalisation"].sum("year")
     recipients = [(data_text(n), float(v)) for n, v in zip(results["unit_name"].values, received.values,
                                                      strict=True) if v > 0]
     if recipients:
-        shown = ", ".join(f"{n} {v / 1e4:,.2f}" for n, v in recipients[:12])
+        shown = ", ".join(f"{n} {v / WAN:,.2f}" for n, v in recipients[:12])
         more = f" (+{len(recipients) - 12} more)" if len(recipients) > 12 else ""
         console.print(f"Equalisation to {len(recipients)} unit(s), 万元: {shown}{more}")
     else:
@@ -64,7 +65,17 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
     console.print("Every hard (约束性) item is met in full." if hard_short == 0
                   else "[red]A hard item falls short.[/red]")
     if short_items:
-        console.print("Shortfall (万元): " + ", ".join(f"{n} {v / 1e4:,.2f}"
+        console.print("Shortfall (万元): " + ", ".join(f"{n} {v / WAN:,.2f}"
                                                        for n, v in short_items[:12]))
     if run_dir is not None:
         console.print(f"Results in {data_text(run_dir)}")
+
+
+def print_diagnosis(outcome, console) -> None:
+    """A solve that found no allocation meeting the hard items (exit 3): what would help."""
+    from fiscalshare.report.diagnosis import render_diagnosis
+
+    console.print(f"[bold red]{data_text(outcome.message)}[/bold red]")
+    console.print(data_text(render_diagnosis(outcome.diagnosis or {})))
+    if outcome.run_dir is not None:
+        console.print(f"Diagnosis written to {data_text(outcome.run_dir)}")

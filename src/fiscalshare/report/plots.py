@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from fiscalshare.quantities import WAN
 from fiscalshare.report.labels import label
 
 _CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Micro Hei",
@@ -206,7 +207,7 @@ def _shares_by_level(plt, results, folder, lang) -> Path:
 
 
 def _shortfall_by_item(plt, results, folder, lang) -> Path:
-    short = results["shortfall"].sum(("region", "year")).values / 1e4
+    short = results["shortfall"].sum(("region", "year")).values / WAN
     keep = short > 0
     names = np.array(_names(results, "item", lang))[keep]
     fig, ax = plt.subplots(figsize=(8, max(3.0, 0.35 * keep.sum() + 1.5)), dpi=120)

@@ -1,4 +1,4 @@
-"""The province's workbook and one workbook per prefecture (spec/results.md).
+"""The province's workbook and one workbook per prefecture (docs/results.md).
 
 Both are built by one function from the same tables; a prefecture's workbook is the province's
 restricted to that prefecture's own rows and its counties' — no other prefecture's code, name or
@@ -78,7 +78,7 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     frame = tables.transfers(results, unit_mask, lang)
     _write_large(ws, frame, _formats(frame, lang), total, pending)
 
-    frame = tables.indicators(results, lang) if prefecture is None else None
+    frame = tables.indicators(results, lang, region=prefecture)
     if frame is not None:
         ws = book.create_sheet(safe_sheet_name(label("sheet_indicators", lang), taken))
         write_table(ws, frame)

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from fiscalshare.quantities import WAN
 from fiscalshare.report.labels import label
 
-WAN = 1e4  # yuan per 万元
 LEVEL_KEYS = ("central", "province", "prefecture_level", "county")
 _LEVELS = ("central", "province", "prefecture", "county")
 
@@ -132,18 +132,25 @@ def sharing(results, lang) -> pd.DataFrame:
     })
 
 
-def indicators(results, lang) -> pd.DataFrame | None:
-    if "indicator_name" not in results or results.sizes.get("indicator", 0) == 0:
+def indicators(results, lang, region: str | None = None) -> pd.DataFrame | None:
+    """The plan indicators that apply to ``region`` (a prefecture; None = all), as printed."""
+    from fiscalshare.analysis.indicators import indicators_for
+
+    table = indicators_for(results, region=region)
+    if table.empty:
         return None
     return pd.DataFrame({
-        label("indicator", lang): results["indicator"].values,
-        label("indicator_name", lang): results["indicator_name"].values,
-        label("domain", lang): results["indicator_domain"].values,
-        label("baseline_year", lang): results["indicator_baseline_year"].values,
-        label("baseline", lang): results["indicator_baseline"].values,
-        label("target_year", lang): results["indicator_target_year"].values,
-        label("target", lang): results["indicator_target"].values,
-        label("nature", lang): results["indicator_nature"].values,
+        label("indicator", lang): table["indicator"],
+        label("indicator_name", lang): table["name"],
+        label("domain", lang): table["domain"],
+        label("indicator_unit", lang): table["unit"],
+        label("baseline_year", lang): table["baseline_year"],
+        label("baseline", lang): table["baseline"],
+        label("target_year", lang): table["target_year"],
+        label("target", lang): [t if t else "" for t in table["target_text"]],
+        label("nature", lang): table["nature"],
+        label("item", lang): table["item"],
+        label("indicator_regions", lang): table["regions"],
     })
 
 

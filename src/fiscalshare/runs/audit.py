@@ -11,7 +11,7 @@ the audit re-derives whatever it can and reports every disagreement:
   attributes agree with the configuration they came from;
 * the input: its hash, and every label and figure the results carry from it (names, codes,
   capacity, bounds) equal to the case's;
-* the solution: every constraint of spec/model.md, re-checked independently;
+* the solution: every constraint of docs/model.md, re-checked independently;
 * the reports: rendered again from ``allocation.nc`` and compared cell by cell with the stored
   workbooks, so a changed figure is found whatever the layout;
 * an infeasible run: its diagnosis is there, and the case really has no solution under the run's
@@ -281,10 +281,11 @@ def _check_infeasible(run_dir: Path, manifest: dict, case: Path | None) -> list[
     if not isinstance(config, dict):
         return findings + [f"{MANIFEST}: 'model_config' is missing: the infeasibility cannot be "
                            "re-checked"]
+    from fiscalshare.config import ModelConfig
     from fiscalshare.solve import solve_case
 
     try:
-        solve_case(inputs, config)
+        solve_case(inputs, ModelConfig.from_mapping(config, source=MANIFEST))
     except InfeasibleError:
         return findings
     except (FiscalshareError, ValueError, KeyError, TypeError) as exc:

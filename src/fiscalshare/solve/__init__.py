@@ -1,8 +1,8 @@
 """Solve a case: the seam between the inputs Dataset and the results Dataset.
 
-:func:`solve_case` builds the model of spec/model.md once (:mod:`fiscalshare.model`), runs the
+:func:`solve_case` builds the model of docs/model.md once (:mod:`fiscalshare.model`), runs the
 two lexicographic stages on one kept HiGHS model (:mod:`.stages`), and returns the results
-Dataset of spec/results.md with its sensitivities.  :class:`AllocationModel` keeps the built
+Dataset of docs/results.md with its sensitivities.  :class:`AllocationModel` keeps the built
 model for what-if sweeps (see :mod:`.allocation` for what ``update`` changes in place).
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import xarray as xr
 
 from fiscalshare.solve.allocation import AllocationModel, solve_case
@@ -29,9 +28,9 @@ def write_mps(inputs: xr.Dataset, config: dict, path: Path, *, z1: float = 0.0) 
     files' optima are z1 and z2 in 万元.  ``<stem>-options.json`` holds the HiGHS options used.
     """
     from fiscalshare.model import MONEY_UNIT, build
-    from fiscalshare.model.objective import fixed_money, stage_two_limit
+    from fiscalshare.model.objective import fixed_money
     from fiscalshare.solve.highs import Solver, solver_options
-    from fiscalshare.solve.stages import ZERO_SHORTFALL
+    from fiscalshare.solve.stages import set_up_stage_two
 
     form = build(inputs, config)
     options = solver_options(config)
@@ -42,16 +41,8 @@ def write_mps(inputs: xr.Dataset, config: dict, path: Path, *, z1: float = 0.0) 
     solver = Solver(options)
     solver.load(form, form.costs["shortfall"])
     solver.write(first)
-    solver.set_costs(form.costs["provincial_money"])
+    set_up_stage_two(solver, form, float(z1) / MONEY_UNIT)
     solver.set_offset(fixed_money(form.coefficients))
-    z1_model = float(z1) / MONEY_UNIT
-    shortfall = form.columns.positions("shortfall")
-    if z1_model <= ZERO_SHORTFALL:
-        solver.set_column_bounds(shortfall, np.zeros(shortfall.size), np.zeros(shortfall.size))
-    else:
-        weights = form.costs["shortfall"]
-        columns = np.flatnonzero(weights)
-        solver.add_row(columns, weights[columns], stage_two_limit(z1_model))
     solver.write(second)
     (path.parent / f"{path.stem}-options.json").write_text(json.dumps(options))
     return [first, second]

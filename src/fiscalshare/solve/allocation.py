@@ -22,21 +22,18 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
 import xarray as xr
 
+from fiscalshare.datasets import version_attrs
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.model import MONEY_UNIT, StandardForm, build, prepare
-from fiscalshare.model import objective as objectives
-from fiscalshare.model import variables as layout
-from fiscalshare.model.build import constraint_rows
+from fiscalshare.model.build import assemble, stack_standard_form
 from fiscalshare.solve import extract, sensitivity
 from fiscalshare.solve.highs import solver_options
 from fiscalshare.solve.stages import CaseInfeasible, solve_stages
-from fiscalshare.datasets import version_attrs
 
 _DATA_OF = {"budget": "provincial_budget", "pool": "equalisation_pool",
             "share_min": "province_min", "share_max": "province_max",
@@ -47,7 +44,7 @@ class AllocationModel:
     """The allocation model of ``inputs`` under the resolved ``config``, ready to solve."""
 
     def __init__(self, inputs: xr.Dataset, config: dict):
-        from fiscalshare.config import check_case
+        from fiscalshare.model.checks import check_case
 
         check_case(inputs, config)
         self.inputs = inputs
@@ -67,7 +64,7 @@ class AllocationModel:
         by ``(item, year)``).  Plain arrays follow the inputs' coordinate order; DataArrays are
         aligned by label.  Raises ``InputError`` when the new shares contradict themselves.
         """
-        from fiscalshare.config import check_case
+        from fiscalshare.model.checks import check_case
 
         inputs = self.inputs.copy()
         given = {"budget": budget, "pool": pool, "share_min": share_min, "share_max": share_max,
@@ -90,18 +87,11 @@ class AllocationModel:
         return in_place
 
     def _reuse_or_rebuild(self, inputs: xr.Dataset, config: dict) -> bool:
-        """Prepare the new rows (numpy only); keep the built matrix when they leave it as it
-        is, with the new bounds and costs, else build afresh."""
+        """Prepare and assemble the new numbers through the one build path (numpy only); keep
+        the built model when its matrix is unchanged (only bounds and costs differ), else build
+        afresh."""
         c = prepare(inputs, config)
-        cols = layout.lay_out(c)
-        blocks = constraint_rows(c, cols)
-        lower, upper = layout.bounds(c, cols)
-        candidate = replace(
-            self.form, coefficients=c, columns=cols, blocks=blocks,
-            row_lower=np.concatenate([b.lower for b in blocks]),
-            row_upper=np.concatenate([b.upper for b in blocks]),
-            col_lower=lower, col_upper=upper, costs=objectives.costs(c, cols),
-        )
+        candidate = stack_standard_form(c, *assemble(c))
         if candidate.structure() == self.form.structure():
             self.form = candidate
             return True
@@ -109,13 +99,14 @@ class AllocationModel:
         return False
 
     # -- solving ------------------------------------------------------------------------------
-    def solve(self, *, time_limit=None, threads=None) -> xr.Dataset:
-        """The results Dataset of spec/results.md; ``InfeasibleError`` (with its diagnosis) when
-        no allocation meets the hard items, ``SolverLimitError`` at a time limit."""
+    def solve(self, *, time_limit=None, threads=None, progress=None) -> xr.Dataset:
+        """The results Dataset of docs/results.md; ``InfeasibleError`` (with its diagnosis) when
+        no allocation meets the hard items, ``SolverLimitError`` at a time limit.  ``progress``
+        receives the solver's progress events (:class:`fiscalshare.solve.highs.Solver`)."""
         options = solver_options(self.config, time_limit=time_limit, threads=threads)
         started = time.perf_counter()
         try:
-            stages = solve_stages(self.form, options)
+            stages = solve_stages(self.form, options, progress=progress)
         except CaseInfeasible:
             from fiscalshare.solve.diagnosis import diagnose
 
@@ -177,10 +168,12 @@ class AllocationModel:
         return attrs
 
 
-def solve_case(inputs: xr.Dataset, config: dict, *, time_limit=None, threads=None) -> xr.Dataset:
+def solve_case(inputs: xr.Dataset, config: dict, *, time_limit=None, threads=None,
+               progress=None) -> xr.Dataset:
     """Build and solve once: the results Dataset, or ``InfeasibleError`` (exit 3) /
     ``SolverLimitError`` (exit 4)."""
-    return AllocationModel(inputs, config).solve(time_limit=time_limit, threads=threads)
+    return AllocationModel(inputs, config).solve(time_limit=time_limit, threads=threads,
+                                                 progress=progress)
 
 
 def _aligned(current: xr.DataArray, values) -> xr.DataArray:

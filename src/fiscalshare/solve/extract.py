@@ -1,9 +1,10 @@
-"""Turn HiGHS's column vector into the results Dataset of spec/results.md, by position.
+"""Turn HiGHS's column vector into the results Dataset of docs/results.md, by position.
 
 The decisions are read block by block (σ, u, e) and reshaped into labelled arrays; everything
-else — funding by level, burden, transfer, the two objective values — is computed from them in
-yuan with numpy, so the reported numbers satisfy the identities of the contract exactly and the
-reports, equity metrics and audits need nothing but this Dataset (docs/datasets.md).
+else — funding by level, burden, transfer (``quantities.accounts``), the two objective values —
+is computed from them in yuan with numpy, so the reported numbers satisfy the identities of the
+contract exactly and the reports, equity metrics and audits need nothing but this Dataset
+(docs/datasets.md, declared in ``fiscalshare.datasets``).
 """
 
 from __future__ import annotations
@@ -14,36 +15,12 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
+from fiscalshare.datasets import CARRIED, CASE_ATTRS, COORDINATE_NAMES, DERIVED, RESULTS
+from fiscalshare.datasets import annotate as annotate_declared
 from fiscalshare.io.dataset import LEVELS
 from fiscalshare.model import MONEY_UNIT, StandardForm
 
 NOISE = 1e-9  # model units (1e-5 yuan): solver noise below this is read as zero
-
-_REGION_COORDS = ("region_name", "region_parent", "region_prefecture", "region_tier",
-                  "poverty_exited", "ethnic", "border", "old_revolutionary")
-_UNIT_COORDS = ("unit_name", "unit_parent", "unit_level", "unit_receives", "unit_tier")
-_ITEM_COORDS = ("item_name", "domain", "item_unit", "rule", "binding")
-_CARRIED = ("population", "unit_population", "provincial_budget", "equalisation_pool",
-            "province_min", "province_max", "province_share", "prefecture_share", "item_weight")
-_CASE_ATTRS = ("case", "province", "central_tier", "first_year", "last_year", "source",
-               "input_sha256", "input_path")
-
-_ANNOTATIONS = {
-    "standard_cost": ("yuan", "standard cost C = N·q·λ·κ"),
-    "funding": ("yuan", "who pays: central F, province P, prefecture and county parts of L"),
-    "shortfall": ("yuan", "shortfall u against the standard"),
-    "central_funding": ("yuan", "central funding F = θ·N·q·κ"),
-    "provincial_share": ("1", "provincial share σ of the sub-central remainder"),
-    "equalisation": ("yuan", "untied equalisation transfer e"),
-    "burden": ("yuan", "the unit's share of local parts (left side of constraint 2)"),
-    "fiscal_capacity": ("yuan", "usable fiscal capacity Cap"),
-    "transfer": ("yuan", "all provincial money to the unit: co-financing plus equalisation"),
-    "marginal_cost": ("yuan", "rise of z2 for a 1 % rise of the national standard q[i,y]"),
-    "capacity_value": ("1", "provincial yuan saved per extra yuan of capacity"),
-    "budget_value": ("1", "reduction of z1 per extra yuan of provincial budget"),
-    "priority_weight": ("1", "priority weight w of a shortfall"),
-}
-
 
 @dataclass
 class Decisions:
@@ -84,41 +61,30 @@ def results_dataset(inputs: xr.Dataset, form: StandardForm, x: np.ndarray,
     chosen = decisions(form, x)
     cost = quantities.standard_cost(inputs).values
     central = quantities.central_funding(inputs).values
-    rest = quantities.remainder(inputs).values
-    share = chosen.share[c.tier_of_region][:, :, None]
-    province = share * rest
-    local = np.maximum((1.0 - share) * rest - chosen.shortfall, 0.0)
-    county = c.is_county[:, None, None]
-    prefecture_part = np.where(county, c.parent_part[:, :, None] * local, local)
-    county_part = np.where(county, c.own_part[:, :, None] * local, 0.0)
-    funding = np.stack([central, province, prefecture_part, county_part], axis=-1)
-
-    burden = np.zeros((c.n_unit, c.shape[2]))
-    np.add.at(burden, c.own_unit, (c.own_part[:, :, None] * local).sum(axis=1))
-    counties = np.flatnonzero(c.is_county)
-    np.add.at(burden, c.parent_unit[counties],
-              (c.parent_part[counties][:, :, None] * local[counties]).sum(axis=1))
-    transfer = chosen.equalisation.copy()
-    np.add.at(transfer, c.own_unit, province.sum(axis=1))
+    paid = quantities.accounts(inputs, chosen.share[c.tier_of_region], chosen.shortfall,
+                               chosen.equalisation)
 
     ds = xr.Dataset(coords={name: inputs[name].values for name in
                             ("region", "item", "year", "tier", "unit")})
     ds = ds.assign_coords(level=np.array(LEVELS, dtype=object))
-    for name in _REGION_COORDS + _UNIT_COORDS + _ITEM_COORDS:
-        ds.coords[name] = inputs[name].variable
+    for names in COORDINATE_NAMES.values():
+        for name in names:
+            ds.coords[name] = inputs[name].variable
+    if "province_rule" in inputs.coords:  # absent from Datasets built before the rule existed
+        ds.coords["province_rule"] = inputs["province_rule"].variable
     cube = ("region", "item", "year")
     ds["standard_cost"] = (cube, cost)
-    ds["funding"] = ((*cube, "level"), funding)
+    ds["funding"] = ((*cube, "level"), paid.funding)
     ds["shortfall"] = (cube, chosen.shortfall)
     ds["central_funding"] = (cube, central)
     ds["provincial_share"] = (("tier", "item"), chosen.share)
     ds["equalisation"] = (("unit", "year"), chosen.equalisation)
-    ds["burden"] = (("unit", "year"), burden)
+    ds["burden"] = (("unit", "year"), paid.burden)
     ds["fiscal_capacity"] = (("unit", "year"),
                              inputs["fiscal_capacity"].transpose("unit", "year").values.copy())
-    ds["transfer"] = (("unit", "year"), transfer)
+    ds["transfer"] = (("unit", "year"), paid.transfer)
     ds["priority_weight"] = (("region", "item"), weight)
-    for name in _CARRIED:
+    for name in CARRIED:
         ds[name] = inputs[name].variable.copy()
     for name in inputs.data_vars:
         if str(name).startswith("indicator_"):
@@ -126,7 +92,7 @@ def results_dataset(inputs: xr.Dataset, form: StandardForm, x: np.ndarray,
             ds.coords["indicator"] = inputs["indicator"].values
     if "indicator" not in ds.coords:
         ds.coords["indicator"] = inputs["indicator"].values
-    for name in _CASE_ATTRS:
+    for name in CASE_ATTRS:
         if name in inputs.attrs:
             ds.attrs[name] = inputs.attrs[name]
     return ds
@@ -140,9 +106,8 @@ def objective_values(results: xr.Dataset) -> tuple[float, float]:
 
 
 def annotate(ds: xr.Dataset) -> None:
-    for name, (units, long_name) in _ANNOTATIONS.items():
-        if name in ds:
-            ds[name].attrs.update(units=units, long_name=long_name)
-    for name in _CARRIED:
+    """The declared ``units`` and ``long_name`` (fiscalshare.datasets) on a solve's results."""
+    annotate_declared(ds, (*RESULTS, *DERIVED))
+    for name in CARRIED:
         if name in ds:
             ds[name].attrs.setdefault("units", "1")

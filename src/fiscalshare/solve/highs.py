@@ -9,12 +9,17 @@ duals come back as numpy arrays by position, never one object per variable.
 
 from __future__ import annotations
 
+import re
+import signal
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import highspy
 import numpy as np
 
+from fiscalshare.config import as_config
 from fiscalshare.model import StandardForm
 
 OPTIMAL, INFEASIBLE, LIMIT, OTHER = "optimal", "infeasible", "limit", "other"
@@ -44,6 +49,7 @@ _METHOD_OPTIONS = {
     "dual": {"solver": "simplex", "simplex_strategy": 1},
     "primal": {"solver": "simplex", "simplex_strategy": 4},
     "ipm": {"solver": "ipm", "run_crossover": "on"},
+    "ipm-nocrossover": {"solver": "ipm", "run_crossover": "off"},
     "choose": {"solver": "choose"},
 }
 
@@ -60,11 +66,12 @@ def solver_options(config: dict, *, time_limit=None, threads=None) -> dict:
     the same numbers on every run.  Money is in 万元 inside the model, so the feasibility
     tolerances below are in 万元 too.
     """
-    limit = time_limit if time_limit is not None else config.get("time_limit")
+    config = as_config(config)
+    limit = time_limit if time_limit is not None else config.time_limit
     options = {
-        "threads": int(threads if threads is not None else config.get("threads", 1)),
-        "random_seed": int(config.get("random_seed", 0)),
-        "mip_rel_gap": float(config.get("mip_rel_gap", 1e-6)),
+        "threads": int(threads if threads is not None else config.threads),
+        "random_seed": int(config.random_seed),
+        "mip_rel_gap": float(config.mip_rel_gap),
         # in 万元: 1e-8 is 1e-4 yuan, inside the contract's 1e-3 yuan per row.  HiGHS's MIP
         # default of 1e-6 let a menu-mode budget row over by 3e-3 yuan; 1e-8 made its MIP end
         # in "Solve error" on a county-level case, 1e-7 (1e-3 yuan) did not
@@ -72,7 +79,7 @@ def solver_options(config: dict, *, time_limit=None, threads=None) -> dict:
         "primal_feasibility_tolerance": 1e-8,
         "dual_feasibility_tolerance": 1e-8,
         "mip_feasibility_tolerance": 1e-7,
-        "method": str(config.get("method", "auto")),
+        "method": str(config.method),
     }
     if limit is not None:
         options["time_limit"] = float(limit)
@@ -81,7 +88,7 @@ def solver_options(config: dict, *, time_limit=None, threads=None) -> dict:
 
 def method_options(method: str, *, integer: bool) -> dict:
     """The HiGHS algorithm for one model: ``auto`` picks by model class."""
-    if method == "auto":
+    if method in ("auto", "plain", "face", "decomposed"):
         method = "choose" if integer else "dual"
     return dict(_METHOD_OPTIONS[method])
 
@@ -99,10 +106,24 @@ class Outcome:
     best_bound: float | None = None  # MIP dual bound, when there is one
 
 
-class Solver:
-    """One kept HiGHS model: load once, then change costs, bounds and rows between runs."""
+PROGRESS_EVERY = 1.0  # seconds between two progress events of one run
+_INFEASIBILITY = re.compile(r"Pr:\s*\d+\(([-+0-9.eE]+)\)")
 
-    def __init__(self, options: dict):
+
+class Solver:
+    """One kept HiGHS model: load once, then change costs, bounds and rows between runs.
+
+    ``progress``, when given, is called at most every ``every`` seconds while HiGHS works, with
+    keyword arguments ``stage`` (:attr:`stage`: ``stage1``, ``stage2`` …), ``objective`` (model
+    units), ``iterations``, and ``gap`` (a MIP's relative gap) or ``infeasibility`` (the
+    simplex's sum of primal infeasibilities, read from its log) when known.
+    Ctrl-C during a run stops HiGHS through its interrupt callback and raises
+    ``KeyboardInterrupt`` once HiGHS has returned (HiGHS is never left mid-run); with
+    ``stop_mid_run=False`` (no callback) the run finishes first.
+    """
+
+    def __init__(self, options: dict, *, progress=None, every: float | None = None,
+                 stop_mid_run: bool = True):
         self.options = dict(options)
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -110,6 +131,49 @@ class Solver:
             if key != "method":
                 self.highs.setOptionValue(key, value)
         self.integer = False
+        self.stage = ""
+        self.progress = progress
+        self.every = PROGRESS_EVERY if every is None else every
+        self._interrupted = threading.Event()
+        self._last_event = 0.0
+        self._infeasibility = None
+        if stop_mid_run or progress is not None:
+            # a Python call at every interrupt check: it costs a short solve several times its
+            # own time, so a what-if sweep (many short solves) goes without it and Ctrl-C takes
+            # effect when the run returns
+            for event in (self.highs.cbSimplexInterrupt, self.highs.cbIpmInterrupt,
+                          self.highs.cbMipInterrupt):
+                event.subscribe(self._on_interrupt_check)
+        if progress is not None:
+            # the simplex log carries the infeasibilities; it reaches the callback only with
+            # output on, so output goes to the callback and not to the console
+            self.highs.setOptionValue("output_flag", True)
+            self.highs.setOptionValue("log_to_console", False)
+            self.highs.cbLogging.subscribe(self._on_log)
+
+    def _on_log(self, event) -> None:
+        found = _INFEASIBILITY.search(event.message or "")
+        if found:
+            self._infeasibility = float(found.group(1))
+
+    def _on_interrupt_check(self, event) -> None:
+        if self._interrupted.is_set():
+            event.data_in.user_interrupt = True
+            return
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if now - self._last_event < self.every:
+            return
+        self._last_event = now
+        out = event.data_out
+        if event.callback_type == highspy.cb.HighsCallbackType.kCallbackMipInterrupt:
+            self.progress(stage=self.stage, objective=float(out.mip_primal_bound),
+                          gap=float(out.mip_gap), iterations=int(out.mip_node_count))
+        else:
+            iterations = max(int(out.simplex_iteration_count), int(out.ipm_iteration_count), 0)
+            self.progress(stage=self.stage, objective=float(out.objective_function_value),
+                          infeasibility=self._infeasibility, iterations=iterations)
 
     def load(self, form: StandardForm, cost: np.ndarray, *, integer: bool = True,
              col_lower: np.ndarray | None = None, col_upper: np.ndarray | None = None) -> None:
@@ -164,6 +228,29 @@ class Solver:
         self.highs.addRow(-highspy.kHighsInf, float(upper), columns.size,
                           columns.astype(np.int32), np.ascontiguousarray(values, dtype=float))
 
+    def set_coefficients(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+        """Change matrix entries in place (a what-if that scales a remainder ``D``)."""
+        for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(),
+                                      strict=True):
+            self.highs.changeCoeff(int(row), int(column), float(value))
+
+    @property
+    def row_count(self) -> int:
+        return int(self.highs.getNumRow())
+
+    def drop_rows_from(self, first: int) -> None:
+        """Delete every row from position ``first`` on (stage 2's row, before a re-solve)."""
+        count = self.row_count - first
+        if count > 0:
+            self.highs.deleteRows(count, np.arange(first, first + count, dtype=np.int32))
+
+    def basis(self):
+        """HiGHS's current basis (to start a later solve of a changed model from it)."""
+        return self.highs.getBasis()
+
+    def start_from(self, basis) -> None:
+        self.highs.setBasis(basis)
+
     def offer_solution(self, x: np.ndarray) -> None:
         """A known feasible point as the MIP's first incumbent."""
         solution = highspy.HighsSolution()
@@ -173,6 +260,14 @@ class Solver:
     def forget_solution(self) -> None:
         """Drop the basis and solution, so the next run starts from scratch (with presolve)."""
         self.highs.clearSolver()
+
+    def column_duals(self) -> np.ndarray:
+        """Reduced costs of the last solve."""
+        return np.asarray(self.highs.getSolution().col_dual, dtype=float)
+
+    def row_values(self) -> np.ndarray:
+        """Row activities ``A x`` of the last solve."""
+        return np.asarray(self.highs.getSolution().row_value, dtype=float)
 
     def set_time_limit(self, seconds: float | None) -> None:
         if seconds is not None:
@@ -207,7 +302,9 @@ class Solver:
 
     def _run_once(self) -> Outcome:
         before = self.highs.getRunTime()
-        self.highs.run()
+        self._last_event = -float("inf")  # the first callback of a run reports at once
+        self._infeasibility = None
+        self._run_interruptibly()
         seconds = self.highs.getRunTime() - before
         status = self.highs.getModelStatus()
         word = self.highs.modelStatusToString(status)
@@ -222,6 +319,20 @@ class Solver:
                 row_dual = np.asarray(solution.row_dual, dtype=float)
         objective = float(info.objective_function_value) if x is not None else np.nan
         return Outcome(mapped, word, objective, x, row_dual, seconds, bound)
+
+    def _run_interruptibly(self) -> None:
+        """``Highs.run`` with Ctrl-C turned into HiGHS's user interrupt (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            self.highs.run()
+            return
+        self._interrupted.clear()
+        previous = signal.signal(signal.SIGINT, lambda *_: self._interrupted.set())
+        try:
+            self.highs.run()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if self._interrupted.is_set():
+            raise KeyboardInterrupt
 
     def write(self, path: Path) -> None:
         """The model as HiGHS holds it now (MPS or LP by the file's suffix)."""

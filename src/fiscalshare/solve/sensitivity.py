@@ -1,4 +1,4 @@
-"""The sensitivities of spec/model.md, from the duals of the linear programmes.
+"""The sensitivities of docs/model.md, from the duals of the linear programmes.
 
 HiGHS's row dual ``y`` is the rate of change of the optimum with the row's active bound
 (``∂z/∂b``); all rates here are per yuan because money is scaled the same way on both sides.

@@ -1,215 +1,235 @@
-"""Run the scenarios of a sweep, serially or on dask.distributed, keeping every finished one.
+"""Solve a sweep's scenarios in this process or on dask.distributed, handing each back as it
+finishes so the caller can keep it at once.
 
-Each finished scenario is written at once as ``scenarios/<id>.nc`` (or ``.json`` when it failed),
-so an interrupted sweep keeps its work and ``--resume`` only runs what is missing.  A worker keeps
-one assembled model per (case, configuration) and, when a scenario changes only budgets, pools or
-share bounds, updates that model in place and re-solves instead of rebuilding it.
+Model reuse: each process (the command's own with ``--serial``, each dask worker otherwise)
+keeps one :class:`~fiscalshare.solve.reuse.KeptModel` of the case in one HiGHS instance.  A
+scenario is handed to it as the case with the scenario applied plus the names of what changed;
+the kept model changes only those numbers (bounds, right-hand sides, costs, matrix entries) and
+starts from the previous basis, so no scenario depends on which came before it.  A scenario that
+changes which columns or rows exist makes the model build itself afresh.
+
+Faults: an infeasible scenario keeps its diagnosis, a scenario stopped at the time limit or
+failing for any other reason keeps its message, and the sweep goes on.  Ctrl-C reaches only the
+command's process (local workers start with SIGINT ignored), which closes the cluster on its way
+out; what finished before is already on disk.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections import Counter
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
-from fiscalshare.errors import InfeasibleError, SolverLimitError
-from fiscalshare.sweep import scenarios as sc
+from fiscalshare.errors import ConfigError, InfeasibleError, InputError, Problem, SolverLimitError
+from fiscalshare.sweep.folder import Record
+from fiscalshare.sweep.results import solved_figures
+from fiscalshare.sweep.scenarios import CHANGES, Scenario, Value, apply_scenario
 
-_MODELS: dict = {}  # per process: (case hash, config json) → AllocationModel
-STATS = {"built": 0, "updated": 0}
+COUNTS: Counter = Counter()  # this process: scenarios solved on a model built or updated
+_KEPT: dict = {}  # this process: (sweep token, configuration) → KeptModel
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every scenario of a sweep is solved with."""
+
+    reuse: bool = True
+    time_limit: float | None = None
+    token: str = ""
 
 
 @dataclass
-class SweepPlan:
-    scenarios: list[dict]
-    names: list[str]
-    reuse: bool = True
-    time_limit: float | None = None
-    reference_spending: list[float] | None = None
-    ids: list[str] = field(default_factory=list)
+class Outcome:
+    """A finished scenario as it comes back from whoever solved it."""
 
-    def __post_init__(self):
-        if not self.ids:
-            self.ids = [f"s{k:05d}" for k in range(len(self.scenarios))]
+    scenario_id: str
+    record: Record
+    seconds: float = 0.0
+    how: str = ""  # updated, rebuilt, built ("" when it never reached the solver)
+    process: int = 0
 
 
-def summarise(results: xr.Dataset) -> xr.Dataset:
-    """The key figures of one solved scenario (everything sweep.nc holds per scenario)."""
-    province = results["funding"].sel(level="province").sum(("region", "item"))
-    equalisation = results["equalisation"].sum("unit")
-    short_by_domain = results["shortfall"].sum(("region", "year")).groupby(
-        results["domain"]).sum()
-    regions_short = int((results["shortfall"].sum(("item", "year")) > 0.5).sum())
-    out = xr.Dataset({
-        "objective_shortfall": results.attrs["objective_shortfall"],
-        "objective_cost": results.attrs["objective_cost"],
-        "provincial_money": province + equalisation,
-        "equalisation_total": equalisation.sum(),
-        "shortfall_by_domain": short_by_domain,
-        "regions_short": regions_short,
-        "provincial_share": results["provincial_share"].reset_coords(drop=True),
-    })
-    return out.drop_vars([c for c in out.coords if c not in ("year", "domain", "tier", "item")])
+def solve_scenario(inputs: xr.Dataset, config: dict, scenario_id: str,
+                   changes: Mapping[str, Value], settings: Settings,
+                   reference: Mapping[str, np.ndarray] | None = None) -> Outcome:
+    """Solve one scenario; never raises for the scenario's own faults (they are its record).
 
-
-def _model_for(inputs, config):
-    """This process's kept model of the case (built on first use)."""
-    from fiscalshare.solve import AllocationModel
-
-    key = (inputs.attrs.get("input_sha256", id(inputs)), json.dumps(config, sort_keys=True,
-                                                                   default=str))
-    if key not in _MODELS:
-        _MODELS.clear()
-        _MODELS[key] = AllocationModel(inputs, config)
-        STATS["built"] += 1
-    return _MODELS[key]
-
-
-def solve_one(inputs: xr.Dataset, config: dict, scenario: dict, plan: SweepPlan) -> dict:
-    """Solve one scenario; never raises for an infeasible, stopped or failed scenario.
-
-    With reuse, the kept model takes the scenario's data through ``AllocationModel.update``,
-    which changes the HiGHS model in place where the change allows (budgets, pools, share
-    bounds, η) and rebuilds only what it must (standards, central shares, new limits).
+    With reuse the process's kept model takes the scenario's changed numbers in place
+    (:class:`fiscalshare.solve.reuse.KeptModel`); without, the scenario gets a model of its own.
     """
-    from fiscalshare.config import check_case
-    from fiscalshare.solve import solve_case
+    from fiscalshare.solve.reuse import solve_fresh
 
-    reference = None
-    if plan.reference_spending is not None:
-        reference = xr.DataArray(plan.reference_spending, dims="year",
-                                 coords={"year": inputs["year"]})
     started = time.perf_counter()
+    how = ""
     try:
-        modified, scenario_config = sc.apply(inputs, config, scenario,
-                                             reference_spending=reference)
-        check_case(modified, scenario_config)
-        same_pi = modified["prefecture_share"].equals(inputs["prefecture_share"])
-        if plan.reuse and same_pi:  # π is the one input the kept model cannot take
-            model = _model_for(inputs, config)
-            in_place = model.update(
-                budget=modified["provincial_budget"].values,
-                pool=modified["equalisation_pool"].values,
-                share_min=modified["province_min"].transpose("tier", "item").values,
-                share_max=modified["province_max"].transpose("tier", "item").values,
-                share_fixed=modified["province_share"].transpose("tier", "item").values,
-                central_share=modified["central_share"].transpose("item", "year").values,
-                standards_scale=(modified["unit_cost"] / inputs["unit_cost"])
-                .transpose("item", "year").values,
-                eta=scenario_config["eta"],
-            )
-            STATS["updated" if in_place else "built"] += 1
-            results = model.solve(time_limit=plan.time_limit)
+        modified, scenario_config = apply_scenario(inputs, config, changes, reference=reference)
+        changed = set().union(*(CHANGES[key.split(":")[0]] for key in changes))
+        if settings.reuse:
+            solved = _kept_model(inputs, config, settings).solve(modified, scenario_config,
+                                                                 changed)
         else:
-            STATS["built"] += 1
-            results = solve_case(modified, scenario_config, time_limit=plan.time_limit)
-        return {"status": "optimal", "summary": summarise(results),
-                "seconds": time.perf_counter() - started}
+            solved = solve_fresh(modified, scenario_config, time_limit=settings.time_limit)
+        how = solved.how
+        record = Record("optimal", figures=solved_figures(solved, modified))
     except InfeasibleError as exc:
-        return {"status": "infeasible", "message": str(exc), "diagnosis": exc.diagnosis,
-                "seconds": time.perf_counter() - started}
+        record = Record("infeasible", message=str(exc), diagnosis=exc.diagnosis)
     except SolverLimitError as exc:
-        return {"status": "limit", "message": str(exc), "seconds": time.perf_counter() - started}
-    except Exception as exc:  # recorded, never stops the sweep
-        return {"status": "failed", "message": f"{type(exc).__name__}: {exc}",
-                "seconds": time.perf_counter() - started}
+        record = Record("limit", message=str(exc))
+    except InputError as exc:
+        record = Record("invalid", message=" ".join(str(p) for p in exc.problems))
+    except Exception as exc:  # recorded: one scenario's bug never stops the sweep
+        record = Record("failed", message=f"{type(exc).__name__}: {exc}")
+    if how:
+        COUNTS[how] += 1
+    return Outcome(scenario_id, record, time.perf_counter() - started, how, os.getpid())
 
 
-def save_outcome(folder: Path, scenario_id: str, outcome: dict) -> None:
-    """Write one finished scenario atomically (a temporary name, then rename)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if outcome["status"] == "optimal":
-        target = folder / f"{scenario_id}.nc"
-        temp = folder / f".{scenario_id}.nc.part"
-        outcome["summary"].to_netcdf(temp, engine="h5netcdf")
-    else:
-        target = folder / f"{scenario_id}.json"
-        temp = folder / f".{scenario_id}.json.part"
-        record = {k: v for k, v in outcome.items() if k != "summary"}
-        temp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
-    temp.replace(target)
+def _kept_model(inputs: xr.Dataset, config: dict, settings: Settings):
+    """This process's model of the sweep's case (built on first use, one sweep at a time)."""
+    from fiscalshare.solve.reuse import KeptModel
+
+    key = (settings.token, json.dumps(config, sort_keys=True, default=str))
+    if key not in _KEPT:
+        _KEPT.clear()
+        _KEPT[key] = KeptModel(inputs, config, time_limit=settings.time_limit)
+    return _KEPT[key]
 
 
-def finished(folder: Path) -> set[str]:
-    if not folder.is_dir():
-        return set()
-    return {p.stem for p in folder.iterdir() if p.suffix in (".nc", ".json")
-            and not p.name.startswith(".")}
+def forget_models() -> None:
+    """Drop this process's kept model (tests; a new sweep replaces it anyway)."""
+    _KEPT.clear()
 
 
-def run(inputs: xr.Dataset, config: dict, plan: SweepPlan, folder: Path, *, workers: int = 1,
-        scheduler: str | None = None, serial: bool = False, progress=None) -> dict:
-    """Run every scenario not yet in ``folder``; returns counts of done and failed."""
-    todo = [k for k, sid in enumerate(plan.ids) if sid not in finished(folder)]
-    counts = {"done": 0, "failed": 0, "skipped": len(plan.ids) - len(todo)}
+def run(inputs: xr.Dataset, config: dict, pending: list[Scenario], settings: Settings,
+        reference: Mapping[str, np.ndarray] | None, on_finished: Callable[[Outcome], None], *,
+        workers: int | None = None, scheduler: str | None = None, serial: bool = False) -> int:
+    """Solve ``pending`` and call ``on_finished`` (in this process) as each one finishes.
 
-    def record(k: int, outcome: dict) -> None:
-        save_outcome(folder, plan.ids[k], outcome)
-        counts["done" if outcome["status"] == "optimal" else "failed"] += 1
-        if progress is not None:
-            progress(outcome["status"])
+    A worker that dies costs only the scenarios it held: dask hands them to another worker
+    (and ``retries`` once more); a scenario the cluster loses for good is solved in this
+    process.  Returns how many were solved that way.
+    """
+    if serial or not pending:
+        for scenario in pending:
+            on_finished(solve_scenario(inputs, config, scenario.id, scenario.changes, settings,
+                                       reference))
+        return 0
+    from dask.distributed import as_completed
 
-    if serial or not todo:
-        for k in todo:
-            record(k, solve_one(inputs, config, plan.scenarios[k], plan))
-        return counts
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None, silence_logs=40)
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
-    try:
-        shared_inputs = client.scatter(inputs, broadcast=True)
-        futures = {client.submit(solve_one, shared_inputs, config, plan.scenarios[k], plan,
-                                 key=f"{plan.ids[k]}-{id(plan)}", pure=False): k for k in todo}
+    lost: list[Scenario] = []
+    by_id = {s.id: s for s in pending}
+    with connect(workers=workers, scheduler=scheduler) as client:
+        shared = client.scatter(inputs, broadcast=True, hash=False)
+        futures = {client.submit(solve_scenario, shared, config, s.id, s.changes, settings,
+                                 reference, key=f"fiscalshare-sweep-{settings.token}-{s.id}",
+                                 pure=False, retries=2): s.id for s in pending}
         for future in as_completed(futures):
-            k = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker died
-                outcome = {"status": "failed", "message": f"{type(exc).__name__}: {exc}"}
-            record(k, outcome)
+            outcome = _result(future, futures[future])
+            future.release()
+            if outcome is None:
+                lost.append(by_id[futures[future]])
+            else:
+                on_finished(outcome)
+    for scenario in lost:  # the cluster lost them: solved here instead
+        on_finished(solve_scenario(inputs, config, scenario.id, scenario.changes, settings,
+                                   reference))
+    return len(lost)
+
+
+def _result(future, scenario_id: str) -> Outcome | None:
+    """A future's outcome; a scenario that killed its workers is recorded as failed, one lost to
+    a cluster going away is not recorded (``None``), so that a resume solves it again."""
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker as exc:
+        return Outcome(scenario_id, Record("failed", message=f"its worker died: {exc}"))
+    except Exception:  # noqa: BLE001 - cancelled, lost connection: not the scenario's fault
+        return None
+
+
+def check_scheduler(scheduler: str) -> None:
+    """Refuse an unreachable ``--scheduler`` (exit 2) before the sweep folder is written."""
+    with connect(scheduler=scheduler):
+        pass
+
+
+@contextmanager
+def connect(*, workers: int | None = None, scheduler: str | None = None):
+    """A dask client: of a LocalCluster on 127.0.0.1 (dashboard off, one single-threaded worker
+    process per core unless ``workers`` says otherwise), or of the cluster at ``scheduler``."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
+            raise ConfigError([Problem("--scheduler", f"cannot reach the dask scheduler at "
+                                       f"{scheduler}: {exc}")]) from None
+        try:
+            _check_versions(client)
+            yield client
+        finally:
+            client.close()
+        return
+    with _sigint_ignored():  # the workers inherit it: Ctrl-C is the command's to handle
+        # no fixed port anywhere: the scheduler, and the HTTP server it starts even without a
+        # dashboard (which would otherwise try 8787), take a free port on 127.0.0.1
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, host="127.0.0.1", scheduler_port=0,
+                               dashboard_address=None, worker_dashboard_address=None,
+                               scheduler_kwargs={"dashboard": False,
+                                                 "dashboard_address": "127.0.0.1:0"},
+                               silence_logs=logging.CRITICAL)
+    try:
+        client = Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return counts
+        cluster.close()
 
 
-def collect(folder: Path, plan: SweepPlan, keys: list[str]) -> xr.Dataset:
-    """Stack the finished scenarios on a ``scenario`` dimension (sweep.nc)."""
-    pieces, status, messages = [], [], []
-    template = None
-    for sid in plan.ids:
-        path = folder / f"{sid}.nc"
-        if path.exists():
-            with xr.open_dataset(path, engine="h5netcdf") as opened:
-                piece = opened.load()
-            template = template if template is not None else piece
-            pieces.append(piece)
-            status.append("optimal")
-            messages.append("")
-        else:
-            record = json.loads((folder / f"{sid}.json").read_text(encoding="utf-8")) \
-                if (folder / f"{sid}.json").exists() else {"status": "missing", "message": ""}
-            pieces.append(None)
-            status.append(record["status"])
-            messages.append(record.get("message", ""))
-    if template is None:
-        raise RuntimeError("no scenario of the sweep solved")
-    filled = [p if p is not None else xr.full_like(template, np.nan, dtype=float) for p in pieces]
-    stacked = xr.concat(filled, dim="scenario", join="outer")
-    stacked = stacked.assign_coords(scenario=plan.ids, scenario_name=("scenario", plan.names),
-                                    status=("scenario", status), message=("scenario", messages))
-    for key in keys:
-        stacked.coords[key.replace(":", "_")] = ("scenario", [
-            str(s.get(key, "")) for s in plan.scenarios])
-    return stacked
+def _check_versions(client) -> None:
+    """Workers of an existing cluster must run this fiscalshare, or results would mix versions."""
+    from fiscalshare import __version__
+
+    theirs = client.run(_fiscalshare_version)
+    other = {address: v for address, v in theirs.items() if v != __version__}
+    if other:
+        raise ConfigError([Problem("--scheduler", f"workers run another fiscalshare than this "
+                                   f"{__version__}: " + ", ".join(f"{a} has {v}" for a, v in
+                                                                   sorted(other.items())))])
+
+
+def _fiscalshare_version() -> str:
+    try:
+        from fiscalshare import __version__
+    except ImportError:
+        return "none"
+    return __version__
+
+
+@contextmanager
+def _sigint_ignored():
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to change
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

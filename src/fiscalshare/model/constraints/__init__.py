@@ -1,4 +1,4 @@
-"""The constraint families of spec/model.md, one module each, in the order they are built.
+"""The constraint families of docs/model.md, one module each, in the order they are built.
 
 Every module has a docstring with its mathematics (``docs/formulation.md`` is generated from
 them) and a function ``rows(coefficients, columns) -> list[RowBlock]`` that prepares its rows
