@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, console, resolve_case
+from fiscalshare.cli.common import SECONDS, case_argument, console, resolve_case
 
 
 def _progress_factory(total: int, lang: str = "zh"):
@@ -57,7 +57,7 @@ def _progress_factory(total: int, lang: str = "zh"):
 @click.option("--prices", is_flag=True,
               help="Also rank items by what one more yuan of standard costs the province and "
                    "units by what one more yuan of capacity saves it (from the baseline's duals).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=SECONDS,
               help="Solver time limit per scenario (seconds).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of sweep.xlsx, the plots and this output [default: zh].")

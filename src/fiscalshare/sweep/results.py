@@ -259,10 +259,3 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
     replace_file(path, lambda temp: write_frames(
         temp, title=str(sweep.attrs.get("case", "")), lang=lang, sheets=sheets,
         lines=(label("sweep_title", lang),)))
-
-
-def status_counts(statuses) -> dict[str, int]:
-    counts = {status: 0 for status in _STATUS_ORDER}
-    for status in statuses:
-        counts[str(status)] = counts.get(str(status), 0) + 1
-    return {k: v for k, v in counts.items() if v}
