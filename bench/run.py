@@ -1,14 +1,16 @@
-"""The benchmark suite behind ``make bench`` (not part of ``make test``).
+"""The benchmark behind ``make bench``: every row of issue 15's table as a ratio to a reference.
 
-For each case it runs the real ``fiscalshare solve`` command as a separate process and records the
-wall time of the whole process (start-up included), its peak memory (``wait4``'s ru_maxrss), and
-the stage times the run stores in its manifest (load, build, HiGHS per stage by HiGHS's own clock,
-extraction, netCDF and report writing).  The same model is written as MPS files with
-``--write-mps`` and solved by highspy alone with the same options, which gives the floor that the
-end-to-end time is compared against.  Results go to ``bench/results/<date>.json`` and ``.md``.
+The reference (``bench/reference_highspy.py``) reads the same CSV case with pandas, builds the
+same LP with scipy.sparse and solves its two stages with raw highspy.  Each row runs the real
+``fiscalshare solve`` command and the reference as separate processes, one after the other, and
+records their wall times (start-up included), peak memory (``wait4``'s ru_maxrss), the stage
+times of fiscalshare's manifest, and z1, z2 of both (they must agree to 1e-6).  Loading is
+measured apart: ``load_case`` against pandas' own read of the same files with
+``engine="pyarrow"``.  Results go to ``bench/results/<date>.json`` and ``.md``; the machine is
+shared, so every figure is what it was under the load of that moment.
 
-    python bench/run.py                  # every case
-    python bench/run.py --cases example,county
+    python bench/run.py                       # every row
+    python bench/run.py --rows county,county-no-reports
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -28,168 +29,214 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "results" / "bench"
 OUT = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
+REFERENCE = ROOT / "bench" / "reference_highspy.py"
 
-# name: (synthetic generator arguments or None for the packaged example, extra solve arguments)
-CASES = {
-    "example": (None, []),
-    "county": (["--regions", "130", "--items", "80", "--years", "5", "--seed", "1"], []),
-    "national": (["--regions", "2850", "--items", "80", "--years", "5", "--seed", "1"], []),
-    "national-tight": (
-        ["--regions", "2850", "--items", "80", "--years", "5", "--seed", "1",
-         "--budget-factor", "0.9"],
-        [],
-    ),
+NATIONAL = ["--regions", "2850", "--items", "80", "--years", "5", "--seed", "1"]
+CASES = {  # name: synthetic generator arguments
+    "county": ["--regions", "90", "--items", "12", "--years", "5", "--seed", "1"],
+    "national": NATIONAL,
+    "national-hard": [*NATIONAL, "--hard"],
 }
+# row: (case, reports?, what the ratio is taken against, label in the table)
+ROWS = {
+    "county": ("county", True, "reference",
+               "county-level province, 90 × 12 × 5, with reports"),
+    "county-no-reports": ("county", False, "reference", "same, `--no-reports`"),
+    "national": ("national", False, "reference",
+                 "national 2,850 × 80 × 5, unlimited budget, `--no-reports`"),
+    "national-reports": ("national", True, "national",
+                         "national with reports (ratio: to the same run without reports)"),
+    "national-hard": ("national-hard", False, "reference",
+                      "national, hard regime (tight budget and pool), `--no-reports`"),
+}
+TARGETS = {"county": 3.0, "national": 1.0, "national-reports": 2.0}
 
 
-def run_process(args: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Wall seconds and peak resident memory (MiB) of one child process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               **kwargs)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    stdout, stderr = process.stdout.read(), process.stderr.read()
-    process.stdout.close()
-    process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    completed = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
-    return wall, usage.ru_maxrss / 1024.0, completed
+def run_process(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall seconds and peak resident memory (MiB) of one child process (output via files, so
+    that no pipe fills while the child is waited for)."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(args, process.returncode, out.read(), err.read())
+    return wall, usage.ru_maxrss / 1024.0, done
 
 
 def fiscalshare(*args: str) -> list[str]:
     return [str(BIN / "fiscalshare"), *args]
 
 
-def prepare_case(name: str, generator_args: list[str] | None) -> Path:
-    if generator_args is None:
-        from fiscalshare.examples import example_path
-
-        return example_path("guizhou")
+def prepare_case(name: str) -> Path:
     folder = WORK / "cases" / name
-    if not folder.exists():
-        wall, peak, done = run_process(
-            fiscalshare("example", "synthetic", str(folder), *generator_args)
-        )
+    if not (folder / "budget.csv").exists() and not (folder / "regions.csv").exists():
+        wall, _, done = run_process(fiscalshare("example", "synthetic", str(folder), "--force",
+                                                *CASES[name]))
         if done.returncode != 0:
             raise SystemExit(f"generating {name} failed:\n{done.stderr}")
-        print(f"  generated {name} in {wall:.1f} s")
+        print(f"  generated {name} in {wall:.1f} s", flush=True)
     return folder
 
 
 def measure_load(case: Path) -> dict:
-    code = (
-        "import time; t=time.perf_counter();"
-        f"from fiscalshare.io import load_case; ds=load_case(r'{case}');"
-        "print(time.perf_counter()-t)"
-    )
-    wall, peak, done = run_process([sys.executable, "-c", code])
-    if done.returncode != 0:
-        return {"error": done.stderr.strip()[-500:]}
-    return {"load_seconds": round(float(done.stdout.strip()), 3),
-            "load_process_seconds": round(wall, 3), "load_peak_mib": round(peak, 1)}
-
-
-def highs_alone(mps_files: list[Path], options: dict) -> float:
-    """Seconds HiGHS itself needs for the written stage models (its own clock, summed)."""
-    code = (
-        "import json, sys, highspy\n"
-        "total = 0.0\n"
-        "for path in sys.argv[2:]:\n"
-        "    h = highspy.Highs(); h.setOptionValue('output_flag', False)\n"
-        "    for k, v in json.loads(sys.argv[1]).items(): h.setOptionValue(k, v)\n"
-        "    h.readModel(path); h.run(); total += h.getRunTime()\n"
-        "print(total)\n"
-    )
-    wall, peak, done = run_process(
-        [sys.executable, "-c", code, json.dumps(options), *map(str, mps_files)]
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr)
-    return float(done.stdout.strip())
-
-
-def bench_case(name: str) -> dict:
-    generator_args, solve_args = CASES[name]
-    print(f"== {name}")
-    case = prepare_case(name, generator_args)
-    record = {"case": name, **measure_load(case)}
-    out = WORK / "runs" / name
-    mps = WORK / "mps" / name
-    shutil.rmtree(mps, ignore_errors=True)
-    mps.mkdir(parents=True)
-    wall, peak, done = run_process(
-        fiscalshare("solve", str(case), "--out", str(out), "--force", "--quiet",
-                    "--write-mps", str(mps / "model.mps"), *solve_args)
-    )
-    record.update(exit_code=done.returncode, end_to_end_seconds=round(wall, 3),
-                  peak_mib=round(peak, 1))
-    if done.returncode not in (0, 3):
-        record["error"] = done.stderr.strip()[-1000:]
-        return record
-    manifest = json.loads((out / "manifest.json").read_text())
-    for key, value in manifest.items():
-        if key.endswith("_seconds") or key.startswith("highs_"):
-            record[key] = value
-    record["objective_shortfall"] = manifest.get("objective_shortfall")
-    record["objective_cost"] = manifest.get("objective_cost")
-    files = sorted(mps.glob("*.mps"))
-    if files:
-        options = json.loads(manifest.get("solver_options", "{}")) if isinstance(
-            manifest.get("solver_options"), str) else manifest.get("solver_options") or {}
-        alone = highs_alone(files, options)
-        record["highs_alone_seconds"] = round(alone, 3)
-        record["end_to_end_over_highs_alone"] = round(wall / alone, 2) if alone > 0 else None
+    """``load_case`` (validation and the inputs Dataset included) against pandas' pyarrow read
+    of the same files, each in its own process (imports excluded from both clocks)."""
+    ours = ("import time; from fiscalshare.io import load_case; import xarray;"
+            "t=time.perf_counter(); load_case(r'%s'); print(time.perf_counter()-t)" % case)
+    pandas = ("import time, glob, pandas as pd;"
+              "t=time.perf_counter();"
+              "[pd.read_csv(f, engine='pyarrow') for f in sorted(glob.glob(r'%s/*.csv'))];"
+              "print(time.perf_counter()-t)" % case)
+    record = {}
+    for key, code in (("load", ours), ("pandas_pyarrow_read", pandas)):
+        _, peak, done = run_process([sys.executable, "-c", code])
+        if done.returncode != 0:
+            record[f"{key}_error"] = done.stderr.strip()[-300:]
+            continue
+        record[f"{key}_seconds"] = round(float(done.stdout.strip().splitlines()[-1]), 3)
+        record[f"{key}_peak_mib"] = round(peak, 1)
+    if "load_seconds" in record and "pandas_pyarrow_read_seconds" in record:
+        record["load_over_pandas_read"] = round(
+            record["load_seconds"] / record["pandas_pyarrow_read_seconds"], 2)
     return record
 
 
-def startup_times() -> dict:
-    from fiscalshare.examples import example_path
+def run_fiscalshare(name: str, case: Path, reports: bool) -> dict:
+    out = WORK / "runs" / name
+    args = ["solve", str(case), "--out", str(out), "--force", "--quiet"]
+    if not reports:
+        args.append("--no-reports")
+    wall, peak, done = run_process(fiscalshare(*args))
+    record = {"seconds": round(wall, 2), "peak_mib": round(peak, 1), "exit_code": done.returncode}
+    if done.returncode != 0:
+        record["error"] = done.stderr.strip()[-600:]
+        return record
+    manifest = json.loads((out / "manifest.json").read_text())
+    for key, value in manifest.items():
+        if (key.endswith("_seconds") or key.startswith("highs_")
+                or key in ("decomposed", "stage2_on_face", "benders_rounds", "stage1_boxes")):
+            record[key] = value
+    record["z1"] = manifest.get("objective_shortfall")
+    record["z2"] = manifest.get("objective_cost")
+    return record
 
-    help_wall, _, _ = run_process(fiscalshare("--help"))
-    validate_wall, _, _ = run_process(fiscalshare("validate", str(example_path("guizhou"))))
-    return {"help_seconds": round(help_wall, 3), "validate_example_seconds": round(validate_wall, 3)}
+
+def run_reference(case: Path) -> dict:
+    wall, peak, done = run_process([sys.executable, str(REFERENCE), str(case)])
+    if done.returncode != 0:
+        return {"error": done.stderr.strip()[-600:]}
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    record.update(seconds=round(wall, 2), peak_mib=round(peak, 1))
+    return record
 
 
-def markdown(records: list[dict], startup: dict) -> str:
-    columns = ["case", "exit_code", "load_seconds", "load_peak_mib", "build_seconds",
-               "solve_seconds", "extract_seconds", "report_seconds", "end_to_end_seconds",
-               "highs_alone_seconds", "end_to_end_over_highs_alone", "peak_mib"]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for record in records:
-        lines.append("| " + " | ".join(str(record.get(c, "")) for c in columns) + " |")
-    lines.append("")
-    lines.append(f"`fiscalshare --help`: {startup['help_seconds']} s; "
-                 f"`fiscalshare validate` (example): {startup['validate_example_seconds']} s")
+def relative(a, b) -> float | None:
+    if a is None or b is None:
+        return None
+    return abs(a - b) / max(abs(a), abs(b), 1.0)
+
+
+def bench(rows: list[str]) -> dict:
+    results, references, loads = {}, {}, {}
+    for row in rows:
+        case_name, reports, against, label = ROWS[row]
+        print(f"== {row}", flush=True)
+        case = prepare_case(case_name)
+        if case_name not in loads and case_name != "county":
+            loads[case_name] = measure_load(case)
+        record = {"label": label, "case": case_name, "reports": reports,
+                  "fiscalshare": run_fiscalshare(row, case, reports)}
+        if against == "reference":
+            if case_name not in references:
+                references[case_name] = run_reference(case)
+            reference = references[case_name]
+            record["reference"] = reference
+            if "seconds" in reference and "error" not in record["fiscalshare"]:
+                record["ratio"] = round(record["fiscalshare"]["seconds"] / reference["seconds"], 2)
+                record["z1_relative_difference"] = relative(record["fiscalshare"]["z1"],
+                                                            reference.get("z1"))
+                record["z2_relative_difference"] = relative(record["fiscalshare"]["z2"],
+                                                            reference.get("z2"))
+        else:
+            base = results.get(against, {}).get("fiscalshare", {})
+            if "seconds" in base and "error" not in record["fiscalshare"]:
+                record["ratio"] = round(record["fiscalshare"]["seconds"] / base["seconds"], 2)
+        if row in TARGETS and "ratio" in record:
+            record["target"] = TARGETS[row]
+            record["met"] = record["ratio"] <= TARGETS[row]
+        if row == "national-hard" and "error" not in record["fiscalshare"]:
+            record["target_seconds"] = 120
+            same = all((record.get(k) or 0) <= 1e-6 for k in ("z1_relative_difference",
+                                                              "z2_relative_difference"))
+            record["met"] = record["fiscalshare"]["seconds"] < 120 and same
+        results[row] = record
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return {"rows": results, "loading": loads}
+
+
+def markdown(report: dict) -> str:
+    lines = ["| case | fiscalshare | reference | ratio | target | met | z1, z2 vs reference |",
+             "|---|---|---|---|---|---|---|"]
+    for row, record in report["rows"].items():
+        ours = record["fiscalshare"]
+        parts = [f"{ours.get('seconds', '—')} s"]
+        for key, name in (("load_seconds", "load"), ("solve_seconds", "solve"),
+                          ("highs_stage1_seconds", "HiGHS stage 1"),
+                          ("highs_stage2_seconds", "stage 2"), ("report_seconds", "reports")):
+            if ours.get(key) is not None:
+                parts.append(f"{name} {ours[key]:.1f} s")
+        if ours.get("error"):
+            parts.append(f"exit {ours.get('exit_code')}")
+        reference = record.get("reference") or {}
+        ref = (f"{reference['seconds']} s (read {reference['read_seconds']} s, stages "
+               f"{reference['stage1_seconds']} + {reference['stage2_seconds']} s)"
+               if "seconds" in reference else ("—" if not reference else "error"))
+        diffs = ("" if record.get("z1_relative_difference") is None else
+                 f"{record['z1_relative_difference']:.1e}, {record['z2_relative_difference']:.1e}")
+        target = record.get("target", "< 120 s" if row == "national-hard" else "")
+        met = {True: "yes", False: "no"}.get(record.get("met"), "")
+        lines.append(f"| {record['label']} | {parts[0]} ({', '.join(parts[1:])}) | {ref} | "
+                     f"{record.get('ratio', '—')}× | {target} | {met} | {diffs} |")
+    lines += ["", "| case | load_case (validation, Dataset) | pandas read, pyarrow | ratio | "
+              "peak |", "|---|---|---|---|---|"]
+    for case, load in report["loading"].items():
+        lines.append(f"| {case} | {load.get('load_seconds')} s | "
+                     f"{load.get('pandas_pyarrow_read_seconds')} s | "
+                     f"{load.get('load_over_pandas_read')}× | {load.get('load_peak_mib')} MiB |")
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated case names")
-    parser.add_argument("--sweep", action=argparse.BooleanOptionalAction, default=True,
+    parser.add_argument("--rows", default=",".join(ROWS), help="comma-separated row names")
+    parser.add_argument("--sweep", action=argparse.BooleanOptionalAction, default=False,
                         help="also run the sweep benchmark (bench/sweep_bench.py)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    records = [bench_case(name) for name in args.cases.split(",")]
-    startup = startup_times()
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     report = {
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "cases": records,
-        "startup": startup,
+                    "platform": platform.platform(),
+                    "load_average_at_start": os.getloadavg()},
+        **bench(args.rows.split(",")),
     }
+    report["machine"]["load_average_at_end"] = os.getloadavg()
     sweep_script = ROOT / "bench" / "sweep_bench.py"
     if args.sweep and sweep_script.exists():
         sweep_json = WORK / "sweep.json"
         subprocess.run([sys.executable, str(sweep_script), str(sweep_json)], check=False)
         if sweep_json.exists():
             report["sweep"] = json.loads(sweep_json.read_text())
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     (OUT / f"{stamp}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    table = markdown(records, startup)
+    table = markdown(report)
     (OUT / f"{stamp}.md").write_text(table)
     print(table)
 

@@ -14,7 +14,7 @@ from fiscalshare.model import build
 from fiscalshare.quantities import by_region_tier, remainder
 from fiscalshare.solve import decompose, solve_case
 from fiscalshare.solve.highs import Solver, solver_options
-from fiscalshare.solve.stages import _Clock, route
+from fiscalshare.solve.stages import _Clock, route, zero_shortfall_evident
 from hand_cases import two_years_two_items
 
 
@@ -116,3 +116,27 @@ def test_auto_takes_the_plain_route_for_small_models_and_menu_mode():
     menu = build(inputs, load_config("ratio-menu"))
     assert route(menu, "decomposed") == "plain"  # integers: no decomposition
     assert route(menu, "face") == "plain"  # a MIP has no duals to find a face with
+
+
+def test_stage_one_is_skipped_only_where_untied_money_closes_every_gap():
+    unlimited = build_inputs(generate(40, 8, 3, 2))
+    form = build(unlimited, load_config("default"))
+    assert zero_shortfall_evident(form)
+    results = solve_case(unlimited, load_config("default"))
+    assert results.attrs["stage1_skipped"] == 1 and results.attrs["objective_shortfall"] == 0.0
+    # the same optimum as solving stage 1 first: z1 = 0, then the least money without shortfall
+    options = solver_options(load_config("default"))
+    solver = Solver(options)
+    solver.load(form, form.costs["shortfall"])
+    assert solver.run().objective <= 1e-9
+    u = form.columns.positions("shortfall")
+    solver.set_costs(form.costs["provincial_money"])
+    solver.set_column_bounds(u, np.zeros(u.size), np.zeros(u.size))
+    solver.forget_solution()
+    z2 = solver.run().objective * 1e4
+    assert _relative(results.attrs["objective_cost"], z2) < 1e-9
+    assert check_solution(unlimited, results) == []
+    budgeted = build(_budgeted(40, 8, 3, 2, 0.5), load_config("default"))
+    assert not zero_shortfall_evident(budgeted)
+    no_equalisation = build(unlimited, load_config("no-equalisation"))
+    assert not zero_shortfall_evident(no_equalisation)

@@ -14,7 +14,8 @@ import pytest
 from tests.hand_cases import ITEM, three_regions
 
 from fiscalshare.analysis.verify import check_solution
-from fiscalshare.config import check_case, load_config
+from fiscalshare.config import load_config
+from fiscalshare.model.checks import check_case
 from fiscalshare.errors import InputError
 from fiscalshare.io import read_tables, write_case
 from fiscalshare.io.dataset import build_inputs

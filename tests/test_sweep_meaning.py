@@ -37,7 +37,7 @@ def short_case(tmp_path_factory) -> Path:
 def test_province_share_under_optimise_pins_the_share_and_gives_four_answers(tmp_path):
     out = tmp_path / "sweep"
     outcome = run_sweep(example_path("guizhou"), "default", out,
-                        vary=["province_share:t3=0.7,0.8,0.9,1.0"], serial=True)
+                        vary=["province_share:t3=0.7,0.8,0.9,1.0"], serial=True, lang="en")
     sweep = _sweep(out)
     z2 = sweep["objective_cost"].values
     assert list(sweep["status"].values) == ["optimal"] * 4
@@ -77,7 +77,7 @@ def test_a_menu_pin_off_the_menu_is_refused(tmp_path, capsys):
 def test_a_key_without_effect_is_reported_with_the_reason(tmp_path):
     """In the Guizhou example nothing falls short, so η cannot change the optimum."""
     outcome = run_sweep(example_path("guizhou"), "default", tmp_path / "s",
-                        vary=["eta=0,1,2", "budget=x1.0,x1.2"], serial=True)
+                        vary=["eta=0,1,2", "budget=x1.0,x1.2"], serial=True, lang="en")
     assert set(outcome.no_effect) == {"eta", "budget"}
     assert "nothing falls short" in outcome.no_effect["eta"]
     assert "never binds" in outcome.no_effect["budget"]
@@ -362,4 +362,4 @@ def test_the_console_states_what_a_key_means(capsys, tmp_path):
               str(tmp_path / "s")])
     assert ended.value.code == 0
     out = capsys.readouterr().out
-    assert "pins it" in out and "2 scenarios: 2 solved" in out
+    assert "每个取值将其固定" in out and "共 2 个情景：2 个已求解" in out

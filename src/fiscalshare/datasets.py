@@ -43,6 +43,14 @@ DIMENSIONS = (
     ("indicator", "plan indicator codes (length 0 without the sheet)"),
 )
 
+# The non-dimension coordinates both Datasets carry, by the dimension they label.
+COORDINATE_NAMES = {
+    "region": ("region_name", "region_parent", "region_prefecture", "region_tier",
+               "poverty_exited", "ethnic", "border", "old_revolutionary"),
+    "unit": ("unit_name", "unit_parent", "unit_level", "unit_receives", "unit_tier"),
+    "item": ("item_name", "domain", "item_unit", "rule", "province_rule", "binding"),
+}
+
 COORDINATES = (
     ("region", "`region_name`, `region_parent` (\"\" for a prefecture-level region), "
      "`region_prefecture` (g(r): the parent, or the region itself), `region_tier`, and the flags "
@@ -293,9 +301,9 @@ when complete, so it appears whole or not at all; an existing folder is replaced
 | `manifest.json` | the attributes of `allocation.nc` as JSON, and every file of the folder with its sha256 |
 | `responsibility.xlsx` | the province's spending-responsibility workbook (支出责任表; [reports.md](reports.md)) |
 | `prefectures/<code>.xlsx` | one workbook per prefecture with only its own rows and its counties' — the table handed to that prefecture |
-| `plots/*.png` | provincial transfer per capita against fiscal capacity per capita, coloured by tier; each region's funding by level |
+| `plots/*.png` | `transfer_vs_capacity.png` (provincial transfer per capita against fiscal capacity per capita, by tier), `shares_by_level.png` (who pays, by region), and `shortfall_by_item.png` where something falls short |
 | `run.log` | the steps of the run with their times |
-| `diagnosis.json` | only when no allocation meets the hard items (exit 3): what money would make the case solvable, or why no money helps |
+| `diagnosis.json` | instead of the allocation and reports, when no allocation meets the hard items (exit 3): what money would make the case solvable, or why no money helps |
 
 With `--no-reports` only `allocation.nc`, `manifest.json` and `run.log` are written;
 `fiscalshare report RUN_DIR` adds the workbooks and plots later. `fiscalshare verify RUN_DIR`

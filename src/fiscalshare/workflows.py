@@ -80,7 +80,7 @@ def _timed(timings: dict, name: str):
 
 def run_solve(request: SolveRequest) -> SolveOutcome:
     """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4."""
-    from fiscalshare.config import check_case, load_config
+    from fiscalshare.config import load_config
     from fiscalshare.io import load_case
     from fiscalshare.runs.folder import claim_out, default_run_dir
 
@@ -94,9 +94,9 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
         for warning in warnings:
             log.warning("%s", warning)
         config = load_config(request.model, request.overrides)
-        check_case(inputs, config)
+        # the case is checked against the configuration by the solve, once (model.checks)
         out = request.out or default_run_dir(
-            request.results_root, inputs.attrs.get("case") or "case", config.get("name", "model")
+            request.results_root, inputs.attrs.get("case") or "case", config.name
         )
         with claim_out(out, inputs=[request.case], force=request.force):
             return _solve_and_write(request, inputs, config, out, timings, warnings, lines)
@@ -150,7 +150,7 @@ def _case_attrs(inputs, config) -> dict:
 
     attrs = {key: inputs.attrs.get(key) for key in ("case", "province", "input_sha256", "input_path")}
     attrs.update(version_attrs())
-    attrs["model_config"] = json.loads(json.dumps(config, default=str))
+    attrs["model_config"] = json.loads(json.dumps(config.as_dict(), default=str))
     return attrs
 
 
@@ -177,14 +177,13 @@ class CompareOutcome:
 def run_compare(request: CompareRequest) -> CompareOutcome:
     """Load a case, compare the optimum with the status quo, write the folder."""
     from fiscalshare.analysis.compare import compare_case
-    from fiscalshare.config import check_case, load_config
+    from fiscalshare.config import load_config
     from fiscalshare.io import load_case
     from fiscalshare.runs.folder import claim_out
 
     warnings: list = []
     inputs = load_case(request.case, warnings=warnings)
-    config = load_config(request.model, {})
-    check_case(inputs, config)
+    config = load_config(request.model, {})  # each solve checks the case against it
     out = request.out or default_compare_dir(request.results_root,
                                              inputs.attrs.get("case") or "case")
     with claim_out(out, inputs=[request.case], force=request.force):  # refuse before the solves

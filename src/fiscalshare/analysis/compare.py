@@ -23,6 +23,7 @@ import xarray as xr
 
 from fiscalshare.analysis.baseline import baseline_allocation
 from fiscalshare.analysis.equity import METRIC_LABELS, per_capita_funding, summary_metrics
+from fiscalshare.config import as_config
 from fiscalshare.quantities import WAN
 
 WORKBOOK = "compare.xlsx"
@@ -82,13 +83,14 @@ def compare_case(
     options = {"time_limit": time_limit, "threads": threads}
     options = {key: value for key, value in options.items() if value is not None}
     optimised = solve_case(inputs, config, **options)
-    if float(config.get("eta", 1.0)) == 0.0:
+    config = as_config(config)
+    if config.eta == 0.0:
         equal_weight_cost = float(optimised.attrs["objective_cost"])
     else:
-        equal_weight = solve_case(inputs, {**config, "eta": 0.0}, **options)
+        equal_weight = solve_case(inputs, config.with_changes(eta=0.0), **options)
         equal_weight_cost = float(equal_weight.attrs["objective_cost"])
     baseline = baseline_allocation(inputs, config)
-    return CompareResult(optimised, baseline, equal_weight_cost, dict(config))
+    return CompareResult(optimised, baseline, equal_weight_cost, config.as_dict())
 
 
 # --- tables (money in yuan; the workbook converts to 万元) ------------------------------------

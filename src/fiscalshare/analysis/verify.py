@@ -174,7 +174,10 @@ def _transfer(inputs: xr.Dataset, province: xr.DataArray, e: xr.DataArray) -> xr
 
 
 def _chain_links(given: np.ndarray) -> list[tuple[int, int, int]]:
-    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row."""
+    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row.
+
+    Deliberately not ``quantities.priority_links``, which the model's rows use: the verifier
+    walks the chain its own way so that a bug there cannot hide itself."""
     links = []
     for item in range(given.shape[1]):
         tiers = np.flatnonzero(given[:, item])

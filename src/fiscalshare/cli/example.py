@@ -61,7 +61,7 @@ def guizhou(out, variant, force):
     source = example_path(variant)
     if out.suffix.lower() == ".xlsx":
         tables, _ = read_tables(source)
-        write_case(tables, out)
+        write_case(tables, out, labelled=True)
     else:
         shutil.copytree(source, out, dirs_exist_ok=True)
     click.echo(f"{out}: the {variant} example")

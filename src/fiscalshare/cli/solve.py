@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from fiscalshare.cli.common import case_argument, console, print_warnings, resolve_case
+from fiscalshare.config import RATIO_MODES
 from fiscalshare.workflows import SolveRequest, run_solve
 
 
@@ -14,7 +15,7 @@ from fiscalshare.workflows import SolveRequest, run_solve
 @case_argument
 @click.option("--model", "model", default="default", show_default=True,
               help="Model configuration: a name in models/ or a YAML path.")
-@click.option("--ratio-mode", type=click.Choice(["fixed", "optimise", "menu"]),
+@click.option("--ratio-mode", type=click.Choice(RATIO_MODES),
               help="Override the configuration's ratio_mode.")
 @click.option("--equalisation", type=click.Choice(["on", "off"]),
               help="Override the configuration's equalisation.")

@@ -99,7 +99,8 @@ def _convert_text(column: Column, series: pd.Series) -> Converted:
     if column.required:
         bad = (stripped == "").to_numpy() | _errors(series)
     found = [_display(v) for v in series[bad]]
-    return Converted(stripped.to_numpy(dtype=object), bad, found, notes)
+    values = stripped.array if _from_text_file(series) else stripped.to_numpy(dtype=object)
+    return Converted(values, bad, found, notes)
 
 
 def _convert_flag(series: pd.Series) -> Converted:

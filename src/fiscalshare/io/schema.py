@@ -1,4 +1,4 @@
-"""One declaration per input sheet (spec/inputs.md).
+"""One declaration per input sheet (docs/inputs.md).
 
 The reader, the validator, the blank template and ``docs/inputs.md`` are all derived from these
 declarations, so a column is described in exactly one place.

@@ -379,15 +379,35 @@ def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -
     standards, _ = frames["standards"]
     beneficiaries, _ = frames["beneficiaries"]
     sharing, sh_raw = frames["sharing"]
-    rest_per_unit = standards.assign(rest=standards["unit_cost"]
-                                     * (standards["topup"] - standards["central_share"]))
-    merged = beneficiaries.merge(rest_per_unit[["item", "year", "rest"]], on=["item", "year"])
-    merged = merged[(merged["units"] > 0) & (merged["rest"] > 0)]
-    tier = pd.Series(_ints(regions["tier"]).to_numpy(), index=regions["code"].to_numpy())
-    tier = tier[~tier.index.duplicated()]
-    pairs = merged.loc[merged["region"].isin(receiving), ["region", "item"]].drop_duplicates()
-    needed = set(zip(tier.reindex(pairs["region"].to_numpy()).to_numpy(), pairs["item"],
-                     strict=True))
+    # (item, year) pairs with a remainder per beneficiary, then the (tier, item) pairs of
+    # receiving regions with beneficiaries there: positions and numpy, no row-by-row merge
+    item_codes = pd.Index(items["code"].astype(str).unique())
+    years = np.sort(pd.unique(standards["year"].dropna()))
+    rest = (standards["unit_cost"] * (standards["topup"] - standards["central_share"])).to_numpy()
+    has_rest = np.zeros((item_codes.size, max(years.size, 1)), dtype=bool)
+    s_item = item_codes.get_indexer(standards["item"].astype(str))
+    s_year = np.searchsorted(years, standards["year"].to_numpy())
+    known = (s_item >= 0) & (rest > 0)
+    has_rest[s_item[known], s_year[known]] = True
+    b_item = item_codes.get_indexer(beneficiaries["item"].astype(str))
+    b_years = beneficiaries["year"].to_numpy()
+    b_year = np.clip(np.searchsorted(years, b_years), 0, max(years.size - 1, 0))
+    dated = years[b_year] == b_years if years.size else np.zeros(len(b_years), dtype=bool)
+    region_codes = pd.Index(regions["code"].astype(str))
+    region_codes = region_codes[~region_codes.duplicated()]
+    b_region = region_codes.get_indexer(beneficiaries["region"].astype(str))
+    tier_of = _ints(regions.drop_duplicates("code")["tier"]).to_numpy()
+    is_receiving = region_codes.isin(list(receiving))
+    usable = (beneficiaries["units"] > 0).to_numpy() & (b_item >= 0) & (b_region >= 0) & dated
+    if has_rest.size and region_codes.size:
+        usable &= (has_rest[np.maximum(b_item, 0), b_year]
+                   & is_receiving[np.maximum(b_region, 0)])
+    else:
+        usable[:] = False
+    pairs = np.unique(tier_of[b_region[usable]].astype(np.int64) * item_codes.size
+                      + b_item[usable])
+    needed = {(int(t), item_codes[i]) for t, i in zip(*np.divmod(pairs, item_codes.size),
+                                                       strict=True)}
     given = set(zip(_ints(sharing["tier"]), sharing["item"], strict=True))
     for t, i in sorted(needed - given)[:MAX_PER_COLUMN]:
         out.error(sh_raw, f"no row for tier {t} and item {i!r}, which has a remainder to share",

@@ -17,6 +17,7 @@ tier by tier.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -24,10 +25,9 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
+from fiscalshare.config import SHARE_TOLERANCE, ModelConfig, as_config
 
 MONEY_UNIT = quantities.WAN  # the model holds money in 万元 (yuan per model money unit)
-RATIO_MODES = ("fixed", "optimise", "menu")
-SHARE_TOLERANCE = 1e-12  # a menu share counts as inside [smin, smax] within this
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,9 +123,10 @@ class Coefficients:
         return replace(self, **changes)
 
 
-def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
+def prepare(inputs: xr.Dataset, config: Mapping, *, soft_everything: bool = False,
             elastic: bool = False) -> Coefficients:
-    """The model data of ``inputs`` under the resolved ``config``.
+    """The model data of ``inputs`` under ``config`` (a ``ModelConfig``, or a mapping turned
+    into one).
 
     ``soft_everything`` and ``elastic`` build the variants the infeasibility diagnosis solves:
     every item allowed to fall short, and budget and pool allowed to grow.
@@ -137,9 +138,7 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
     regions = [str(r) for r in inputs["region"].values]
     parents = [str(p) for p in inputs["region_parent"].values]
     tier_item = ("tier", "item")
-    mode = str(config.get("ratio_mode", "optimise"))
-    if mode not in RATIO_MODES:
-        raise ValueError(f"unknown ratio_mode {mode!r}")
+    config = as_config(config)
     return Coefficients(
         **{name: compute(inputs, config) for name, (_, compute) in _DATA_FIELDS.items()},
         sharing_given=inputs["sharing_given"].transpose(*tier_item).values.astype(bool),
@@ -150,8 +149,8 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
         parent_unit=np.array([unit_index[p] if p else -1 for p in parents], dtype=np.int64),
         soft=(inputs["binding"].values != "hard") | soft_everything,
         policy_fixed=policy_fixed(inputs),
-        ratio_mode=mode,
-        equalisation=str(config.get("equalisation", "on")) == "on",
+        ratio_mode=config.ratio_mode,
+        equalisation=config.equalisation_on,
         elastic=elastic,
     )
 
@@ -176,8 +175,8 @@ def _share_bound(name: str):
     return compute
 
 
-def _weight(ds: xr.Dataset, config: dict) -> np.ndarray:
-    weight = quantities.priority_weight(ds, config.get("eta", 1.0), config.get("phi"))
+def _weight(ds: xr.Dataset, config: ModelConfig) -> np.ndarray:
+    weight = quantities.priority_weight(ds, config.eta, config.phi)
     return weight.transpose("region", "item").values.astype(float)
 
 
@@ -204,11 +203,12 @@ _DATA_FIELDS = {
 }
 
 
-def refresh(c: Coefficients, inputs: xr.Dataset, config: dict,
+def refresh(c: Coefficients, inputs: xr.Dataset, config: Mapping,
             changed: set[str]) -> Coefficients:
     """``c`` with the fields that depend on ``changed`` (input variables or configuration keys)
     recomputed from ``inputs`` and ``config`` — the same computations :func:`prepare` runs, so a
     refreshed model is the model a fresh ``prepare`` gives."""
+    config = as_config(config)
     fields = {name: compute(inputs, config) for name, (sources, compute) in _DATA_FIELDS.items()
               if changed & set(sources)}
     return replace(c, **fields) if fields else c

@@ -143,6 +143,58 @@ LABELS: dict[str, tuple[str, str]] = {
     "tornado_shares": ("第{}档分担比例", "Shares of tier {}"),
     "tornado_standard": ("标准 {}", "Standard {}"),
     "tornado_budget": ("省级预算", "Provincial budget"),
+    "key_province_share": ("省级分担比例", "the provincial share"),
+    "key_province_min": ("省级分担比例下限", "the lower bound of the provincial share σ"),
+    "key_province_max": ("省级分担比例上限", "the upper bound of the provincial share σ"),
+    "key_prefecture_share": ("市级分担比例π", "the prefecture share π of a county's local part"),
+    "key_budget": ("省级预算（元或倍数）", "the provincial budget B (yuan or a factor)"),
+    "key_pool": ("均衡性转移支付资金池（元或倍数）", "the equalisation pool E (yuan or a factor)"),
+    "key_standard": ("国家基础标准（倍数）", "the national standard q (a factor)"),
+    "key_eta": ("优先强度η", "the priority strength η"),
+    "key_central_tier": ("中央分档（1–5）", "the province's central tier (1–5)"),
+    "key_capacity": ("可用财力（倍数，减收情形）", "fiscal capacity (a factor: a revenue shortfall)"),
+    "key_beneficiaries": ("受益人数（倍数）", "beneficiaries N (a factor)"),
+    "meaning_key": ("{}：{}", "{}: {}"),
+    "meaning_fixed_share": ("{}：固定比例模式下，省级分担比例直接取各值",
+                            "{}: the provincial share used by the fixed ratio mode is set to each "
+                            "value"),
+    "meaning_pin": ("{}：{}模式下省级分担比例由模型决定，每个取值将其固定（上下限均设为该值），"
+                    "其余比例继续优化",
+                    "{}: in {} mode the provincial share is a decision, so each value pins it "
+                    "(lower = upper bound = the value) and the model optimises every other share"),
+    "meaning_bounds_fixed": ("{}：固定比例模式下分担比例为给定数据，上下限只在移动固定比例时起作用",
+                             "{}: in fixed mode the shares are data; the bounds change nothing "
+                             "unless they move the fixed share (it is kept inside them)"),
+    "no_effect_console": ("{}：无影响——{}", "{}: no effect — {}"),
+    "noeffect_limit": ("该限额从未约束：各取值下省级支出均低于限额（或该年度无限额）",
+                       "the limit never binds: the province spends less than every value (or "
+                       "the year has no limit to change)"),
+    "noeffect_eta": ("没有缺口，优先权重（η）不影响最优解",
+                     "nothing falls short, so the priority weights (η) cannot change the optimum"),
+    "noeffect_bounds_fixed": ("固定比例模式下分担比例为给定数据，包含固定比例的上下限不起作用",
+                              "in fixed mode the shares are data; bounds that keep the fixed share "
+                              "change nothing"),
+    "noeffect_bounds": ("最优分担比例在各取值的范围之内，该界限从未约束",
+                        "the optimal shares lie inside every value of the bound, so it never "
+                        "binds"),
+    "noeffect_prefecture": ("只在市县之间转移地方负担，均衡性转移支付以相同的省级成本吸收",
+                            "it only moves local parts between prefecture and county, which the "
+                            "equalisation transfers absorb at the same provincial cost"),
+    "noeffect_capacity": ("各取值下没有单位的财力受约束：地方负担均可承受",
+                          "no unit's capacity binds at any value: every local part stays "
+                          "affordable"),
+    "noeffect_other": ("各取值下最优解相同", "the optimum is the same at every value"),
+    "sweep_summary": ("共 {} 个情景：{} 个已求解，{} 个不可行或失败，{} 个此前已完成。结果在 {}",
+                      "{} scenarios: {} solved, {} infeasible or failed, {} already done. "
+                      "Results in {}"),
+    "about_case": ("案例", "case"),
+    "about_input_hash": ("输入文件哈希（sha256）", "input sha256"),
+    "about_model": ("模型配置", "model"),
+    "about_model_config": ("模型参数", "model configuration"),
+    "about_keys": ("变动的变量", "varied keys"),
+    "about_scenarios": ("情景数", "scenarios"),
+    "about_baseline_status": ("基准求解状态", "baseline status"),
+    "about_money": ("金额单位", "money"),
     "sheet_prices_items": ("标准边际成本", "Price of standards"),
     "sheet_prices_units": ("财力边际价值", "Value of capacity"),
     "price_rise": ("标准提高1%省级支出增加（万元）", "z2 for +1 % of the standard (10k yuan)"),

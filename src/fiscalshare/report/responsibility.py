@@ -1,4 +1,4 @@
-"""The province's workbook and one workbook per prefecture (spec/results.md).
+"""The province's workbook and one workbook per prefecture (docs/results.md).
 
 Both are built by one function from the same tables; a prefecture's workbook is the province's
 restricted to that prefecture's own rows and its counties' — no other prefecture's code, name or

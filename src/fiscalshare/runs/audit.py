@@ -2,7 +2,7 @@
 
 An auditor needs three answers: the files were not altered since the run (sha256 against the
 manifest), the input is the one that was solved (its hash), and the allocation meets every
-constraint of spec/model.md for that input (re-checked independently from ``allocation.nc``).
+constraint of docs/model.md for that input (re-checked independently from ``allocation.nc``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Run folders: written whole or not at all, owned by a marker, replaced only under a lock.
 
 A run is assembled in a hidden temporary sibling and renamed into place only when every file is
-written, so a run killed at any moment leaves either the complete folder or nothing (spec/results.md).
+written, so a run killed at any moment leaves either the complete folder or nothing (docs/results.md).
 
 Ownership, never name patterns, decides what this program may delete or replace:
 
@@ -522,7 +522,7 @@ def write_diagnosis(diagnosis: dict, attrs: dict, out: Path, *, force: bool = Fa
 
 
 def write_allocation(results, path: Path) -> None:
-    """netCDF4 through h5netcdf (spec/results.md), readable with ``xarray.open_dataset``."""
+    """netCDF4 through h5netcdf (docs/results.md), readable with ``xarray.open_dataset``."""
     results.to_netcdf(path, engine="h5netcdf", invalid_netcdf=False)
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare.errors import InputError, Problem
-from fiscalshare.runs.folder import MANIFEST, RunExistsError
+from fiscalshare.runs.folder import MANIFEST, RunExistsError, is_run_folder, mark_run_folder
 from fiscalshare.sweep.plan import SweepPlan
 
 PLAN = "plan.json"
@@ -53,7 +53,7 @@ def prepare(out: Path, *, force: bool) -> Path:
         if not out.is_dir():
             raise RunExistsError(f"{out} exists and is not a folder (nothing was written)")
         if any(out.iterdir()):
-            ours = (out / PLAN).exists() or (out / MANIFEST).exists()
+            ours = is_run_folder(out) or (out / PLAN).exists()
             if not force:
                 hint = (" or --resume to finish it" if (out / PLAN).exists()
                         and not (out / MANIFEST).exists() else "")
@@ -64,6 +64,7 @@ def prepare(out: Path, *, force: bool) -> Path:
                                      "it even with --force (nothing was written)")
             shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
+    mark_run_folder(out, kind="sweep")  # ours: a later --force may replace it, nothing else
     (out / RECORDS).mkdir()
     return out
 

@@ -21,7 +21,6 @@ from fiscalshare.sweep.folder import Record
 from fiscalshare.sweep.plan import SweepPlan
 
 SHORT_YUAN = 0.5  # a region counts as short when its shortfall exceeds this (solver tolerance)
-_STATUS_ORDER = ("optimal", "infeasible", "limit", "invalid", "failed", "missing")
 
 
 def _domains(ds: xr.Dataset) -> list[str]:
@@ -30,34 +29,9 @@ def _domains(ds: xr.Dataset) -> list[str]:
     return [d for d in DOMAINS if d in present] + sorted(present - set(DOMAINS))
 
 
-def key_figures(results: xr.Dataset) -> xr.Dataset:
-    """The figures sweep.nc holds for one solved scenario."""
-    plain = results.reset_coords(drop=True)
-    province = plain["funding"].sel(level="province", drop=True).sum(("region", "item"))
-    equalisation = plain["equalisation"].sum("unit")
-    shortfall = plain["shortfall"].transpose("region", "item", "year")
-    item_domain = results["domain"].values
-    domains = _domains(results)
-    by_domain = [float(shortfall.values[:, item_domain == d, :].sum()) for d in domains]
-    figures = xr.Dataset({
-        "objective_shortfall": float(results.attrs["objective_shortfall"]),
-        "objective_cost": float(results.attrs["objective_cost"]),
-        "provincial_money": province + equalisation,
-        "equalisation": equalisation,
-        "equalisation_total": equalisation.sum(),
-        "shortfall_by_domain": ("domain", np.array(by_domain)),
-        "regions_short": float((shortfall.sum(("item", "year")) > SHORT_YUAN).sum()),
-        "provincial_share": plain["provincial_share"].transpose("tier", "item"),
-        "extra_money_needed": np.nan,
-    }, coords={"domain": np.array(domains, dtype=object)})
-    for name in figures.data_vars:
-        figures[name] = figures[name].astype(float)
-    return figures
-
-
 def solved_figures(solved, inputs: xr.Dataset) -> xr.Dataset:
-    """The figures of :func:`key_figures` from a kept model's optimum
-    (:class:`fiscalshare.solve.reuse.Solved`), without building the results Dataset."""
+    """The figures sweep.nc holds for one solved scenario, from the optimum of
+    :class:`fiscalshare.solve.reuse.KeptModel` (no results Dataset is built)."""
     domains = _domains(inputs)
     item_domain = inputs["domain"].values
     by_item = solved.shortfall.sum(axis=(0, 2))
@@ -278,20 +252,15 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
             label("sweep_no_effect", lang): [effects.get(k, "") for k in keys]}))
         finish_sheet(sheet)
     sheet = book.create_sheet(label("sheet_about", lang))
-    about = pd.DataFrame({"": ["case", "input sha256", "model", "model configuration",
-                               "varied keys", "scenarios", "baseline status", "money"],
+    about = pd.DataFrame({"": [label(k, lang) for k in (
+                              "about_case", "about_input_hash", "about_model",
+                              "about_model_config", "about_keys", "about_scenarios",
+                              "about_baseline_status", "about_money")],
                           " ": [sweep.attrs["case"], sweep.attrs["input_sha256"],
                                 sweep.attrs["model"], sweep.attrs["model_config"],
                                 ", ".join(keys), str(sweep.sizes["scenario"]),
-                                sweep.attrs["baseline_status"],
+                                label(f"status_{sweep.attrs['baseline_status']}", lang),
                                 label("about_money_value", lang)]})
     write_table(sheet, about)
     finish_sheet(sheet)
     replace_file(path, book.save)
-
-
-def status_counts(statuses) -> dict[str, int]:
-    counts = {status: 0 for status in _STATUS_ORDER}
-    for status in statuses:
-        counts[str(status)] = counts.get(str(status), 0) + 1
-    return {k: v for k, v in counts.items() if v}

@@ -17,20 +17,9 @@ import numpy as np
 from fiscalshare.model.coefficients import Coefficients
 from fiscalshare.model.rows import RowBlock, block
 from fiscalshare.model.variables import Columns
+from fiscalshare.quantities import priority_links
 
 NAME = "priority"
-
-
-def chained_pairs(given: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(richer tier, poorer tier, item)`` of each link of the priority chains."""
-    richer, poorer, items = [], [], []
-    for item in range(given.shape[1]):
-        tiers = np.flatnonzero(given[:, item])
-        richer += tiers[:-1].tolist()
-        poorer += tiers[1:].tolist()
-        items += [item] * max(tiers.size - 1, 0)
-    as_array = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
-    return as_array(richer), as_array(poorer), as_array(items)
 
 
 def rows(c: Coefficients, cols: Columns) -> list[RowBlock]:
@@ -38,7 +27,7 @@ def rows(c: Coefficients, cols: Columns) -> list[RowBlock]:
     if c.sigma_is_data:
         richer = poorer = item = np.empty(0, dtype=np.int64)
     else:
-        richer, poorer, item = chained_pairs(c.chosen_given)
+        richer, poorer, item = priority_links(c.chosen_given)
     sigma_of = cols.lookup("sigma", c.n_tier * n_item)
     n = richer.size
     row = np.arange(n)
