@@ -56,7 +56,7 @@ def _text(value) -> str:
 
 
 def as_text(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(series.dtype) and not series.dtype == object:
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
         return series  # a CSV column: strings already, and vectorised string methods
     if series.map(type).eq(str).all():
         return series.astype(str)
@@ -65,7 +65,7 @@ def as_text(series: pd.Series) -> pd.Series:
 
 def _from_text_file(series: pd.Series) -> bool:
     """A column read from a CSV file: every cell a string (never a number, date or error)."""
-    return pd.api.types.is_string_dtype(series.dtype) and not series.dtype == object
+    return pd.api.types.is_string_dtype(series.dtype) and series.dtype != object
 
 
 def _errors(series: pd.Series) -> np.ndarray:
