@@ -76,7 +76,7 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
     solver.load(form, form.costs["shortfall"])
     way = route(form, options.get("method", "auto"))
     clock.info["decomposed"] = int(way == "decomposed")
-    clock.info["stage2_on_face"] = int(way != "plain")
+    clock.info["stage2_on_face"] = 0  # set where stage 2 runs on the face
     clock.info["stage1_skipped"] = int(zero_shortfall_evident(form))
     if clock.info["stage1_skipped"]:
         first = highs.Outcome(highs.OPTIMAL, "Optimal", 0.0, None, None, 0.0)
@@ -102,6 +102,7 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
             z1 = found
             second = _with_stage_one_row(solver, form, first, z1, clock)
     elif way in ("face", "decomposed"):
+        clock.info["stage2_on_face"] = 1
         second = _on_optimal_face(solver, form, first, z1, clock)
     else:
         second = _with_stage_one_row(solver, form, first, z1, clock)
