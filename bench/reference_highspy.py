@@ -51,7 +51,7 @@ def build(f: dict[str, pd.DataFrame]) -> dict:
     receiving = regions[~regions["code"].isin(parents)].reset_index(drop=True)
     R, Y = len(receiving), years.size
     items = f["items"]
-    I = len(items)
+    I = len(items)  # noqa: E741 - the model's symbol for items
     item_pos = pd.Index(items["code"])
     tiers = np.sort(receiving["tier"].astype(int).unique())
     T = tiers.size

@@ -88,11 +88,11 @@ def measure_load(case: Path) -> dict:
     """``load_case`` (validation and the inputs Dataset included) against pandas' pyarrow read
     of the same files, each in its own process (imports excluded from both clocks)."""
     ours = ("import time; from fiscalshare.io import load_case; import xarray;"
-            "t=time.perf_counter(); load_case(r'%s'); print(time.perf_counter()-t)" % case)
+            f"t=time.perf_counter(); load_case(r'{case}'); print(time.perf_counter()-t)")
     pandas = ("import time, glob, pandas as pd;"
               "t=time.perf_counter();"
-              "[pd.read_csv(f, engine='pyarrow') for f in sorted(glob.glob(r'%s/*.csv'))];"
-              "print(time.perf_counter()-t)" % case)
+              f"[pd.read_csv(f, engine='pyarrow') for f in sorted(glob.glob(r'{case}/*.csv'))];"
+              "print(time.perf_counter()-t)")
     record = {}
     for key, code in (("load", ours), ("pandas_pyarrow_read", pandas)):
         _, peak, done = run_process([sys.executable, "-c", code])
@@ -107,9 +107,12 @@ def measure_load(case: Path) -> dict:
     return record
 
 
+RUNS = WORK / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")  # this invocation's runs
+
+
 def run_fiscalshare(name: str, case: Path, reports: bool) -> dict:
-    out = WORK / "runs" / name
-    args = ["solve", str(case), "--out", str(out), "--force", "--quiet"]
+    out = RUNS / name
+    args = ["solve", str(case), "--out", str(out), "--quiet"]
     if not reports:
         args.append("--no-reports")
     wall, peak, done = run_process(fiscalshare(*args))
@@ -235,10 +238,23 @@ def main() -> None:
         if sweep_json.exists():
             report["sweep"] = json.loads(sweep_json.read_text())
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    (OUT / f"{stamp}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    earlier = OUT / f"{stamp}.json"
+    if earlier.exists():  # rows measured earlier today and not now are kept, marked as such
+        before = json.loads(earlier.read_text())
+        for part in ("rows", "loading"):
+            kept = {k: {**v, "measured_utc": v.get("measured_utc", before.get("created_utc"))}
+                    for k, v in before.get(part, {}).items() if k not in report[part]}
+            report[part] = {**kept, **report[part]}
+        order = list(ROWS)
+        report["rows"] = dict(sorted(report["rows"].items(),
+                                     key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+    earlier.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     table = markdown(report)
     (OUT / f"{stamp}.md").write_text(table)
     print(table)
+    import shutil
+
+    shutil.rmtree(RUNS, ignore_errors=True)  # the runs this invocation wrote
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ def test_bad_input_exits_2_naming_the_cell_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "out"
     assert run("solve", str(case), "--out", str(out)) == 2
     err = capsys.readouterr().err
-    assert "regions.csv!4: column 'tier': expected an integer 1..5, found 'x'" in err
+    assert "regions.csv!4: column 'tier': expected an integer 1..1000, found 'x'" in err
     assert "Traceback" not in err
     assert not out.exists()
 

@@ -216,3 +216,17 @@ def test_a_solve_checks_the_case_once(monkeypatch, tmp_path):
                                      reports=False))
     assert outcome.exit_code == 0
     assert len(calls) == 1
+
+
+def test_a_case_that_contradicts_its_configuration_writes_nothing(tmp_path):
+    import shutil
+
+    from fiscalshare.examples import example_path
+    from fiscalshare.workflows import SolveRequest, run_solve
+
+    case_dir = tmp_path / "case"
+    shutil.copytree(example_path("guizhou"), case_dir)
+    (case_dir / "ratio_menu.csv").unlink()
+    with pytest.raises(InputError, match="ratio_menu"):
+        run_solve(SolveRequest(case=case_dir, model="ratio-menu", out=tmp_path / "run"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]

@@ -62,7 +62,7 @@ def test_the_decomposed_and_face_solves_give_the_plain_optimum(name):
     for method in ("face", "decomposed"):
         other = solve_case(inputs, load_config("default", {"method": method}))
         assert other.attrs["decomposed"] == (method == "decomposed")
-        assert other.attrs["stage2_on_face"] == 1
+        assert other.attrs["stage2_on_face"] == (plain.attrs["objective_shortfall"] > 0)
         assert _relative(plain.attrs["objective_shortfall"],
                          other.attrs["objective_shortfall"]) < 1e-6, method
         assert _relative(plain.attrs["objective_cost"], other.attrs["objective_cost"]) < 1e-6, \

@@ -87,7 +87,7 @@ def test_resume_runs_the_way_the_sweep_was_started(case, tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "run", spy)
     run_sweep(None, "default", out, resume=True)
     assert seen["serial"] is True and seen["workers"] is None and seen["scheduler"] is None
-    assert (out / "records" / "s00001.nc").exists() and (out / "manifest.json").exists()
+    assert (out / "records" / "s00001.json").exists() and (out / "manifest.json").exists()
 
 
 @contextlib.contextmanager

@@ -20,6 +20,12 @@ import numpy as np
 from fiscalshare.errors import ConfigError, Problem
 from fiscalshare.quantities import DEFAULT_PHI
 
+# Largest priority settings the LP represents faithfully: a region's weight is at most
+# 100^η · Π(1 + φ) times the average (the capacity floor is 1 % of the mean), and beyond
+# 100^5 = 1e10 the weights swamp HiGHS's tolerances (``--eta 1e300`` made the check fail).
+MAX_ETA = 5.0
+MAX_PHI = 10.0
+
 RATIO_MODES = ("fixed", "optimise", "menu")
 METHODS = ("auto", "plain", "face", "decomposed", "dual", "primal", "ipm", "ipm-nocrossover",
            "choose")
@@ -189,10 +195,10 @@ def _validate(config: dict, source: str) -> list[Problem]:
     config["equalisation"] = switch
     if switch not in ("on", "off"):
         bad("equalisation", f"expected on or off, found {switch!r}")
-    for key in ("eta", "mip_rel_gap"):
+    for key, most in (("eta", MAX_ETA), ("mip_rel_gap", 1.0)):
         number = _number(config[key])
-        if number is None or number < 0:
-            bad(key, f"expected a number ≥ 0, found {config[key]!r}")
+        if number is None or not 0 <= number <= most:
+            bad(key, f"expected a number in [0, {most:g}], found {config[key]!r}")
         else:
             config[key] = number
     phi = config["phi"]
@@ -203,8 +209,8 @@ def _validate(config: dict, source: str) -> list[Problem]:
             number = _number(value)
             if flag not in DEFAULT_PHI:
                 bad("phi", f"unknown flag {flag!r}; flags: {', '.join(DEFAULT_PHI)}")
-            elif number is None or number < 0:
-                bad("phi", f"{flag}: expected a number ≥ 0, found {value!r}")
+            elif number is None or not 0 <= number <= MAX_PHI:
+                bad("phi", f"{flag}: expected a number in [0, {MAX_PHI:g}], found {value!r}")
             else:
                 phi[flag] = number
     limit = config["time_limit"]

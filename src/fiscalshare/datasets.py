@@ -292,22 +292,38 @@ Generated from `src/fiscalshare/datasets.py` by `fiscalshare docs`; do not edit 
 
 `fiscalshare solve` writes one run folder and nothing else: `--out DIR`, or by default
 `results/<UTC time>-<case>-<model>/`. The folder is written beside its final place and renamed
-when complete, so it appears whole or not at all; an existing folder is replaced only with
-`--force`.
+when complete, so it appears whole or not at all.
+
+The program deletes or replaces only what it created (`fiscalshare/runs/folder.py`). Every
+folder it writes carries a marker file `.fiscalshare-run` (run id, process id); a temporary
+`.<name>.tmp-<id>` beside `--out` is removed only when it carries that marker and its process is
+gone. `--out` may not be the input, hold the input, be the current folder or one that holds it,
+a symbolic link, or a non-empty folder without the marker (not even with `--force`); an existing
+run folder of ours is replaced only with `--force`. All of this is refused before the solve, with
+exit 2. One writer at a time: a lock file `.<name>.lock` beside `--out`, created and removed by
+the writer, is held from before the solve to the end of the write, and a second writer to the same
+`--out` is refused (exit 2). A `--force` replacement parks the old run as `.<name>.old-<id>`,
+renames the new one into place, then removes the old one; killed between the two renames, it
+leaves the old run whole under that name, and the next writer to `--out` puts it back.
 
 | file | what it holds |
 |---|---|
 | `allocation.nc` | the results Dataset (below), netCDF4 written with h5netcdf; `xarray.open_dataset` reads it |
 | `manifest.json` | the attributes of `allocation.nc` as JSON, and every file of the folder with its sha256 |
 | `responsibility.xlsx` | the province's spending-responsibility workbook (支出责任表; [reports.md](reports.md)) |
-| `prefectures/<code>.xlsx` | one workbook per prefecture with only its own rows and its counties' — the table handed to that prefecture |
+| `prefectures/<code>-<name>.xlsx` | one workbook per prefecture with only its own rows and its counties' — the table handed to that prefecture; named by its code and name, made safe, with a hash of the code where the text had to change or two names would clash (never by order); `manifest.json` maps each file to its prefecture under `prefectures` |
 | `plots/*.png` | `transfer_vs_capacity.png` (provincial transfer per capita against fiscal capacity per capita, by tier), `shares_by_level.png` (who pays, by region), and `shortfall_by_item.png` where something falls short |
 | `run.log` | the steps of the run with their times |
 | `diagnosis.json` | instead of the allocation and reports, when no allocation meets the hard items (exit 3): what money would make the case solvable, or why no money helps |
 
 With `--no-reports` only `allocation.nc`, `manifest.json` and `run.log` are written;
 `fiscalshare report RUN_DIR` adds the workbooks and plots later. `fiscalshare verify RUN_DIR`
-checks the hashes and every constraint again. Workbooks are in Chinese by default (`--lang en`
+re-derives what it can and reports every disagreement (exit 1): the hashes; the expected file set
+and every workbook cell, rendered again from `allocation.nc`; the manifest's settings against
+`allocation.nc`'s attributes and the model configuration; the case's hash, labels and figures
+against those the results carry; every constraint; for an infeasible run, that the case has no
+solution under its configuration. A malformed manifest or an unreadable `allocation.nc` is a
+finding, not a crash. Workbooks are in Chinese by default (`--lang en`
 for English), money in 万元 with two decimals, and hold no formulas.
 
 ## allocation.nc

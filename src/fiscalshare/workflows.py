@@ -1,10 +1,11 @@
 """The workflows as library calls: a request in, an outcome out, nothing printed.
 
-:func:`run_solve`: load → check → solve → verify → write the run folder; each step's wall time
-is recorded and stored in the run's manifest.  :func:`run_compare`: load → check → solve and
-compute the status quo → write the comparison folder.  :func:`run_sweep`: a
-:class:`SweepRequest` handed to the sweep runner (``fiscalshare.sweep``).  The commands in ``fiscalshare.cli`` are
-thin wrappers that render the outcome; tests and the benchmark call these directly.
+:func:`run_solve`: load → solve (which checks the case against the configuration, once) →
+verify → write the run folder; each step's wall time is recorded and stored in the run's
+manifest.  :func:`run_compare`: load → solve and compute the status quo → write the comparison
+folder.  :func:`run_sweep`: a :class:`SweepRequest` handed to the sweep runner
+(``fiscalshare.sweep``).  The commands in ``fiscalshare.cli`` are thin wrappers that render the
+outcome; tests and the benchmark call these directly.
 """
 
 from __future__ import annotations

@@ -128,6 +128,24 @@ def check_solution(inputs: xr.Dataset, results: xr.Dataset, tol: float = 1e-3,
     return found.lines
 
 
+def check_labels(inputs: xr.Dataset, results: xr.Dataset) -> list[str]:
+    """Every label and figure the results carry over from the inputs (names, codes, parents,
+    capacity, bounds …) equal to the inputs': an edited ``region_name`` or the allocation of
+    another case is found even where no constraint involves it."""
+    lines = []
+    for name in sorted(set(inputs.variables) & set(results.variables)):
+        given, carried = inputs[name], results[name]
+        if given.dims != carried.dims or given.shape != carried.shape:
+            lines.append(f"{name}: its shape differs from the case's")
+        elif given.dtype.kind in "OUS" or carried.dtype.kind in "OUS":
+            if not np.array_equal(given.values.astype(str), carried.values.astype(str)):
+                lines.append(f"{name}: differs from the case's")
+        elif not np.allclose(given.values.astype(float), carried.values.astype(float),
+                             rtol=1e-12, atol=0.0, equal_nan=True):
+            lines.append(f"{name}: differs from the case's")
+    return lines
+
+
 def _configuration(results: xr.Dataset) -> dict:
     raw = results.attrs.get("model_config", "{}")
     config = json.loads(raw) if isinstance(raw, str) else dict(raw)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, print_warnings, resolve_case
+from fiscalshare.cli.common import SECONDS, case_argument, echo, print_warnings, resolve_case
 
 
 @click.command("compare")
@@ -18,7 +18,7 @@ from fiscalshare.cli.common import case_argument, print_warnings, resolve_case
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of compare.xlsx, the plots and the printed summary.")
-@click.option("--time-limit", type=float, help="Solver time limit in seconds, per solve.")
+@click.option("--time-limit", type=SECONDS, help="Solver time limit in seconds, per solve.")
 def command(case, model, out, force, lang, time_limit):
     """Compare the optimised allocation of CASE with the status quo (default: the packaged example).
 
@@ -38,5 +38,5 @@ def command(case, model, out, force, lang, time_limit):
         click.echo(sentence)
     for line in compare_lines(run.result, lang):
         click.echo(line)
-    click.echo(label("cmp_written", lang).format(run.folder))
+    echo(label("cmp_written", lang).format(run.folder))
     return 0

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from fiscalshare.cli.common import echo
+
 
 @click.command("report")
 @click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
@@ -21,4 +23,4 @@ def command(run_dir, lang, out, force):
     from fiscalshare.runs.regenerate import regenerate_reports
 
     written = regenerate_reports(run_dir, lang=lang, out=out, force=force)
-    click.echo(label("files_written", lang).format(n=len(written), folder=out or run_dir))
+    echo(label("files_written", lang).format(n=len(written), folder=out or run_dir))

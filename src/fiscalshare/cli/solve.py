@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, console, print_warnings, resolve_case
+from fiscalshare.cli.common import (
+    SECONDS,
+    case_argument,
+    console,
+    echo,
+    print_warnings,
+    resolve_case,
+    thread_range,
+)
 from fiscalshare.config import RATIO_MODES
 from fiscalshare.workflows import SolveRequest, run_solve
 
@@ -22,8 +30,8 @@ from fiscalshare.workflows import SolveRequest, run_solve
 @click.option("--eta", type=float, help="Override η, the priority strength for poorer areas.")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Run folder (default results/<UTC time>-<case>-<model>).")
-@click.option("--time-limit", type=float, help="Solver time limit in seconds (exit 4 when hit).")
-@click.option("--threads", type=int, help="Solver threads.")
+@click.option("--time-limit", type=SECONDS, help="Solver time limit in seconds (exit 4 when hit).")
+@click.option("--threads", type=thread_range(), help="Solver threads (1 to the number of processors).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the Excel reports.")
 @click.option("--write-mps", type=click.Path(path_type=Path),
@@ -61,7 +69,7 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
     outcome = run_solve(request)
     print_warnings(outcome.warnings)
     if quiet:
-        click.echo(str(outcome.run_dir))
+        echo(str(outcome.run_dir))
         return outcome.exit_code
     if outcome.results is not None:
         from fiscalshare.report import print_summary

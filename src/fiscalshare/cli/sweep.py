@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, console, resolve_case
+from fiscalshare.cli.common import SECONDS, case_argument, console, resolve_case
 
 
 def _progress_factory(total: int, lang: str = "zh"):
@@ -57,7 +57,7 @@ def _progress_factory(total: int, lang: str = "zh"):
 @click.option("--prices", is_flag=True,
               help="Also rank items by what one more yuan of standard costs the province and "
                    "units by what one more yuan of capacity saves it (from the baseline's duals).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=SECONDS,
               help="Solver time limit per scenario (seconds).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of sweep.xlsx, the plots and this output [default: zh].")
@@ -100,7 +100,7 @@ def _check_out(target: Path, case: Path, force: bool) -> None:
     A sweep folder is recognised by our marker or, for sweeps written before the marker, by its
     plan.json (the sweep package may mark its folders with runs.folder.mark_run_folder)."""
     from fiscalshare.runs.folder import check_out_path, is_run_folder
-    from fiscalshare.sweep import PLAN
+    from fiscalshare.sweep.folder import PLAN
 
     check_out_path(target, inputs=[case], force=force,
                    owned=lambda folder: is_run_folder(folder) or (folder / PLAN).is_file())

@@ -15,9 +15,18 @@ from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
 from fiscalshare.io.indicators import COMPARATORS, comparator_of, read_value
 from fiscalshare.io.indicators import region_codes as region_codes_of
-from fiscalshare.io.schema import META_KEYS, SHEETS, Sheet
+from fiscalshare.io.schema import (
+    MAX_CELL_COST,
+    MAX_FACTOR,
+    MAX_UNIT_COST,
+    MAX_UNITS,
+    META_KEYS,
+    SHEETS,
+    Sheet,
+)
 
 INSTRUCTION_SHEETS = {"说明", "instructions"}  # the template's own help sheet
+_NOT_EMPTY = ("meta", "regions", "items")  # others: their own rules name what is missing
 
 
 class Collector:
@@ -114,6 +123,18 @@ def _drop_label_and_blank_rows(declared: Sheet, raw: RawSheet, out: Collector) -
             out.warn(raw, "blank row skipped", row=row)
         raw.frame = raw.frame[~blank].reset_index(drop=True)
         raw.rows = raw.rows[~blank]
+    if declared.name == "meta" and {"key", "value"} <= set(raw.frame.columns):
+        # the template lists every key; an optional one left blank is simply not given
+        optional = {c.key for c in META_KEYS if not c.required}
+        keys = raw.frame["key"].map(lambda v: "" if v is None else str(v).strip())
+        unset = (keys.isin(optional) & raw.frame["value"].map(_is_blank)).to_numpy()
+        raw.frame = raw.frame[~unset].reset_index(drop=True)
+        raw.rows = raw.rows[~unset]
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (
+        isinstance(value, str) and not value.strip())
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
@@ -136,7 +157,7 @@ def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame
         raw.frame = raw.frame.rename(columns=normalised)
         raw.letters = {normalised.get(k, k): v for k, v in raw.letters.items()}
         out.warn(raw, "column keys read ignoring case and spaces", row=1)
-    counts = pd.Series(list(normalised.values())).value_counts()
+    counts = pd.Series([normalised[k] for k in header]).value_counts()  # repeats count twice
     for key in counts[counts > 1].index:
         out.error(raw, "the column appears twice in the header", key=key, row=1)
     declared_keys = {c.key for c in declared.columns}
@@ -148,6 +169,9 @@ def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame
     if missing or (counts > 1).any():
         return None
     _drop_label_and_blank_rows(declared, raw, out)
+    if raw.frame.empty and declared.name in _NOT_EMPTY:
+        out.error(raw, f"the sheet has a header but no rows: {declared.meaning}", row=2)
+        return None
     typed = {}
     for column in declared.columns:
         if column.key not in raw.frame.columns:
@@ -172,12 +196,29 @@ def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame
                                strict=False):
             out.error(raw, f"duplicate key {tuple(values) if len(values) > 1 else values[0]!r}",
                       key=declared.keys[0], row=row)
+    if len(declared.keys) == 1 and declared.column(declared.keys[0]).kind == "code":
+        _same_code_written_differently(frame, declared.keys[0], raw, out)
     for column in declared.columns:
         if column.kind in ("int", "year") and column.key in frame:
             values = frame[column.key]
             if values.notna().all():
                 frame[column.key] = values.astype(np.int64)
     return frame
+
+
+def _same_code_written_differently(frame, key, raw, out: Collector) -> None:
+    """``Ａ1`` and ``A1``, or ``a1`` and ``A1``, are one code to a reader: refuse them as
+    duplicates rather than keep two regions (or items) a person cannot tell apart."""
+    import unicodedata
+
+    seen: dict[str, tuple[str, int]] = {}
+    for code, row in zip(frame[key], frame["_row"], strict=True):
+        folded = unicodedata.normalize("NFKC", str(code)).casefold()
+        if folded in seen and seen[folded][0] != code:
+            first, first_row = seen[folded]
+            out.error(raw, f"duplicate key {code!r}: the same as {first!r} (row {first_row}) "
+                      "once full-width characters and case are ignored", key=key, row=row)
+        seen.setdefault(folded, (code, row))
 
 
 def _default_column(column, n):
@@ -210,6 +251,11 @@ def _meta(frame: pd.DataFrame, raw: RawSheet, out: Collector) -> dict | None:
                 continue
             meta[column.key] = int(converted.values[0])
         else:
+            converted = convert(column, pd.Series([value], dtype=object), from_csv=raw.csv)
+            if converted.bad[0] and converted.values[0]:  # control characters in the text
+                out.error(raw, f"{column.key}: expected {column.expected()}, found "
+                          f"{converted.found[0]}", key="value", row=rows[column.key])
+                continue
             meta[column.key] = "" if value is None else str(value).strip()
     if len(out.problems) > before:
         return None
@@ -282,6 +328,8 @@ def _cross_check(frames, meta, out: Collector) -> None:
         out.error(b_raw, f"{value!r} is a prefecture with counties: its beneficiaries belong to "
                   "its counties", key="region", row=row)
 
+    _cell_costs(frames, out)
+
     # standards: every item × year; the central share matches the rule
     standards, s_raw = frames["standards"]
     have = set(zip(standards["item"], standards["year"], strict=True))
@@ -346,6 +394,26 @@ def _cross_check(frames, meta, out: Collector) -> None:
     for code in empty[:MAX_PER_COLUMN]:
         out.warn(r_raw, f"region {code!r} has no beneficiaries", key="code")
 
+
+
+def _cell_costs(frames, out: Collector) -> None:
+    """q × top-up × cost index × units per region, item and year within MAX_CELL_COST."""
+    beneficiaries, b_raw = frames["beneficiaries"]
+    standards, _ = frames["standards"]
+    regions, _ = frames["regions"]
+    cost = beneficiaries.loc[beneficiaries["units"] <= MAX_UNITS,
+                             ["_row", "region", "item", "year", "units"]].merge(
+        standards[["item", "year", "unit_cost", "topup"]], on=["item", "year"], how="inner")
+    index = dict(zip(regions["code"], regions["cost_index"], strict=True))
+    cost["cost"] = (cost["units"] * cost["unit_cost"] * cost["topup"]
+                    * cost["region"].map(index).astype(float))
+    within = ((cost["unit_cost"] <= MAX_UNIT_COST) & (cost["topup"] <= MAX_FACTOR)
+              & (cost["region"].map(index).astype(float) <= MAX_FACTOR))  # else reported
+    over = cost[within & (cost["cost"] > MAX_CELL_COST)].sort_values("_row")
+    for row, value in zip(over["_row"][:MAX_PER_COLUMN], over["cost"], strict=False):
+        out.error(b_raw, f"the standard cost of this row is {value:.3g} yuan (q × top-up × cost "
+                  f"index × units), above the {MAX_CELL_COST:g} yuan the model represents "
+                  "faithfully: give money in yuan and check the units", key="units", row=row)
 
 
 def _check_indicators(frames, region_codes: set, item_codes: set, out: Collector) -> None:

@@ -23,7 +23,8 @@ def check_case(inputs: xr.Dataset, config: Mapping) -> None:
     In ``menu`` mode: no menu at all, or no menu share inside a row's ``[smin, smax]``.  In
     ``optimise`` and ``menu`` mode: a priority chain (``quantities.priority_chains``) that no
     shares can satisfy — some tier's ``smin`` above the ``smax`` of a poorer tier (in ``menu``
-    mode only menu shares count).
+    mode only menu shares count).  An item whose provincial share policy fixes is skipped: its σ
+    is the sharing sheet's province_share whatever the bounds, the menu and the chain.
     """
     mode = as_config(config).ratio_mode
     if mode == "fixed":
@@ -40,8 +41,10 @@ def check_case(inputs: xr.Dataset, config: Mapping) -> None:
                                 "least one share"))
     fixed_by_policy = (inputs["province_rule"].values == "fixed"
                        if "province_rule" in inputs.coords else np.zeros(len(items), bool))
-    for i, chain in enumerate(priority_chains(given & ~fixed_by_policy[None, :])):
-        item = items[i]  # an item whose σ is fixed by policy has no menu and no priority chain
+    for i, chain in enumerate(priority_chains(given)):
+        if fixed_by_policy[i]:  # σ = province_share (province_rule fixed): no menu, no chain
+            continue
+        item = items[i]
         floor, floor_tier = -np.inf, None  # the least share the richer tiers force on this one
         for t in chain:
             place = f"sharing (tier {tiers[t]}, item {item})"

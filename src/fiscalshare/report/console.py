@@ -1,5 +1,7 @@
 """The console summary of a run (rich): the figures an official looks at first, in the run's
-language, with the same displayed money as the workbooks."""
+language, with the same displayed money as the workbooks.
+Input text (names, paths) is printed with control characters escaped and without markup.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from fiscalshare.errors import printable
 from fiscalshare.report.labels import label, scenario_text
 
 
@@ -56,7 +59,7 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
     console = console or Console()
     lines = summary_lines(results, lang)
     for line in lines[:2]:
-        console.print(line, markup=False)
+        console.print(printable(line), markup=False)
     fen = fen_of(results)
     table = Table(title=label("console_table", lang))
     for key in ("year", "cofinancing", "equalisation", "transfer", "shortfall"):
@@ -71,9 +74,9 @@ def print_summary(results: xr.Dataset, *, run_dir: Path | None = None, console=N
                       f"{wan(shortfall[k]):,.2f}")
     console.print(table)
     for line in lines[2:]:
-        console.print(line, markup=False)
+        console.print(printable(line), markup=False)
     if run_dir is not None:
-        console.print(label("console_results", lang).format(run_dir), markup=False)
+        console.print(printable(label("console_results", lang).format(run_dir)), markup=False)
 
 
 def print_diagnosis(outcome, console, lang: str = "zh", config=None) -> None:
@@ -81,6 +84,6 @@ def print_diagnosis(outcome, console, lang: str = "zh", config=None) -> None:
     words and 万元 (the same account as diagnosis.xlsx)."""
     from fiscalshare.report.diagnosis import render_diagnosis
 
-    console.print(render_diagnosis(outcome.diagnosis or {}, lang, config), markup=False)
+    console.print(printable(render_diagnosis(outcome.diagnosis or {}, lang, config)), markup=False)
     if outcome.run_dir is not None:
-        console.print(label("diag_written", lang).format(outcome.run_dir), markup=False)
+        console.print(printable(label("diag_written", lang).format(outcome.run_dir)), markup=False)

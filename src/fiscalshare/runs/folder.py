@@ -488,7 +488,10 @@ def write_run(
 ) -> Path:
     """Write ``allocation.nc``, the reports, ``run.log`` and ``manifest.json`` as one folder."""
     timings = {}
-    listed = {}
+    listed = {"reports": "yes" if reports else "no"}
+    if reports:
+        listed["report_lang"] = lang
+    results.attrs["reports_written"] = listed["reports"]  # for the audit: which files to expect
     with staged_folder(out, force=force) as folder:
         started = time.perf_counter()
         write_allocation(results, folder / ALLOCATION)

@@ -46,6 +46,6 @@ def regenerate_reports(run_dir: Path, *, lang: str = "zh", out: Path | None = No
             if (run_dir / name).is_file():
                 shutil.copy2(run_dir / name, folder / name)
         written = write_reports(results, folder, lang=lang)
-        write_manifest(folder, {**manifest, "report_lang": lang,
+        write_manifest(folder, {**manifest, "report_lang": lang, "reports": "yes",
                                 "prefectures": prefecture_files(results)})
     return [target / Path(p).relative_to(folder) for p in written]

@@ -31,9 +31,13 @@ from fiscalshare.errors import InfeasibleError
 from fiscalshare.model import MONEY_UNIT, StandardForm, build, prepare
 from fiscalshare.model.build import assemble, sparsity, stack_standard_form
 from fiscalshare.model.coefficients import refresh
-from fiscalshare.model.objective import stage_two_limit
 from fiscalshare.solve import extract, highs
-from fiscalshare.solve.stages import ZERO_SHORTFALL, CaseInfeasible, _require_optimal
+from fiscalshare.solve.stages import (
+    ZERO_SHORTFALL,
+    CaseInfeasible,
+    _require_optimal,
+    set_up_stage_two,
+)
 
 # configuration entries that change which columns and rows exist: a new model, not new numbers
 STRUCTURAL = ("ratio_mode", "equalisation", "backend", "method")
@@ -133,22 +137,17 @@ class KeptModel:
         self.stage_one_basis = solver.basis()
         z1 = found = max(first.objective, 0.0)
         shortfall = form.columns.positions("shortfall")
-        solver.set_costs(form.costs["provincial_money"])
-        solver.use_method("primal")  # stage 1's optimum stays feasible
         second = None
         if z1 <= ZERO_SHORTFALL:
             z1 = 0.0
-            solver.set_column_bounds(shortfall, np.zeros(shortfall.size),
-                                     np.zeros(shortfall.size))
+            set_up_stage_two(solver, form, z1, warm=True)
             second = solver.run()
             if second.status == highs.INFEASIBLE:  # z1 was a rounding away from zero
                 solver.set_column_bounds(shortfall, form.col_lower[shortfall],
                                          form.col_upper[shortfall])
                 z1, second = found, None
         if second is None:
-            weights = form.costs["shortfall"]
-            columns = np.flatnonzero(weights)
-            solver.add_row(columns, weights[columns], stage_two_limit(z1))  # its slack basic
+            set_up_stage_two(solver, form, z1)  # the row's slack enters the basis as basic
             second = solver.run()
         _require_optimal(second, "stage 2")
         return self._solved(second.x, z1)

@@ -76,7 +76,7 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
     solver.load(form, form.costs["shortfall"])
     way = route(form, options.get("method", "auto"))
     clock.info["decomposed"] = int(way == "decomposed")
-    clock.info["stage2_on_face"] = int(way != "plain")
+    clock.info["stage2_on_face"] = 0  # set where stage 2 runs on the face
     clock.info["stage1_skipped"] = int(zero_shortfall_evident(form))
     if clock.info["stage1_skipped"]:
         first = highs.Outcome(highs.OPTIMAL, "Optimal", 0.0, None, None, 0.0)
@@ -102,6 +102,7 @@ def solve_stages(form: StandardForm, options: dict, *, progress=None) -> Stages:
             z1 = found
             second = _with_stage_one_row(solver, form, first, z1, clock)
     elif way in ("face", "decomposed"):
+        clock.info["stage2_on_face"] = 1
         second = _on_optimal_face(solver, form, first, z1, clock)
     else:
         second = _with_stage_one_row(solver, form, first, z1, clock)
@@ -138,22 +139,26 @@ def zero_shortfall_evident(form: StandardForm) -> bool:
     return bool(covered.all()) and bool((part.data < 0).all())
 
 
-def set_up_stage_two(solver: highs.Solver, form: StandardForm, z1: float) -> None:
+def set_up_stage_two(solver: highs.Solver, form: StandardForm, z1: float, *,
+                     warm: bool = False) -> None:
     """Turn the kept stage-1 model into stage 2 for a stage-1 optimum ``z1`` (model units): the
     provincial money as costs; with ``z1 = 0`` (exactly: stage 1 sets a z1 within
-    :data:`ZERO_SHORTFALL` to zero) every shortfall fixed at zero and the solution
-    forgotten (a cold start lets presolve remove them), otherwise the row
-    ``Σ w u ≤ z1 + tolerance`` added and primal simplex chosen (stage 1's basis stays primal
-    feasible).  The one set-up of fresh solves, sweeps and ``--write-mps``."""
+    :data:`ZERO_SHORTFALL` to zero) every shortfall fixed at zero and, unless ``warm``, the
+    solution forgotten (a cold start lets presolve remove them); otherwise the row
+    ``Σ w u ≤ z1 + tolerance`` added.  A warm LP goes on by primal simplex (stage 1's optimum
+    stays feasible).  The one set-up of fresh solves, sweeps (``warm``: a sweep keeps its basis
+    from scenario to scenario) and ``--write-mps``."""
     solver.set_costs(form.costs["provincial_money"])
     if z1 == 0.0:
         shortfall = form.columns.positions("shortfall")
         solver.set_column_bounds(shortfall, np.zeros(shortfall.size), np.zeros(shortfall.size))
-        solver.forget_solution()
-        return
-    weights = form.costs["shortfall"]
-    columns = np.flatnonzero(weights)
-    solver.add_row(columns, weights[columns], stage_two_limit(z1))
+        if not warm:
+            solver.forget_solution()
+            return
+    else:
+        weights = form.costs["shortfall"]
+        columns = np.flatnonzero(weights)
+        solver.add_row(columns, weights[columns], stage_two_limit(z1))
     if not solver.integer:
         solver.use_method("primal")
 

@@ -4,7 +4,7 @@
 
     plan.json        the scenarios, what each key means here, the input hash, the settings
                      (reuse, time limit, serial/workers/scheduler): what --resume reads
-    records/         one file per finished scenario and the baseline (.nc solved, .json not)
+    records/         one JSON file per finished scenario and the baseline (status, figures)
     sweep.log        one line per scenario, in the order they finished
     sweep.nc         every scenario on a ``scenario`` dimension, varied values as coordinates
     sweep.xlsx       the baseline and one row per scenario with the differences from it;
@@ -82,7 +82,7 @@ def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool
         sweep_folder.remove_partials(out)
     else:
         inputs = load_case(Path(case))
-        config = load_config(model)
+        config = load_config(model).as_dict()  # the sweep package passes plain mappings
         _refuse_dangerous_out(out, Path(case))
         plan = make_plan(inputs, config, case=Path(case), model=str(model), vary=list(vary),
                          paired=paired, file=file, tornado=tornado, reuse=reuse,

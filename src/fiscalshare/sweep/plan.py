@@ -15,6 +15,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from fiscalshare.config import as_config
 from fiscalshare.errors import InputError, Problem
 from fiscalshare.sweep import scenarios as sc
 from fiscalshare.sweep.tornado import Bar, tornado_scenarios
@@ -103,7 +104,8 @@ def make_plan(inputs: xr.Dataset, config: dict, *, case: Path, model: str,
     extra, bars = tornado_scenarios(inputs, config) if tornado else ([], [])
     return SweepPlan(case=str(Path(case).resolve()),
                      input_sha256=str(inputs.attrs.get("input_sha256", "")), model=str(model),
-                     config=json.loads(json.dumps(config, default=str)), keys=keys,
+                     config=json.loads(json.dumps(as_config(config).as_dict(), default=str)),
+                     keys=keys,
                      scenarios=scenarios, tornado=extra, bars=bars, reuse=reuse,
                      time_limit=time_limit,
                      meanings=[sc.meaning(key, config, lang) for key in keys], prices=prices,

@@ -96,7 +96,7 @@ def _kept_model(inputs: xr.Dataset, config: dict, settings: Settings):
     """This process's model of the sweep's case (built on first use, one sweep at a time)."""
     from fiscalshare.solve.reuse import KeptModel
 
-    key = (settings.token, json.dumps(config, sort_keys=True, default=str))
+    key = (settings.token, json.dumps(dict(config), sort_keys=True, default=str))
     if key not in _KEPT:
         _KEPT.clear()
         _KEPT[key] = KeptModel(inputs, config, time_limit=settings.time_limit)

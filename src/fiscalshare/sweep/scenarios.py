@@ -519,7 +519,11 @@ def refusal(key: Key, values: Sequence[Value], inputs: xr.Dataset, config: Mappi
 def _pin_clashes(key: Key, values: Sequence[Value], inputs: xr.Dataset) -> str | None:
     """A pinned share that the priority rule cannot combine with the other tiers' bounds: a
     poorer tier whose upper bound is below it, or a richer tier whose lower bound is above it."""
-    given = inputs["sharing_given"].transpose("tier", "item").values
+    from fiscalshare.model.coefficients import policy_fixed
+
+    # pairs whose share policy fixes take no part in the priority rule
+    given = (inputs["sharing_given"].transpose("tier", "item").values.astype(bool)
+             & ~policy_fixed(inputs)[None, :])
     low = inputs["province_min"].transpose("tier", "item").values
     high = inputs["province_max"].transpose("tier", "item").values
     tiers = [int(t) for t in inputs["tier"].values]
