@@ -51,7 +51,7 @@ def test_markup_in_names_and_out_is_printed_as_typed_and_makes_no_hyperlink(tmp_
     assert "\x1b]8;" not in done.stdout  # the OSC 8 hyperlink sequence
     plain = _strip_sgr(done.stdout)
     assert "测试[/]" in plain
-    assert "Results in" in plain and str(out) in plain.replace("\n", "")
+    assert "结果保存在" in plain and str(out) in plain.replace("\n", "")
     assert "[/]甲市[bold]" in plain or "[link=http://example.com]乙市[/link]" in plain
     audit = fiscalshare("verify", out)
     assert audit.returncode == 0, audit.stderr

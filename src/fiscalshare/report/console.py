@@ -30,7 +30,8 @@ def summary_lines(results: xr.Dataset, lang: str = "zh") -> list[str]:
     equal = fen.equalisation.sum(axis=1)
     names = results["unit_name"].values
     sep = "、" if lang == "zh" else ", "
-    recipients = [f"{names[a]} {wan(equal[a]):,.2f}" for a in np.flatnonzero(equal > 0)]
+    received = results["equalisation"].transpose("unit", "year").values.sum(axis=1)
+    recipients = [f"{names[a]} {wan(equal[a]):,.2f}" for a in np.flatnonzero(received > 0)]
     if recipients:
         more = label("console_more", lang).format(len(recipients) - 12) \
             if len(recipients) > 12 else ""
