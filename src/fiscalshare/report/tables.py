@@ -63,7 +63,7 @@ def flags_in_words(results: xr.Dataset, lang: str) -> np.ndarray:
             for r in np.flatnonzero(results[flag].values.astype(bool)):
                 words[r].append(label(f"flag_short_{flag}", lang))
     sep = "、" if lang == "zh" else ", "
-    return np.array([sep.join(w) for w in words], dtype=object)
+    return np.array([sep.join(w) or None for w in words], dtype=object)  # None: a blank cell
 
 
 def tier_words(tiers, lang: str) -> np.ndarray:
@@ -365,8 +365,10 @@ def listing(results, fen: Fen, mask, lang) -> Table:
     return Table(frame, kinds, keys=2, notes=(label("listing_note", lang),))
 
 
-def _text(results, name, i) -> str:
-    return str(results[name].values[i]) if name in results else ""
+def _text(results, name, i) -> str | None:
+    """An optional item text, or None (a blank cell) where not given."""
+    value = str(results[name].values[i]) if name in results else ""
+    return value or None
 
 
 def _standard(results, name, i, years, unit, topup) -> str:
