@@ -255,6 +255,8 @@ def _compare_workbooks(stored: Path, fresh: Path, name: str) -> list[str]:
 
 
 def _same_cell(x, y) -> bool:
+    if x in (None, "") and y in (None, ""):  # an empty string reads back as an empty cell
+        return True
     if isinstance(x, int | float) and isinstance(y, int | float) and not isinstance(x, bool):
         return math.isclose(float(x), float(y), rel_tol=1e-12, abs_tol=1e-9)
     return x == y
