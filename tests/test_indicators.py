@@ -193,7 +193,11 @@ def _indicator_codes(path: Path, lang: str = "zh") -> list[str]:
         if label("sheet_indicators", lang) not in book.sheetnames:
             return []
         rows = list(book[label("sheet_indicators", lang)].iter_rows(values_only=True))
-        return [str(r[0]) for r in rows[1:] if r and r[0] is not None]
+        # the table starts at the row whose cells are the column labels (title rows above it)
+        start = next(k for k, r in enumerate(rows) if label("indicator", lang) in r)
+        column = rows[start].index(label("indicator", lang))
+        codes = [r[column] for r in rows[start + 1:] if r and len(r) > column]
+        return [str(c) for c in codes if c not in (None, "")]
     finally:
         book.close()
 
