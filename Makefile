@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install fonts run inputs test bench lint docs clean
+.PHONY: install fonts run inputs test bench lint docs pages clean
 
 install: $(STAMP)
 
@@ -38,6 +38,8 @@ run: install
 	  echo; echo "== fiscalshare solve $$w"; \
 	  $(BIN)/fiscalshare solve $$w --out results/$$name --force || exit $$?; \
 	done
+	@echo; echo "== fiscalshare compare inputs/gansu.xlsx  (today's table and pool against the optimum)"
+	@$(BIN)/fiscalshare compare inputs/gansu.xlsx --out results/compare-gansu --force
 
 # Rewrites inputs/*.xlsx from the packaged examples (only those whose content changed).
 inputs: install
@@ -55,6 +57,11 @@ lint: install
 
 docs: install
 	$(BIN)/fiscalshare docs docs
+
+# PNG pages of the Guizhou run's province and prefecture workbooks (the 清单 among them) for the
+# README, rendered by LibreOffice; needs soffice and pdftoppm (libreoffice-calc-nogui, poppler-utils).
+pages: install
+	$(BIN)/python tools/render_pages.py
 
 clean:
 	rm -rf $(VENV) results

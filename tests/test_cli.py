@@ -114,7 +114,7 @@ def test_bad_input_exits_2_naming_the_cell_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "out"
     assert run("solve", str(case), "--out", str(out)) == 2
     err = capsys.readouterr().err
-    assert "regions.csv!4: column 'tier': expected an integer 1..5, found 'x'" in err
+    assert "regions.csv!4: column 'tier': expected an integer 1..1000, found 'x'" in err
     assert "Traceback" not in err
     assert not out.exists()
 
@@ -177,6 +177,6 @@ def test_report_regenerates_every_report_and_the_audit_still_passes(example_run,
     subprocess.run(["cp", "-r", str(example_run), str(copy)], check=True)
     assert run("report", str(copy), "--lang", "en") == 0
     book = openpyxl.load_workbook(copy / "responsibility.xlsx", read_only=True)
-    assert book.sheetnames[:2] == ["Summary", "Responsibility"]
+    assert book.sheetnames[:3] == ["Summary", "Responsibility list", "Responsibility"]
     assert json.loads((copy / "manifest.json").read_text())["report_lang"] == "en"
     assert run("verify", str(copy)) == 0

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 import xarray as xr
 from tests.factories import case
+from tests.sheets import fen, only_table
 from tests.test_baseline import three_regions
 
 from fiscalshare.analysis.baseline import baseline_allocation
@@ -82,17 +83,23 @@ def test_workbook_money_in_wan_yuan_and_text_never_a_formula(tmp_path):
     folder = write_compare(CompareResult(results, results, 0.0, {}), tmp_path / "cmp", lang="en")
     book = openpyxl.load_workbook(folder / "compare.xlsx")
     assert book.sheetnames == ["Overview", "Provincial money", "Shortfall by item",
-                               "Shortfall by tier", "Equity", "Transfers"]
-    transfers = book["Transfers"]
-    assert transfers["B2"].value == "=HYPERLINK(\"http://x\")"
-    assert transfers["B2"].data_type == "s"
-    assert book["Shortfall by item"]["B2"].data_type == "s"
+                               "Shortfall by tier", "Equity", "Transfers",
+                               "Shortfall by flag", "Money by tier"]
+    sheet = book["Transfers"]
+    transfers = only_table(sheet, "Total")
+    row = transfers.body[0]
+    name = row[transfers.column("Unit")]
+    assert name.value == "=HYPERLINK(\"http://x\")"
+    assert name.data_type == "s" and name.quotePrefix
+    items = only_table(book["Shortfall by item"], "Total")
+    assert items.body[0][items.column("Item")].data_type == "s"
     # co-financing P = 0.5 · 12345.678 yuan = 0.6172839 万元, written with two decimals; the
     # gap of the same amount is closed by equalisation (no pool: θ = 1), total 1.2345678 万元
-    assert transfers["G2"].value == pytest.approx(0.62)
-    assert transfers["G2"].number_format == "#,##0.00"
-    assert transfers["I2"].value == pytest.approx(1.23)
-    assert transfers.freeze_panes == "A2"
+    co = row[transfers.column("Optimised: co-financing")]
+    assert co.value == pytest.approx(0.62)
+    assert co.number_format == "#,##0.00"
+    assert row[transfers.column("Optimised: total")].value == pytest.approx(1.23)
+    assert sheet.freeze_panes == f"A{transfers.header_row + 1}"
     assert sorted(p.name for p in (folder / "plots").iterdir()) == [
         "per_capita_funding.png", "shortfall_by_item.png", "transfers.png"]
     with xr.open_dataset(folder / "baseline.nc", engine="h5netcdf") as reread:
@@ -107,10 +114,8 @@ def test_folder_is_refused_without_force_and_replaced_with_it(tmp_path):
         write_compare(pair(), out)
     write_compare(pair(8000.0), out, force=True)
     book = openpyxl.load_workbook(out / "compare.xlsx")
-    overview = book["概要"]
-    labels = [row[0].value for row in overview.iter_rows(min_row=2)]
-    price = overview.cell(row=labels.index("公平的代价（z2(η) − z2(0)）") + 2, column=3).value
-    assert price == 0.0  # 8000 − 8000, after the forced rewrite
+    overview = dict((r[0], r[2]) for r in only_table(book["概要"], "合计").values())
+    assert overview["公平的代价（z2(η) − z2(0)）"] == 0.0  # 8000 − 8000, after the forced rewrite
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
@@ -124,8 +129,11 @@ def test_non_finite_metrics_are_written_as_blank_or_text(tmp_path):
                                                                     "baseline_before"])
     folder = write_compare(bad, tmp_path / "cmp", lang="en")
     sheet = openpyxl.load_workbook(folder / "compare.xlsx")["Equity"]
-    row = [r for r in sheet.iter_rows(values_only=True) if r[0] == "burden_ratio_max"][0]
-    assert row[2] == "∞"
+    from fiscalshare.analysis.equity import METRIC_LABELS
+
+    name = METRIC_LABELS["burden_ratio_max"][1]
+    row = [r for r in only_table(sheet, "Total").values() if r[0] == name][0]
+    assert row[1] == "∞"
 
 
 # --- end to end, with the solver ------------------------------------------------------------
@@ -212,7 +220,18 @@ def test_command_writes_the_folder_and_refuses_to_overwrite(tmp_path):
     runner = CliRunner()
     first = runner.invoke(cli, ["compare", str(case_dir), "--out", str(out)])
     assert first.exit_code == 0, first.output
-    assert "status quo 0.80, optimised 0.70" in first.output  # 万元
+    assert "现行办法 0.80，优化方案 0.70" in first.output  # 万元, in Chinese by default
+    english = runner.invoke(cli, ["compare", str(case_dir), "--out", str(tmp_path / "en"),
+                                  "--lang", "en"])
+    assert "status quo 0.80, optimised 0.70" in english.output
+    book = openpyxl.load_workbook(tmp_path / "en" / "compare.xlsx")
+    money = only_table(book["Provincial money"], "Total")
+    for k, header in enumerate(money.header[1:], start=1):  # totals as shown, to the fen
+        assert sum(fen(r[k]) for r in money.values()) == fen(money.total[k].value), header
+    for r in money.values():
+        assert fen(r[money.column("Optimised: total")]) - fen(
+            r[money.column("Status quo: total")]) == fen(r[money.column(
+                "Difference (optimised − status quo)")])
     assert (out / "compare.xlsx").is_file() and (out / "manifest.json").is_file()
     again = runner.invoke(cli, ["compare", str(case_dir), "--out", str(out)])
     assert again.exit_code != 0

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tests.factories import two_region_case
 from tests.hand_cases import three_regions
 
-from fiscalshare.config import DEFAULTS, available, check_case, configurations_dir, load_config
+from fiscalshare.config import (
+    DEFAULTS,
+    ModelConfig,
+    as_config,
+    available,
+    configurations_dir,
+    load_config,
+)
 from fiscalshare.errors import ConfigError, InputError
+from fiscalshare.model.checks import check_case
+from fiscalshare.quantities import priority_chains, priority_links
 
 SHIPPED = ("default", "fixed-ratios", "no-equalisation", "ratio-menu")
 
@@ -23,7 +34,7 @@ def test_the_four_configurations_ship_and_say_what_they_are():
         config = load_config(name)
         assert config["name"] == name and config["description"]
         assert set(DEFAULTS) <= set(config)
-        json.dumps(config)  # stored with every run
+        json.dumps(config.as_dict())  # stored with every run
 
 
 def test_packaged_configurations_equal_the_top_level_models():
@@ -152,3 +163,70 @@ def test_in_menu_mode_only_menu_shares_count_for_the_chain():
         check_case(ds, load_config("ratio-menu"))
     (problem,) = caught.value.problems
     assert problem.sheet == "sharing (tier 2, item X)" and "0.5" in problem.message
+
+
+def test_a_configuration_is_typed_frozen_and_stored_as_a_plain_dict():
+    config = load_config("ratio-menu")
+    assert isinstance(config, ModelConfig)
+    assert (config.ratio_mode, config.eta, config.threads) == ("menu", 1.0, 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.eta = 2.0
+    stored = config.as_dict()
+    assert list(stored) == [*DEFAULTS, "name", "description"]  # the manifest's key order
+    assert json.loads(json.dumps(stored)) == stored
+    assert dict(config) == stored  # the mapping view at seams that take a plain mapping
+
+
+def test_defaults_live_in_the_dataclass():
+    assert ModelConfig().as_dict() == {**DEFAULTS, "name": "default", "description": ""}
+    assert DEFAULTS["eta"] == 1.0 and DEFAULTS["backend"] == "auto"
+
+
+def test_changes_and_mappings_are_validated():
+    config = load_config()
+    changed = config.with_changes(eta=0.5, phi={"border": 0.4})
+    assert changed.eta == 0.5 and changed.phi["border"] == 0.4
+    assert changed.phi["ethnic"] == config.phi["ethnic"]  # φ merges flag by flag
+    assert config.eta == 1.0  # the original is unchanged
+    with pytest.raises(ConfigError, match="ratio_mode"):
+        config.with_changes(ratio_mode="guess")
+    with pytest.raises(ConfigError, match="eta"):
+        as_config({**config, "eta": -1})
+    assert as_config(config) is config
+    assert as_config({"equalisation": False}).equalisation == "off"
+
+
+def test_priority_chains_skip_tiers_without_a_row():
+    given = np.array([[True, True], [False, True], [True, False]])  # tiers × items
+    assert [chain.tolist() for chain in priority_chains(given)] == [[0, 2], [0, 1]]
+    richer, poorer, items = priority_links(given)
+    assert list(zip(richer.tolist(), poorer.tolist(), items.tolist(), strict=True)) == [
+        (0, 2, 0), (0, 1, 1)]
+
+
+def test_a_solve_checks_the_case_once(monkeypatch, tmp_path):
+    from fiscalshare.examples import example_path
+    from fiscalshare.model import checks
+    from fiscalshare.workflows import SolveRequest, run_solve
+
+    calls = []
+    original = checks.check_case
+    monkeypatch.setattr(checks, "check_case", lambda *a, **k: calls.append(1) or original(*a, **k))
+    outcome = run_solve(SolveRequest(case=example_path("guizhou"), out=tmp_path / "run",
+                                     reports=False))
+    assert outcome.exit_code == 0
+    assert len(calls) == 1
+
+
+def test_a_case_that_contradicts_its_configuration_writes_nothing(tmp_path):
+    import shutil
+
+    from fiscalshare.examples import example_path
+    from fiscalshare.workflows import SolveRequest, run_solve
+
+    case_dir = tmp_path / "case"
+    shutil.copytree(example_path("guizhou"), case_dir)
+    (case_dir / "ratio_menu.csv").unlink()
+    with pytest.raises(InputError, match="ratio_menu"):
+        run_solve(SolveRequest(case=case_dir, model="ratio-menu", out=tmp_path / "run"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]

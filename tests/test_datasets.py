@@ -68,3 +68,9 @@ def test_accounts_split_the_local_part_by_hand():
     assert burden == pytest.approx({"P": 4500.0, "C1": 2000.0, "C2": 1000.0, "C3": 1500.0})
     transfer = dict(zip(units, paid.transfer[:, 0].tolist(), strict=True))
     assert transfer == pytest.approx({"P": 700.0, "C1": 1000.0, "C2": 2300.0, "C3": 2000.0})
+
+
+def test_the_inputs_carry_exactly_the_declared_coordinates():
+    inputs = prefecture_with_counties()
+    for dim, names in datasets.COORDINATE_NAMES.items():
+        assert {n for n, c in inputs.coords.items() if c.dims == (dim,) and n != dim} == set(names)

@@ -27,7 +27,7 @@ from fiscalshare.report.filenames import (
     prefecture_file_names,
 )
 
-LOOKALIKE = [("a/b", "甲市"), ("a_b", "乙市"), ("a_b-2", "丙市"), ("A_B", "丁市"), ("c", "戊市")]
+LOOKALIKE = [("a/b", "甲市"), ("a_b", "乙市"), ("a_b-2", "丙市"), ("a:b", "丁市"), ("c", "戊市")]
 
 
 def test_names_are_code_and_name_and_unaltered_ones_carry_no_hash():

@@ -17,8 +17,8 @@ from fiscalshare.examples import example_path
 from fiscalshare.report.labels import label
 from fiscalshare.workflows import SolveRequest, run_solve
 
-SHEETS = ("sheet_summary", "sheet_responsibility", "sheet_sharing", "sheet_transfers",
-          "sheet_indicators", "sheet_about")
+SHEETS = ("sheet_summary", "sheet_listing", "sheet_responsibility", "sheet_responsibility_pct",
+          "sheet_sharing", "sheet_transfers", "sheet_protected", "sheet_indicators", "sheet_about")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def sheet_names(path: Path) -> list[str]:
 def test_a_solved_run_has_chinese_reports(run_dir):
     assert sheet_names(run_dir / "responsibility.xlsx") == [label(k, "zh") for k in SHEETS]
     prefectures = sorted(p.name for p in (run_dir / "prefectures").iterdir())
-    assert len(prefectures) == 9 and "520100.xlsx" in prefectures
+    assert len(prefectures) == 9 and "520100-贵阳市.xlsx" in prefectures
     assert {p.name for p in (run_dir / "plots").iterdir()} == {"transfer_vs_capacity.png",
                                                                 "shares_by_level.png"}
     assert cli("verify", run_dir) == 0
@@ -66,7 +66,7 @@ def test_report_regenerates_in_english_and_the_audit_still_passes(run_dir, tmp_p
 
     assert sheet_names(run / "responsibility.xlsx") == [label(k, "en") for k in SHEETS]
     for path in (run / "prefectures").iterdir():
-        assert sheet_names(path) == [label(k, "en") for k in SHEETS if k != "sheet_indicators"]
+        assert sheet_names(path) == [label(k, "en") for k in SHEETS]  # province-wide indicators
     assert sha256(run / "allocation.nc") == allocation  # the results are not touched
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["report_lang"] == "en"
@@ -82,6 +82,21 @@ def test_report_regenerates_in_english_and_the_audit_still_passes(run_dir, tmp_p
     assert cli("report", run) == 0  # and back to the default language
     assert sheet_names(run / "responsibility.xlsx") == [label(k, "zh") for k in SHEETS]
     assert cli("verify", run) == 0
+
+
+def test_report_out_keeps_both_languages_side_by_side(run_dir, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(run_dir, run)
+    before = {p.relative_to(run): sha256(p) for p in run.rglob("*") if p.is_file()}
+    english = tmp_path / "run-en"
+    assert cli("report", run, "--lang", "en", "--out", english) == 0
+    after = {p.relative_to(run): sha256(p) for p in run.rglob("*") if p.is_file()}
+    assert after == before  # the Chinese run is untouched
+    assert sheet_names(english / "responsibility.xlsx") == [label(k, "en") for k in SHEETS]
+    assert sha256(english / "allocation.nc") == sha256(run / "allocation.nc")
+    assert cli("verify", english) == 0
+    assert cli("report", run, "--lang", "en", "--out", english) == 2  # exists: refused
+    assert cli("report", run, "--lang", "en", "--out", english, "--force") == 0
 
 
 def test_report_refuses_a_folder_without_results(tmp_path, capsys):
@@ -108,5 +123,14 @@ def test_the_province_workbook_converts_to_pdf_in_libreoffice(run_dir, tmp_path)
     assert data.startswith(b"%PDF") and len(data) > 5_000
     boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", data)
     assert boxes, "no page in the PDF"
-    for x0, y0, x1, y1 in boxes:  # every page landscape, as the workbook's print setup asks
-        assert float(x1) - float(x0) > float(y1) - float(y0)
+    for x0, y0, x1, y1 in boxes:  # A4, in either orientation
+        size = sorted((float(x1) - float(x0), float(y1) - float(y0)))
+        assert size == pytest.approx([595.3, 841.9], abs=1.5)
+    if shutil.which("pdftotext") is None:
+        return
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    for number, page in enumerate(pages, start=1):  # every page: its title and its number
+        assert f"第 {number} 页 共 {len(pages)} 页" in page, number
+        assert "贵州省基本公共服务" in page, number

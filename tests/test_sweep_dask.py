@@ -87,7 +87,7 @@ def test_resume_runs_the_way_the_sweep_was_started(case, tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "run", spy)
     run_sweep(None, "default", out, resume=True)
     assert seen["serial"] is True and seen["workers"] is None and seen["scheduler"] is None
-    assert (out / "records" / "s00001.nc").exists() and (out / "manifest.json").exists()
+    assert (out / "records" / "s00001.json").exists() and (out / "manifest.json").exists()
 
 
 @contextlib.contextmanager
@@ -188,3 +188,18 @@ def test_ctrl_c_to_the_process_group_ends_a_dask_sweep_with_130_and_no_traceback
     assert process.returncode == 130, text
     assert "Traceback" not in text and "CancelledError" not in text
     assert "--resume" in text
+
+
+def test_an_unreachable_scheduler_is_refused_before_anything_is_written(case, tmp_path, capsys):
+    from fiscalshare.cli import main
+
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()  # nothing listens there now
+    with pytest.raises(SystemExit) as ended:
+        main(["sweep", str(case), "--vary", "eta=0,1", "--scheduler", f"tcp://127.0.0.1:{port}",
+              "--out", str(tmp_path / "s")])
+    assert ended.value.code == 2
+    assert "cannot reach the dask scheduler" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()

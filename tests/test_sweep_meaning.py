@@ -37,7 +37,7 @@ def short_case(tmp_path_factory) -> Path:
 def test_province_share_under_optimise_pins_the_share_and_gives_four_answers(tmp_path):
     out = tmp_path / "sweep"
     outcome = run_sweep(example_path("guizhou"), "default", out,
-                        vary=["province_share:t3=0.7,0.8,0.9,1.0"], serial=True)
+                        vary=["province_share:t3=0.7,0.8,0.9,1.0"], serial=True, lang="en")
     sweep = _sweep(out)
     z2 = sweep["objective_cost"].values
     assert list(sweep["status"].values) == ["optimal"] * 4
@@ -77,7 +77,7 @@ def test_a_menu_pin_off_the_menu_is_refused(tmp_path, capsys):
 def test_a_key_without_effect_is_reported_with_the_reason(tmp_path):
     """In the Guizhou example nothing falls short, so η cannot change the optimum."""
     outcome = run_sweep(example_path("guizhou"), "default", tmp_path / "s",
-                        vary=["eta=0,1,2", "budget=x1.0,x1.2"], serial=True)
+                        vary=["eta=0,1,2", "budget=x1.0,x1.2"], serial=True, lang="en")
     assert set(outcome.no_effect) == {"eta", "budget"}
     assert "nothing falls short" in outcome.no_effect["eta"]
     assert "never binds" in outcome.no_effect["budget"]
@@ -222,7 +222,7 @@ def test_resume_refuses_a_case_that_changed(tmp_path, capsys):
     write_case(generate(12, 3, 2, 9), case)  # another case at the same path
     code, err = _exit_code(["sweep", "--resume", str(out)], capsys)
     assert code == 2 and "changed" in err
-    assert not (out / "records" / "s00001.nc").exists()
+    assert not (out / "records" / "s00001.json").exists()
 
 
 def test_sweep_out_may_not_be_the_case_or_hold_the_current_directory(tmp_path, capsys,
@@ -249,15 +249,14 @@ def test_verify_audits_a_sweep_folder_and_catches_edits(tmp_path, capsys):
         main(["verify", str(out)])
     assert ended.value.code == 0
     assert "sweep" in capsys.readouterr().out
-    import h5py
-
-    record = out / "records" / "s00002.nc"
-    with h5py.File(record, "r+") as handle:
-        handle["objective_cost"][()] = 1.0
+    record = out / "records" / "s00002.json"
+    content = json.loads(record.read_text(encoding="utf-8"))
+    content["figures"]["data_vars"]["objective_cost"]["data"] = 1.0
+    record.write_text(json.dumps(content), encoding="utf-8")
     (out / "plots" / "extra.png").write_bytes(b"x")
     code, err = _exit_code(["verify", str(out)], capsys)
     assert code == 1
-    assert "records/s00002.nc: altered" in err and "plots/extra.png" in err
+    assert "records/s00002.json: altered" in err and "plots/extra.png" in err
     assert "differs from its record" in err
 
 
@@ -362,4 +361,4 @@ def test_the_console_states_what_a_key_means(capsys, tmp_path):
               str(tmp_path / "s")])
     assert ended.value.code == 0
     out = capsys.readouterr().out
-    assert "pins it" in out and "2 scenarios: 2 solved" in out
+    assert "每个取值将其固定" in out and "共 2 个情景：2 个已求解" in out

@@ -42,7 +42,11 @@ def test_template_has_every_sheet_labels_and_drop_downs(tmp_path):
     assert [c.value for c in regions[2]] == [c.label for c in SHEETS["regions"].columns]
     lists = {str(v.sqref): v.formula1 for v in book["items"].data_validations.dataValidation}
     assert any("病有所医" in f for f in lists.values())
-    assert any(f == '"ratio,central,local"' for f in lists.values())
+    assert any(f == '"ratio,uniform,central,local"' for f in lists.values())
+    assert any(f == '"chosen,fixed"' for f in lists.values())
+    help_text = " ".join(str(c.value) for row in book["说明"].iter_rows() for c in row if c.value)
+    assert "uniform: one share for every province" in help_text
+    assert "province_rule（省级分担方式）" in help_text and "fixed: by provincial policy" in help_text
     assert _run("template", str(out)) == 2  # never overwritten without --force
 
 

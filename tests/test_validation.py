@@ -80,16 +80,16 @@ CASES = {
     "unknown item": (lambda f: set_cell(f, "standards", 1, "item", "Y"),
                      "standards.csv!3: column 'item': 'Y' is not an item code"),
     "tier out of range": (lambda f: set_cell(f, "regions", 2, "tier", "x"),
-                          "regions.csv!4: column 'tier': expected an integer 1..5, found 'x'"),
+                          "regions.csv!4: column 'tier': expected an integer 1..1000, found 'x'"),
     "non-numeric": (lambda f: set_cell(f, "capacity", 0, "fiscal_capacity", "lots"),
-                    "capacity.csv!2: column 'fiscal_capacity': expected a number ≥ 0, "
+                    "capacity.csv!2: column 'fiscal_capacity': expected a number ≥ 0 and ≤ 1e+13, "
                     "found 'lots'"),
     "negative": (lambda f: set_cell(f, "beneficiaries", 1, "units", -3),
-                 "beneficiaries.csv!3: column 'units': expected a number ≥ 0, found '-3'"),
+                 "beneficiaries.csv!3: column 'units': expected a number ≥ 0 and ≤ 1e+09, found '-3'"),
     "NaN": (lambda f: set_cell(f, "standards", 0, "unit_cost", "nan"),
-            "standards.csv!2: column 'unit_cost': expected a number > 0, found 'nan'"),
+            "standards.csv!2: column 'unit_cost': expected a number > 0 and ≤ 1e+09, found 'nan'"),
     "infinite": (lambda f: set_cell(f, "capacity", 2, "fiscal_capacity", "inf"),
-                 "capacity.csv!4: column 'fiscal_capacity': expected a number ≥ 0, found 'inf'"),
+                 "capacity.csv!4: column 'fiscal_capacity': expected a number ≥ 0 and ≤ 1e+13, found 'inf'"),
     "share outside [0,1]": (lambda f: set_cell(f, "standards", 0, "central_share", 1.5),
                             "standards.csv!2: column 'central_share': expected a number in "
                             "[0, 1], found '1.5'"),

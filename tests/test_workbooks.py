@@ -12,6 +12,7 @@ import numpy as np
 import openpyxl
 import pytest
 from tests.factories import case
+from tests.sheets import fen, only_table, table_titled
 
 from fiscalshare.config import load_config
 from fiscalshare.report import write_reports
@@ -72,42 +73,42 @@ def sheet_xml(path: Path) -> dict[str, str]:
 def test_the_province_workbook_has_every_sheet_and_header(written):
     lang, folder, _ = written
     book = openpyxl.load_workbook(folder / "responsibility.xlsx")
-    expected = [label(k, lang) for k in ("sheet_summary", "sheet_responsibility",
-                                         "sheet_sharing", "sheet_transfers",
-                                         "sheet_indicators", "sheet_about")]
+    expected = [label(k, lang) for k in (
+        "sheet_summary", "sheet_listing", "sheet_responsibility", "sheet_responsibility_pct",
+        "sheet_sharing", "sheet_transfers", "sheet_city_county", "sheet_protected",
+        "sheet_indicators", "sheet_about")]
     assert book.sheetnames == expected
     sheet = book[label("sheet_responsibility", lang)]
-    headers = [c.value for c in sheet[1]]
-    for key in ("region", "item", "year", "standard_cost", "central", "province",
-                "prefecture_level", "county", "shortfall", "province_pct"):
-        assert label(key, lang) in headers
-    assert sheet.freeze_panes == "A2"
-    assert sheet.page_setup.orientation == "landscape"
+    table = only_table(sheet, label("total", lang))
+    for key in ("region", "region_name", "tier", "item_name", "year", "standard_cost", "central",
+                "province", "prefecture_level", "county", "shortfall"):
+        assert label(key, lang) in table.header
+    assert sheet.freeze_panes == f"A{table.header_row + 1}"
+    assert sheet.page_setup.orientation in ("portrait", "landscape")
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.print_title_rows in ("1:1", "$1:$1")
+    assert sheet.print_title_rows == f"${table.header_row}:${table.header_row}"
 
 
 def test_responsibility_rows_add_up_to_the_totals_and_the_results(written, results):
     lang, folder, _ = written
     book = openpyxl.load_workbook(folder / "responsibility.xlsx", data_only=True)
-    sheet = book[label("sheet_responsibility", lang)]
-    rows = list(sheet.iter_rows(values_only=True))
-    header, body, total = rows[0], rows[1:-1], rows[-1]
-    assert len(body) == 4 * 2 * 2 and total[0] == label("total", lang)
+    table = only_table(book[label("sheet_responsibility", lang)], label("total", lang))
+    body = table.values()
+    assert len(body) == 4 * 2 * 2 and table.total is not None
     for key, level in (("central", "central"), ("province", "province"),
                        ("prefecture_level", "prefecture"), ("county", "county")):
-        k = header.index(label(key, lang))
-        column = sum(row[k] for row in body)
-        assert column == pytest.approx(total[k], rel=1e-12)
-        assert column == pytest.approx(float(results["funding"].sel(level=level).sum()) / 1e4)
-        money = sheet.cell(row=2, column=k + 1)
-        assert money.number_format == "#,##0.00"
-    pct = sheet.cell(row=2, column=header.index(label("province_pct", lang)) + 1)
-    assert pct.number_format == "0.00%"
+        k = table.column(label(key, lang))
+        column = sum(fen(row[k]) for row in body)
+        assert column == fen(table.total[k].value)  # as displayed, to the fen
+        assert column / 100 == pytest.approx(
+            float(results["funding"].sel(level=level).sum()) / 1e4, abs=0.01 * len(body))
+        assert table.formats(k) == {"#,##0.00"}
     summary = book[label("sheet_summary", lang)]
-    values = [r for r in summary.iter_rows(values_only=True) if r and r[0] == label("total", lang)]
-    by_level_total = values[0]
-    assert by_level_total[1] == pytest.approx(float(results["standard_cost"].sum()) / 1e4)
+    by_level = table_titled(summary, label("by_level_year", lang), label("total", lang))
+    assert by_level.total[1].value == pytest.approx(
+        float(results["standard_cost"].sum()) / 1e4, abs=0.01 * len(body))
+    percent = only_table(book[label("sheet_responsibility_pct", lang)], label("total", lang))
+    assert percent.formats(percent.column(label("province_pct", lang))) == {"0.00%"}
 
 
 def test_no_cell_holds_a_formula_and_input_text_stays_text(written):
@@ -137,8 +138,9 @@ def test_a_prefecture_workbook_reveals_no_other_prefecture(written, results):
         for text in forbidden:
             assert text not in blob, (code, text)
         book = openpyxl.load_workbook(path, data_only=True)
-        regions = {r[0] for s in book.worksheets[1:2] for r in s.iter_rows(min_row=2,
-                                                                          values_only=True)}
+        table = only_table(book[label("sheet_responsibility", written[0])],
+                           label("total", written[0]))
+        regions = {r[0] for r in table.values()}
         mine = {"YA-P": {"YA-C1", "YA-C2"}, "YB-P": {"YB-P"}, "YC-P": {"YC-P"}}[code]
         assert mine <= regions
 

@@ -1,40 +1,120 @@
-"""Model configurations (``models/*.yaml``): find, read, validate, resolve, check against a case.
+"""Model configurations (``models/*.yaml``): find, read, validate once, as a typed value.
 
 A configuration names the modelling choices of docs/model.md (ratio mode, equalisation, η, φ,
-MIP gap, time limit) and the solver's (threads, random seed, method).  The resolved
-configuration is a plain JSON-able dict stored with every run, so a run can be reproduced from
-its manifest alone.  Every problem is reported with the key it concerns (exit 2).
+MIP gap, time limit) and the solver's (threads, random seed, method, backend).  It is a frozen
+:class:`ModelConfig`; its defaults are its field defaults, and it is validated once, when made
+from a file or a mapping.  ``as_dict()`` is the plain JSON-able form stored with every run, so a
+run can be reproduced from its manifest alone.  Every problem is reported with the key it
+concerns (exit 2).  The checks of a case against a configuration are in ``model.checks``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from fiscalshare.errors import ConfigError, InputError, Problem
+from fiscalshare.errors import ConfigError, Problem
 from fiscalshare.quantities import DEFAULT_PHI
 
-DEFAULTS = {
-    "ratio_mode": "optimise",
-    "equalisation": "on",
-    "eta": 1.0,
-    "phi": dict(DEFAULT_PHI),
-    "mip_rel_gap": 1e-6,
-    "time_limit": None,
-    "threads": 1,
-    "random_seed": 0,
-    "method": "auto",
-    "backend": "auto",
-}
+# Largest priority settings the LP represents faithfully: a region's weight is at most
+# 100^η · Π(1 + φ) times the average (the capacity floor is 1 % of the mean), and beyond
+# 100^5 = 1e10 the weights swamp HiGHS's tolerances (``--eta 1e300`` made the check fail).
+MAX_ETA = 5.0
+MAX_PHI = 10.0
+
 RATIO_MODES = ("fixed", "optimise", "menu")
 METHODS = ("auto", "plain", "face", "decomposed", "dual", "primal", "ipm", "ipm-nocrossover",
            "choose")
 BACKENDS = ("auto", "pyomo", "matrix")
-DESCRIPTION = "description"  # free text at the top of a file, kept in the resolved dict
-SHARE_TOLERANCE = 1e-12
+DESCRIPTION = "description"  # free text at the top of a file, kept in the resolved configuration
+SHARE_TOLERANCE = 1e-12  # a menu share counts as inside [smin, smax] within this
+
+
+@dataclass(frozen=True)
+class ModelConfig(Mapping):
+    """A resolved, validated model configuration.
+
+    Make one with :func:`load_config` or :meth:`from_mapping`.  It also reads as a read-only
+    mapping (``config["eta"]``, ``dict(config)``) for the seams that take a plain mapping.
+    """
+
+    ratio_mode: str = "optimise"
+    equalisation: str = "on"
+    eta: float = 1.0
+    phi: dict = field(default_factory=lambda: dict(DEFAULT_PHI))
+    mip_rel_gap: float = 1e-6
+    time_limit: float | None = None
+    threads: int = 1
+    random_seed: int = 0
+    method: str = "auto"
+    backend: str = "auto"
+    name: str = "default"
+    description: str = ""
+
+    @property
+    def equalisation_on(self) -> bool:
+        return self.equalisation == "on"
+
+    def as_dict(self) -> dict:
+        """The plain, JSON-able form stored with every run (keys in declaration order)."""
+        return asdict(self)
+
+    def with_changes(self, **changes) -> ModelConfig:
+        """A copy with some keys changed (``phi`` merges flag by flag), validated again."""
+        return ModelConfig.from_mapping({**self.as_dict(), **_merged_phi(self.phi, changes)},
+                                        source="overrides")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping, *, source: str = "configuration") -> ModelConfig:
+        """Defaults, then ``values`` over them; every problem at once (``ConfigError``)."""
+        if isinstance(values, ModelConfig):
+            return values
+        config = {**_defaults(), "phi": dict(DEFAULT_PHI)}
+        problems = _merge(config, {k: v for k, v in values.items() if k not in _NAMING}, source)
+        for key in _NAMING:
+            if key in values:
+                config[key] = "" if values[key] is None else str(values[key])
+        problems += _validate(config, source)
+        if problems:
+            raise ConfigError(problems)
+        return cls(**config)
+
+    # the read-only mapping view
+    def __getitem__(self, key):
+        if key in _KEYS:
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def __iter__(self):
+        return iter(_KEYS)
+
+    def __len__(self) -> int:
+        return len(_KEYS)
+
+
+_KEYS = tuple(f.name for f in fields(ModelConfig))
+_NAMING = ("name", DESCRIPTION)  # set from the file, not validated
+DEFAULTS = {key: value for key, value in asdict(ModelConfig()).items() if key not in _NAMING}
+
+
+def _defaults() -> dict:
+    return {key: (dict(value) if isinstance(value, dict) else value)
+            for key, value in DEFAULTS.items()}
+
+
+def _merged_phi(phi: Mapping, changes: Mapping) -> dict:
+    if isinstance(changes.get("phi"), Mapping):
+        return {**changes, "phi": {**phi, **changes["phi"]}}
+    return dict(changes)
+
+
+def as_config(config: Mapping) -> ModelConfig:
+    """The typed configuration of a mapping (a :class:`ModelConfig` is returned as it is)."""
+    return ModelConfig.from_mapping(config)
 
 
 def configurations_dir() -> Path:
@@ -47,9 +127,9 @@ def available() -> list[str]:
     return sorted(p.stem for p in configurations_dir().glob("*.yaml"))
 
 
-def load_config(model: str | Path | None = None, overrides: Mapping | None = None) -> dict:
+def load_config(model: str | Path | None = None, overrides: Mapping | None = None) -> ModelConfig:
     """Resolve a configuration ``NAME`` (``models/NAME.yaml``) or a path, apply ``overrides``
-    (single keys, e.g. from command-line flags) and validate every key."""
+    (single keys, e.g. from command-line flags; ``None`` means not given) and validate every key."""
     import yaml
 
     path = _locate("default" if model is None else model)
@@ -61,15 +141,15 @@ def load_config(model: str | Path | None = None, overrides: Mapping | None = Non
         raise ConfigError([Problem(path.name, "expected a mapping of keys to values, found "
                                    f"{type(loaded).__name__}")])
     description = loaded.pop(DESCRIPTION, "")
-    config = {**DEFAULTS, "phi": dict(DEFAULT_PHI)}
+    config = {**_defaults(), "phi": dict(DEFAULT_PHI)}
     problems = _merge(config, loaded, path.name)
     problems += _merge(config, dict(overrides or {}), "overrides")
-    config["name"] = path.stem
-    config[DESCRIPTION] = "" if description is None else str(description)
     problems += _validate(config, path.name)
     if problems:
         raise ConfigError(problems)
-    return config
+    config["name"] = path.stem
+    config[DESCRIPTION] = "" if description is None else str(description)
+    return ModelConfig(**config)
 
 
 def _locate(model: str | Path) -> Path:
@@ -115,10 +195,10 @@ def _validate(config: dict, source: str) -> list[Problem]:
     config["equalisation"] = switch
     if switch not in ("on", "off"):
         bad("equalisation", f"expected on or off, found {switch!r}")
-    for key in ("eta", "mip_rel_gap"):
+    for key, most in (("eta", MAX_ETA), ("mip_rel_gap", 1.0)):
         number = _number(config[key])
-        if number is None or number < 0:
-            bad(key, f"expected a number ≥ 0, found {config[key]!r}")
+        if number is None or not 0 <= number <= most:
+            bad(key, f"expected a number in [0, {most:g}], found {config[key]!r}")
         else:
             config[key] = number
     phi = config["phi"]
@@ -129,8 +209,8 @@ def _validate(config: dict, source: str) -> list[Problem]:
             number = _number(value)
             if flag not in DEFAULT_PHI:
                 bad("phi", f"unknown flag {flag!r}; flags: {', '.join(DEFAULT_PHI)}")
-            elif number is None or number < 0:
-                bad("phi", f"{flag}: expected a number ≥ 0, found {value!r}")
+            elif number is None or not 0 <= number <= MAX_PHI:
+                bad("phi", f"{flag}: expected a number in [0, {MAX_PHI:g}], found {value!r}")
             else:
                 phi[flag] = number
     limit = config["time_limit"]
@@ -168,56 +248,3 @@ def _whole(value) -> int | None:
     if number is None or number != int(number):
         return None
     return int(number)
-
-
-def check_case(inputs, config: dict) -> None:
-    """Inputs that contradict themselves under this configuration (docs/model.md, exit 2).
-
-    In ``menu`` mode: no menu at all, or no menu share inside a row's ``[smin, smax]``.  In
-    ``optimise`` and ``menu`` mode: a chain of the priority constraint that no shares can satisfy
-    — some tier's ``smin`` above the ``smax`` of a poorer tier (the chain links consecutive tiers
-    that have a sharing row for the item; in ``menu`` mode only menu shares count).
-    """
-    mode = config["ratio_mode"]
-    if mode == "fixed":
-        return
-    tiers = [int(t) for t in inputs["tier"].values]
-    items = [str(i) for i in inputs["item"].values]
-    low = inputs["province_min"].transpose("tier", "item").values
-    high = inputs["province_max"].transpose("tier", "item").values
-    given = inputs["sharing_given"].transpose("tier", "item").values.astype(bool)
-    menu = np.sort(np.asarray(inputs["ratio_menu"].values, dtype=float))
-    problems = []
-    if mode == "menu" and menu.size == 0:
-        problems.append(Problem("ratio_menu", "ratio_mode menu needs a ratio_menu sheet with at "
-                                "least one share"))
-    for i, item in enumerate(items):
-        floor, floor_tier = -np.inf, None  # the least share the richer tiers force on this one
-        for t in np.flatnonzero(given[:, i]):
-            place = f"sharing (tier {tiers[t]}, item {item})"
-            allowed = np.array([low[t, i], high[t, i]])
-            if mode == "menu" and menu.size:
-                allowed = menu[(menu >= low[t, i] - SHARE_TOLERANCE)
-                               & (menu <= high[t, i] + SHARE_TOLERANCE)]
-                if allowed.size == 0:
-                    problems.append(Problem(place, "no ratio_menu share lies in "
-                                            f"[{low[t, i]:g}, {high[t, i]:g}]"))
-                    floor, floor_tier = -np.inf, None
-                    continue
-            feasible = allowed[allowed >= floor - SHARE_TOLERANCE] if mode == "menu" else (
-                allowed if high[t, i] >= floor - SHARE_TOLERANCE else allowed[:0])
-            if feasible.size == 0:
-                problems.append(Problem(place, (
-                    f"province_max {high[t, i]:g} is below the share {floor:g} that richer "
-                    f"tier {floor_tier} must get at least; a poorer tier may never get a "
-                    "smaller share") if mode != "menu" else (
-                    f"no menu share in [{low[t, i]:g}, {high[t, i]:g}] reaches {floor:g}, the "
-                    f"least share richer tier {floor_tier} can get; a poorer tier may never "
-                    "get a smaller share")))
-                floor, floor_tier = -np.inf, None
-                continue
-            least = float(feasible.min()) if mode == "menu" else max(float(low[t, i]), floor)
-            if least > floor:
-                floor, floor_tier = least, tiers[t]
-    if problems:
-        raise InputError(problems)

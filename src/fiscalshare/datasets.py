@@ -43,14 +43,23 @@ DIMENSIONS = (
     ("indicator", "plan indicator codes (length 0 without the sheet)"),
 )
 
+# The non-dimension coordinates both Datasets carry, by the dimension they label.
+COORDINATE_NAMES = {
+    "region": ("region_name", "region_parent", "region_prefecture", "region_tier",
+               "poverty_exited", "ethnic", "border", "old_revolutionary"),
+    "unit": ("unit_name", "unit_parent", "unit_level", "unit_receives", "unit_tier"),
+    "item": ("item_name", "domain", "item_unit", "rule", "province_rule", "binding"),
+}
+
 COORDINATES = (
     ("region", "`region_name`, `region_parent` (\"\" for a prefecture-level region), "
      "`region_prefecture` (g(r): the parent, or the region itself), `region_tier`, and the flags "
      "`poverty_exited`, `ethnic`, `border`, `old_revolutionary` (int8 0/1)"),
     ("unit", "`unit_name`, `unit_parent`, `unit_level` (`prefecture` or `county`), "
      "`unit_receives` (bool: is also a receiving region), `unit_tier`"),
-    ("item", "`item_name`, `domain`, `item_unit`, `rule` (`ratio|central|local`), "
-     "`binding` (`hard|soft`)"),
+    ("item", "`item_name`, `domain`, `item_unit`, `rule` (`ratio|uniform|central|local`), "
+     "`province_rule` (`chosen|fixed`: σ chosen by the model, or fixed by policy at "
+     "`province_share`), `binding` (`hard|soft`)"),
 )
 
 INPUTS = (
@@ -86,9 +95,21 @@ INPUTS = (
     Variable("indicator_domain", ("indicator",), "1", "plan indicator domain"),
     Variable("indicator_nature", ("indicator",), "1", "约束性 (binding) or 预期性 (expected)"),
     Variable("indicator_baseline_year", ("indicator",), "year", "baseline year"),
-    Variable("indicator_baseline", ("indicator",), "indicator unit", "baseline value"),
+    Variable("indicator_baseline", ("indicator",), "indicator unit",
+             "baseline value (NaN: none, or not a number)"),
     Variable("indicator_target_year", ("indicator",), "year", "target year"),
-    Variable("indicator_target", ("indicator",), "indicator unit", "target value"),
+    Variable("indicator_target", ("indicator",), "indicator unit",
+             "numeric target (NaN for a text target such as 应保尽保)"),
+    Variable("indicator_unit", ("indicator",), "1", "unit of the indicator's values"),
+    Variable("indicator_comparator", ("indicator",), "1",
+             "≥, ≤, =, > or < before the numeric target, or empty"),
+    Variable("indicator_target_text", ("indicator",), "1", "target as printed (≥4.5, 应保尽保, /)"),
+    Variable("indicator_baseline_text", ("indicator",), "1", "baseline as printed"),
+    Variable("indicator_item", ("indicator",), "1",
+             "service item the indicator belongs to, or empty"),
+    Variable("indicator_regions", ("indicator",), "1",
+             "comma-separated region codes it applies to; empty = province-wide "
+             "(analysis.indicators.indicators_for selects by item and region)"),
 )
 
 _CUBE = ("region", "item", "year")
@@ -271,22 +292,38 @@ Generated from `src/fiscalshare/datasets.py` by `fiscalshare docs`; do not edit 
 
 `fiscalshare solve` writes one run folder and nothing else: `--out DIR`, or by default
 `results/<UTC time>-<case>-<model>/`. The folder is written beside its final place and renamed
-when complete, so it appears whole or not at all; an existing folder is replaced only with
-`--force`.
+when complete, so it appears whole or not at all.
+
+The program deletes or replaces only what it created (`fiscalshare/runs/folder.py`). Every
+folder it writes carries a marker file `.fiscalshare-run` (run id, process id); a temporary
+`.<name>.tmp-<id>` beside `--out` is removed only when it carries that marker and its process is
+gone. `--out` may not be the input, hold the input, be the current folder or one that holds it,
+a symbolic link, or a non-empty folder without the marker (not even with `--force`); an existing
+run folder of ours is replaced only with `--force`. All of this is refused before the solve, with
+exit 2. One writer at a time: a lock file `.<name>.lock` beside `--out`, created and removed by
+the writer, is held from before the solve to the end of the write, and a second writer to the same
+`--out` is refused (exit 2). A `--force` replacement parks the old run as `.<name>.old-<id>`,
+renames the new one into place, then removes the old one; killed between the two renames, it
+leaves the old run whole under that name, and the next writer to `--out` puts it back.
 
 | file | what it holds |
 |---|---|
 | `allocation.nc` | the results Dataset (below), netCDF4 written with h5netcdf; `xarray.open_dataset` reads it |
 | `manifest.json` | the attributes of `allocation.nc` as JSON, and every file of the folder with its sha256 |
 | `responsibility.xlsx` | the province's spending-responsibility workbook (支出责任表; [reports.md](reports.md)) |
-| `prefectures/<code>.xlsx` | one workbook per prefecture with only its own rows and its counties' — the table handed to that prefecture |
-| `plots/*.png` | provincial transfer per capita against fiscal capacity per capita, coloured by tier; each region's funding by level |
+| `prefectures/<code>-<name>.xlsx` | one workbook per prefecture with only its own rows and its counties' — the table handed to that prefecture; named by its code and name, made safe, with a hash of the code where the text had to change or two names would clash (never by order); `manifest.json` maps each file to its prefecture under `prefectures` |
+| `plots/*.png` | `transfer_vs_capacity.png` (provincial transfer per capita against fiscal capacity per capita, by tier), `shares_by_level.png` (who pays, by region), and `shortfall_by_item.png` where something falls short |
 | `run.log` | the steps of the run with their times |
-| `diagnosis.json` | only when no allocation meets the hard items (exit 3): what money would make the case solvable, or why no money helps |
+| `diagnosis.json` | instead of the allocation and reports, when no allocation meets the hard items (exit 3): what money would make the case solvable, or why no money helps |
 
 With `--no-reports` only `allocation.nc`, `manifest.json` and `run.log` are written;
 `fiscalshare report RUN_DIR` adds the workbooks and plots later. `fiscalshare verify RUN_DIR`
-checks the hashes and every constraint again. Workbooks are in Chinese by default (`--lang en`
+re-derives what it can and reports every disagreement (exit 1): the hashes; the expected file set
+and every workbook cell, rendered again from `allocation.nc`; the manifest's settings against
+`allocation.nc`'s attributes and the model configuration; the case's hash, labels and figures
+against those the results carry; every constraint; for an infeasible run, that the case has no
+solution under its configuration. A malformed manifest or an unreadable `allocation.nc` is a
+finding, not a crash. Workbooks are in Chinese by default (`--lang en`
 for English), money in 万元 with two decimals, and hold no formulas.
 
 ## allocation.nc

@@ -5,7 +5,18 @@ Anything else that escapes is a bug and exits 1.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """``text`` safe for a terminal: control characters (ESC, NUL, …; not newline or tab) and
+    lone surrogates are shown as ``\\x1b``-style escapes, never sent raw.  Input text is data:
+    a name must not move the cursor, colour the screen or hide what follows."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", str(text))
 
 
 @dataclass(frozen=True)

@@ -134,3 +134,26 @@ def accounts(ds: xr.Dataset, share: np.ndarray, shortfall: np.ndarray,
     transfer = np.array(equalisation, dtype=float, copy=True)
     np.add.at(transfer, payers.own, province.sum(axis=1))
     return Accounts(funding, payers.unit_shares(local), transfer)
+
+
+def priority_chains(given: np.ndarray) -> list[np.ndarray]:
+    """Per item, the tier positions (richest first) that have a sharing row: the chain along
+    which constraint 5 says a poorer tier never gets a smaller provincial share.
+
+    ``given`` is the boolean ``(tier, item)`` table of sharing rows.  A tier without a row for
+    the item does not break its chain.  The model's rows, the case checks and the diagnosis
+    all walk the chains from here; the verifier keeps its own copy on purpose.
+    """
+    given = np.asarray(given, dtype=bool)
+    return [np.flatnonzero(given[:, item]) for item in range(given.shape[1])]
+
+
+def priority_links(given: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(richer tier, poorer tier, item)`` positions of each link of the priority chains."""
+    richer, poorer, items = [], [], []
+    for item, tiers in enumerate(priority_chains(given)):
+        richer += tiers[:-1].tolist()
+        poorer += tiers[1:].tolist()
+        items += [item] * max(tiers.size - 1, 0)
+    as_array = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
+    return as_array(richer), as_array(poorer), as_array(items)

@@ -1,10 +1,11 @@
 """The workflows as library calls: a request in, an outcome out, nothing printed.
 
-:func:`run_solve`: load → check → solve → verify → write the run folder; each step's wall time
-is recorded and stored in the run's manifest.  :func:`run_compare`: load → check → solve and
-compute the status quo → write the comparison folder.  :func:`run_sweep`: a
-:class:`SweepRequest` handed to the sweep runner (``fiscalshare.sweep``).  The commands in ``fiscalshare.cli`` are
-thin wrappers that render the outcome; tests and the benchmark call these directly.
+:func:`run_solve`: load → solve (which checks the case against the configuration, once) →
+verify → write the run folder; each step's wall time is recorded and stored in the run's
+manifest.  :func:`run_compare`: load → solve and compute the status quo → write the comparison
+folder.  :func:`run_sweep`: a :class:`SweepRequest` handed to the sweep runner
+(``fiscalshare.sweep``).  The commands in ``fiscalshare.cli`` are thin wrappers that render the
+outcome; tests and the benchmark call these directly.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def _timed(timings: dict, name: str):
 
 def run_solve(request: SolveRequest) -> SolveOutcome:
     """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4."""
-    from fiscalshare.config import check_case, load_config
+    from fiscalshare.config import load_config
     from fiscalshare.io import load_case
     from fiscalshare.runs.folder import claim_out, default_run_dir
 
@@ -94,9 +95,9 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
         for warning in warnings:
             log.warning("%s", warning)
         config = load_config(request.model, request.overrides)
-        check_case(inputs, config)
+        # the case is checked against the configuration by the solve, once (model.checks)
         out = request.out or default_run_dir(
-            request.results_root, inputs.attrs.get("case") or "case", config.get("name", "model")
+            request.results_root, inputs.attrs.get("case") or "case", config.name
         )
         with claim_out(out, inputs=[request.case], force=request.force):
             return _solve_and_write(request, inputs, config, out, timings, warnings, lines)
@@ -119,7 +120,7 @@ def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> 
         log.info("no solution meets the hard items: %s", exc)
         attrs = _case_attrs(inputs, config)
         run_dir = write_diagnosis(exc.diagnosis or {}, attrs, out, force=request.force,
-                                  log_lines=lines)
+                                  log_lines=lines, lang=request.lang)
         return SolveOutcome(3, run_dir, diagnosis=exc.diagnosis, message=str(exc),
                             warnings=warnings, timings=timings)
     finally:
@@ -137,6 +138,9 @@ def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> 
         write_mps(inputs, config, request.write_mps,
                   z1=results.attrs["objective_shortfall"])
     results.attrs["load_seconds"] = timings["load"]
+    from fiscalshare.report.tables import carry_item_details
+
+    carry_item_details(inputs, results)  # what the 清单 shows, kept in allocation.nc
     with _timed(timings, "write"):
         run_dir = write_run(results, out, force=request.force, lang=request.lang,
                             log_lines=lines, reports=request.reports)
@@ -148,9 +152,10 @@ def _case_attrs(inputs, config) -> dict:
 
     from fiscalshare.datasets import version_attrs
 
-    attrs = {key: inputs.attrs.get(key) for key in ("case", "province", "input_sha256", "input_path")}
+    attrs = {key: inputs.attrs.get(key) for key in ("case", "province", "input_sha256", "input_path",
+                                                    "first_year", "last_year", "compiler")}
     attrs.update(version_attrs())
-    attrs["model_config"] = json.loads(json.dumps(config, default=str))
+    attrs["model_config"] = json.loads(json.dumps(config.as_dict(), default=str))
     return attrs
 
 
@@ -177,14 +182,13 @@ class CompareOutcome:
 def run_compare(request: CompareRequest) -> CompareOutcome:
     """Load a case, compare the optimum with the status quo, write the folder."""
     from fiscalshare.analysis.compare import compare_case
-    from fiscalshare.config import check_case, load_config
+    from fiscalshare.config import load_config
     from fiscalshare.io import load_case
     from fiscalshare.runs.folder import claim_out
 
     warnings: list = []
     inputs = load_case(request.case, warnings=warnings)
-    config = load_config(request.model, {})
-    check_case(inputs, config)
+    config = load_config(request.model, {})  # each solve checks the case against it
     out = request.out or default_compare_dir(request.results_root,
                                              inputs.attrs.get("case") or "case")
     with claim_out(out, inputs=[request.case], force=request.force):  # refuse before the solves
@@ -211,13 +215,13 @@ def write_compare(result, out: Path, *, force: bool = False, lang: str = "zh") -
     import json
     from datetime import UTC, datetime
 
-    from fiscalshare.analysis.compare import WORKBOOK, write_plots, write_workbook
     from fiscalshare.datasets import version_attrs
+    from fiscalshare.report.compare import WORKBOOK, write_compare_plots, write_compare_workbook
     from fiscalshare.runs.folder import staged_folder, write_allocation, write_manifest
 
     with staged_folder(out, force=force) as folder:
-        write_workbook(result, folder / WORKBOOK, lang=lang)
-        write_plots(result, folder / "plots")
+        write_compare_workbook(result, folder / WORKBOOK, lang=lang)
+        write_compare_plots(result, folder / "plots", lang=lang)
         write_allocation(result.optimised, folder / "optimised.nc")
         write_allocation(result.baseline, folder / "baseline.nc")
         attrs = {key: result.optimised.attrs.get(key)
@@ -225,6 +229,7 @@ def write_compare(result, out: Path, *, force: bool = False, lang: str = "zh") -
         attrs.update(version_attrs())
         attrs.update(
             kind="compare",
+            report_lang=lang,
             created_utc=datetime.now(UTC).isoformat(timespec="seconds"),
             model_config=json.loads(json.dumps(result.config, default=str)),
             optimised_cost=float(result.optimised.attrs["objective_cost"]),

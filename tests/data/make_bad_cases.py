@@ -133,7 +133,7 @@ def _xlsx_cases() -> dict:
         "text_in_flag.xlsx": (edit("regions", "G2", "maybe"), "regions!G2: column 'poverty_exited': expected 0 or 1, found 'maybe'"),
         "bad_domain.xlsx": (edit("items", "C2", "医疗"), "items!C2: column 'domain': expected one of"),
         "bad_binding.xlsx": (edit("items", "F2", "strict"), "items!F2: column 'binding': expected one of hard, soft, found 'strict'"),
-        "bad_rule.xlsx": (edit("items", "E2", "shared"), "items!E2: column 'rule': expected one of ratio, central, local"),
+        "bad_rule.xlsx": (edit("items", "E2", "shared"), "items!E2: column 'rule': expected one of ratio, uniform, central, local"),
         "zero_population.xlsx": (edit("regions", "E3", 0), "regions!E3: column 'population': expected a number > 0, found 0"),
         "negative_cost_index.xlsx": (edit("regions", "F3", -1.0), "regions!F3: column 'cost_index': expected a number > 0"),
         "topup_below_one.xlsx": (edit("standards", "D2", 0.5), "standards!D2: column 'topup': expected a number ≥ 1"),

@@ -42,11 +42,13 @@ province's total spending (comparable with ``z2``).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
+from fiscalshare.config import ModelConfig, as_config
 from fiscalshare.datasets import (
     BASELINE,
     CARRIED,
@@ -92,12 +94,14 @@ def _cut_fractions(need: np.ndarray, soft: np.ndarray, hard: np.ndarray):
     return soft_cut, hard_cut
 
 
-def baseline_allocation(inputs: xr.Dataset, config: dict) -> xr.Dataset:
+def baseline_allocation(inputs: xr.Dataset, config: Mapping) -> xr.Dataset:
     """Today's allocation (fixed table + factor-method equalisation) as a results-like Dataset.
 
-    ``config`` is a resolved model configuration; the baseline reads ``equalisation`` (on/off),
-    and ``eta`` and ``phi`` only to value its shortfall with the model's priority weights.
+    ``config`` is a model configuration (``ModelConfig`` or a mapping); the baseline reads
+    ``equalisation`` (on/off), and ``eta`` and ``phi`` only to value its shortfall with the
+    model's priority weights.
     """
+    config = as_config(config)
     cost = quantities.standard_cost(inputs)
     central = quantities.central_funding(inputs)
     remainder = quantities.remainder(inputs).values
@@ -115,7 +119,7 @@ def baseline_allocation(inputs: xr.Dataset, config: dict) -> xr.Dataset:
     budget = inputs["provincial_budget"].values
     co_financing = provincial.sum(axis=(0, 1))
     theta = _transfer_coefficient(
-        gap.sum(axis=0), pool, budget - co_financing, config.get("equalisation", "on") == "on"
+        gap.sum(axis=0), pool, budget - co_financing, config.equalisation_on
     )
     equalisation = theta[None, :] * gap
     budget_excess = np.where(np.isnan(budget), 0.0, np.maximum(co_financing - budget, 0.0))
@@ -131,7 +135,7 @@ def baseline_allocation(inputs: xr.Dataset, config: dict) -> xr.Dataset:
     shortfall = cut * local_standard
     paid = quantities.accounts(inputs, sigma[:, :, 0], shortfall, equalisation, payers)
 
-    weight = quantities.priority_weight(inputs, config.get("eta", 1.0), config.get("phi"))
+    weight = quantities.priority_weight(inputs, config.eta, config.phi)
     results = _results_dataset(inputs, config)
     results["standard_cost"] = cost.reset_coords(drop=True)
     results["funding"] = (("region", "item", "year", "level"), paid.funding)
@@ -163,7 +167,7 @@ def baseline_allocation(inputs: xr.Dataset, config: dict) -> xr.Dataset:
     return results
 
 
-def _results_dataset(inputs: xr.Dataset, config: dict) -> xr.Dataset:
+def _results_dataset(inputs: xr.Dataset, config: ModelConfig) -> xr.Dataset:
     """The coordinates, carried inputs and attributes every results Dataset has."""
     coords = {name: coord for name, coord in inputs.coords.items() if "menu" not in coord.dims}
     results = xr.Dataset(coords=coords)
@@ -174,14 +178,13 @@ def _results_dataset(inputs: xr.Dataset, config: dict) -> xr.Dataset:
             results[name] = inputs[name]
     results.attrs.update({key: inputs.attrs[key] for key in CASE_ATTRS if key in inputs.attrs})
     results.attrs.update(version_attrs())
-    phi = config.get("phi") or quantities.DEFAULT_PHI
     results.attrs.update(
         ratio_mode="fixed",
-        equalisation=str(config.get("equalisation", "on")),
+        equalisation=config.equalisation,
         equalisation_method="factor",
-        eta=float(config.get("eta", 1.0)),
-        phi=json.dumps(dict(phi), ensure_ascii=False),
+        eta=float(config.eta),
+        phi=json.dumps(dict(config.phi), ensure_ascii=False),
         termination="baseline (computed by rule, no solver)",
-        model_config=json.dumps(config, ensure_ascii=False, default=str),
+        model_config=json.dumps(config.as_dict(), ensure_ascii=False, default=str),
     )
     return results

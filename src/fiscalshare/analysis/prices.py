@@ -1,7 +1,7 @@
 """The price of each standard and the value of each unit's capacity, from a solve's duals.
 
 Officials ask where money buys most.  The results already hold the sensitivities of the
-lexicographic optimum (spec/results.md): ``marginal_cost[i,y]`` (the rise of z2 for a 1 % rise of
+lexicographic optimum (docs/results.md): ``marginal_cost[i,y]`` (the rise of z2 for a 1 % rise of
 the national standard of item ``i`` in year ``y``) and ``capacity_value[a,y]`` (provincial yuan
 saved per extra yuan of unit ``a``'s capacity).  Here they become two rankings:
 
@@ -19,8 +19,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import xarray as xr
-
-WAN = 1e4
 
 
 def available(results: xr.Dataset) -> bool:

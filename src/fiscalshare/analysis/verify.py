@@ -128,6 +128,24 @@ def check_solution(inputs: xr.Dataset, results: xr.Dataset, tol: float = 1e-3,
     return found.lines
 
 
+def check_labels(inputs: xr.Dataset, results: xr.Dataset) -> list[str]:
+    """Every label and figure the results carry over from the inputs (names, codes, parents,
+    capacity, bounds …) equal to the inputs': an edited ``region_name`` or the allocation of
+    another case is found even where no constraint involves it."""
+    lines = []
+    for name in sorted(set(inputs.variables) & set(results.variables)):
+        given, carried = inputs[name], results[name]
+        if given.dims != carried.dims or given.shape != carried.shape:
+            lines.append(f"{name}: its shape differs from the case's")
+        elif given.dtype.kind in "OUS" or carried.dtype.kind in "OUS":
+            if not np.array_equal(given.values.astype(str), carried.values.astype(str)):
+                lines.append(f"{name}: differs from the case's")
+        elif not np.allclose(given.values.astype(float), carried.values.astype(float),
+                             rtol=1e-12, atol=0.0, equal_nan=True):
+            lines.append(f"{name}: differs from the case's")
+    return lines
+
+
 def _configuration(results: xr.Dataset) -> dict:
     raw = results.attrs.get("model_config", "{}")
     config = json.loads(raw) if isinstance(raw, str) else dict(raw)
@@ -174,7 +192,10 @@ def _transfer(inputs: xr.Dataset, province: xr.DataArray, e: xr.DataArray) -> xr
 
 
 def _chain_links(given: np.ndarray) -> list[tuple[int, int, int]]:
-    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row."""
+    """``(richer, poorer, item)``: consecutive tiers among those with a sharing row.
+
+    Deliberately not ``quantities.priority_links``, which the model's rows use: the verifier
+    walks the chain its own way so that a bug there cannot hide itself."""
     links = []
     for item in range(given.shape[1]):
         tiers = np.flatnonzero(given[:, item])
@@ -184,14 +205,25 @@ def _chain_links(given: np.ndarray) -> list[tuple[int, int, int]]:
 
 def _check_shares(found: _Findings, inputs: xr.Dataset, sigma: np.ndarray, mode: str) -> None:
     given = inputs["sharing_given"].transpose("tier", "item").values.astype(bool)
+    fixed = inputs["province_share"].transpose("tier", "item").values
     if mode == "fixed":
-        fixed = inputs["province_share"].transpose("tier", "item").values
         found.share("fixed mode: σ ≠ province_share", np.abs(sigma - np.where(given, fixed, 0.0)))
         return
+    # an item whose provincial share policy fixes (province_rule = fixed) keeps province_share in
+    # every mode; bounds, chain and menu apply to the others
+    by_policy = np.zeros(given.shape[1], dtype=bool)
+    if "province_rule" in inputs.coords:
+        by_policy = inputs["province_rule"].values == "fixed"
+    found.share("province_rule fixed: σ ≠ province_share",
+                np.where(given & by_policy[None, :], np.abs(sigma - fixed), 0.0))
+    given = given & ~by_policy[None, :]
     low = inputs["province_min"].transpose("tier", "item").values
     high = inputs["province_max"].transpose("tier", "item").values
-    found.share("σ below province_min", np.where(given, low - sigma, np.abs(sigma)))
-    found.share("σ above province_max", np.where(given, sigma - high, np.abs(sigma)))
+    other = by_policy[None, :]  # checked above
+    found.share("σ below province_min", np.where(given, low - sigma,
+                                                 np.where(other, 0.0, np.abs(sigma))))
+    found.share("σ above province_max", np.where(given, sigma - high,
+                                                 np.where(other, 0.0, np.abs(sigma))))
     links = _chain_links(given)
     if links:
         richer, poorer, item = (np.array(v) for v in zip(*links, strict=True))

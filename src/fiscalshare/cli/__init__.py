@@ -14,7 +14,7 @@ import sys
 import click
 
 from fiscalshare import __version__
-from fiscalshare.errors import FiscalshareError
+from fiscalshare.errors import FiscalshareError, printable
 
 COMMANDS = {
     "validate": "Check a case and summarise it.",
@@ -74,6 +74,7 @@ def main(argv=None):
         click.echo("Interrupted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
+        exc.message = printable(exc.message)
         exc.show()
         sys.exit(2)
     except click.exceptions.Exit as exc:
@@ -81,7 +82,7 @@ def main(argv=None):
     except FiscalshareError as exc:
         if debug:
             raise
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {printable(exc)}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -89,6 +90,7 @@ def main(argv=None):
     except Exception as exc:  # a bug: one line unless --debug
         if debug:
             raise
-        click.echo(f"Unexpected error ({type(exc).__name__}): {exc}. Run with --debug for details.", err=True)
+        click.echo(f"Unexpected error ({type(exc).__name__}): {printable(exc)}. Run with --debug "
+                   "for details.", err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -11,6 +11,34 @@ DEFAULT_EXAMPLE = "guizhou"
 case_argument = click.argument("case", required=False, type=click.Path(path_type=Path))
 
 
+class Seconds(click.ParamType):
+    """A time limit: a finite number of seconds > 0 (``-1``, ``0``, ``nan`` and ``inf`` are
+    refused as a bad option, exit 2, rather than reaching the solver)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or number <= 0 or number > 1e7:
+            self.fail(f"{value!r}: expected seconds > 0 and ≤ 1e7", param, ctx)
+        return number
+
+
+SECONDS = Seconds()
+
+
+def thread_range() -> click.IntRange:
+    """1 up to this machine's processors: more threads than cores only make HiGHS wait."""
+    import os
+
+    return click.IntRange(1, max(os.cpu_count() or 1, 1))
+
+
 def resolve_case(case: Path | None) -> Path:
     """The given case; a packaged example's name (e.g. ``guizhou-lowbudget``) when no such file
     exists; the packaged Guizhou example when none is given."""
@@ -38,5 +66,39 @@ def console():
 
 
 def print_warnings(warnings) -> None:
+    from fiscalshare.errors import printable
+
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
+
+
+def silence_solver_banner() -> None:
+    """HiGHS prints its banner to the process's stdout once, when its first model is created;
+    create that first model here with stdout pointed at /dev/null so that the console shows only
+    our own lines (``--verbose`` skips this)."""
+    import os
+    import sys
+
+    from fiscalshare.solve import highs
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real stdout (e.g. captured by a test runner): nothing to silence
+        highs.Solver({})
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highs.Solver({})
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def echo(text) -> None:
+    """``click.echo`` for lines that carry input text or paths: control characters escaped."""
+    from fiscalshare.errors import printable
+
+    click.echo(printable(text))

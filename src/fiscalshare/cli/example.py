@@ -7,6 +7,10 @@ from pathlib import Path
 
 import click
 
+# Costs grow up to 5 % a year in the generator: 50 years keeps every row within the input limits
+# (io/schema.py), so `validate` accepts every case `example synthetic` writes.
+MAX_YEARS = 50
+
 
 @click.group("example")
 def command():
@@ -19,7 +23,9 @@ def command():
               help="Counties.")
 @click.option("--prefectures", type=click.IntRange(min=1), help="Prefectures (default ≈ regions/15).")
 @click.option("--items", type=click.IntRange(min=1), default=80, show_default=True)
-@click.option("--years", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--years", type=click.IntRange(1, MAX_YEARS), default=5, show_default=True,
+              help=f"Planning years (1..{MAX_YEARS}: costs grow each year and stay within the "
+              "input limits).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--budget-factor", type=click.FloatRange(min=0), help="Add a budget: co-financing "
               "at the lowest shares plus this share of the estimated equalisation need.")
@@ -31,10 +37,14 @@ def synthetic(out, regions, prefectures, items, years, seed, budget_factor, hard
     """Write a synthetic case to OUT (a folder of CSV files, or OUT.xlsx)."""
     from fiscalshare.examples.synthetic import generate
     from fiscalshare.io import write_case
-    from fiscalshare.runs.folder import RunExistsError
+    from fiscalshare.runs.folder import RunExistsError, check_out_path
 
     if out.exists() and not force:
         raise RunExistsError(f"{out} exists; give --force to replace it")
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        check_out_path(out, force=force, owned=_is_case_folder)
+    elif out.is_symlink():
+        raise RunExistsError(f"{out} is a symbolic link; give the file itself")
     tables = generate(regions, items, years, seed, prefectures=prefectures,
                       budget_factor=budget_factor)
     if hard:
@@ -54,17 +64,26 @@ def guizhou(out, variant, force):
     """Copy the packaged Guizhou example (a CSV folder) to OUT, or write it as OUT.xlsx."""
     from fiscalshare.examples import example_path
     from fiscalshare.io import read_tables, write_case
-    from fiscalshare.runs.folder import RunExistsError
+    from fiscalshare.runs.folder import RunExistsError, check_out_path
 
     if out.exists() and not force:
         raise RunExistsError(f"{out} exists; give --force to replace it")
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        check_out_path(out, force=force, owned=_is_case_folder)
     source = example_path(variant)
     if out.suffix.lower() == ".xlsx":
         tables, _ = read_tables(source)
-        write_case(tables, out)
+        write_case(tables, out, labelled=True)
     else:
         shutil.copytree(source, out, dirs_exist_ok=True)
     click.echo(f"{out}: the {variant} example")
+
+
+def _is_case_folder(folder: Path) -> bool:
+    """A folder holding only the CSV files of a case: the only folder --force may replace."""
+    from fiscalshare.io.schema import SHEETS
+
+    return all(p.is_file() and p.suffix == ".csv" and p.stem in SHEETS for p in folder.iterdir())
 
 
 def _hard(tables):
@@ -81,3 +100,12 @@ def _hard(tables):
     obligation = (floor * remainder(inputs)).sum(("region", "item")).values
     return hard_regime(tables, results["equalisation"].sum("unit").values,
                        results["transfer"].sum("unit").values, obligation)
+
+
+@command.command("gansu")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True)
+def gansu(out, force):
+    """Copy the packaged Gansu county-level example (a CSV folder) to OUT, or write it as
+    OUT.xlsx."""
+    guizhou.callback(out, "gansu", force)  # the same copy, of another packaged example

@@ -27,7 +27,7 @@ def command(folder: Path, force: bool):
     for name in list_examples():
         shutil.copytree(example_path(name), inputs / name, dirs_exist_ok=True)
         tables, _ = read_tables(example_path(name))
-        write_case(tables, inputs / f"{name}.xlsx")
+        write_case(tables, inputs / f"{name}.xlsx", labelled=True)
     for config in sorted(configurations_dir().glob("*.yaml")):
         shutil.copy2(config, models / config.name)
     click.echo(f"{folder}: examples in inputs/ (CSV folders and .xlsx), configurations in models/")

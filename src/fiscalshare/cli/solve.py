@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, console, print_warnings, resolve_case
+from fiscalshare.cli.common import (
+    SECONDS,
+    case_argument,
+    console,
+    echo,
+    print_warnings,
+    resolve_case,
+    thread_range,
+)
+from fiscalshare.config import RATIO_MODES
 from fiscalshare.workflows import SolveRequest, run_solve
 
 
@@ -14,15 +23,15 @@ from fiscalshare.workflows import SolveRequest, run_solve
 @case_argument
 @click.option("--model", "model", default="default", show_default=True,
               help="Model configuration: a name in models/ or a YAML path.")
-@click.option("--ratio-mode", type=click.Choice(["fixed", "optimise", "menu"]),
+@click.option("--ratio-mode", type=click.Choice(RATIO_MODES),
               help="Override the configuration's ratio_mode.")
 @click.option("--equalisation", type=click.Choice(["on", "off"]),
               help="Override the configuration's equalisation.")
 @click.option("--eta", type=float, help="Override η, the priority strength for poorer areas.")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Run folder (default results/<UTC time>-<case>-<model>).")
-@click.option("--time-limit", type=float, help="Solver time limit in seconds (exit 4 when hit).")
-@click.option("--threads", type=int, help="Solver threads.")
+@click.option("--time-limit", type=SECONDS, help="Solver time limit in seconds (exit 4 when hit).")
+@click.option("--threads", type=thread_range(), help="Solver threads (1 to the number of processors).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the Excel reports.")
 @click.option("--write-mps", type=click.Path(path_type=Path),
@@ -31,8 +40,9 @@ from fiscalshare.workflows import SolveRequest, run_solve
               "(national scale: run `fiscalshare report RUN_DIR` later).")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
 @click.option("--quiet", is_flag=True, help="Print only the run folder.")
+@click.option("--verbose", is_flag=True, help="Also show the solver's banner.")
 def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads, lang,
-            write_mps, no_reports, force, quiet):
+            write_mps, no_reports, force, quiet, verbose):
     """Solve CASE (a workbook or CSV folder; default: the packaged Guizhou example)."""
     overrides = {
         key: value
@@ -52,21 +62,28 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         reports=not no_reports,
         live_progress=_terminal(quiet),
     )
+    if not verbose:
+        from fiscalshare.cli.common import silence_solver_banner
+
+        silence_solver_banner()
     outcome = run_solve(request)
     print_warnings(outcome.warnings)
     if quiet:
-        click.echo(str(outcome.run_dir))
+        echo(str(outcome.run_dir))
         return outcome.exit_code
     if outcome.results is not None:
         from fiscalshare.report import print_summary
+        from fiscalshare.report.labels import LABELS, label
 
-        print_summary(outcome.results, run_dir=outcome.run_dir, console=console())
-        timing = ", ".join(f"{k} {v:.2f} s" for k, v in outcome.timings.items())
-        console().print(f"[dim]{timing}[/dim]")
+        print_summary(outcome.results, run_dir=outcome.run_dir, console=console(), lang=lang)
+        timing = ", ".join(f"{label('timing_' + k, lang) if 'timing_' + k in LABELS else k} "
+                           f"{v:.2f} s" for k, v in outcome.timings.items())
+        console().print(label("console_timing", lang).format(timing), style="dim", markup=False)
     else:
+        from fiscalshare.config import load_config
         from fiscalshare.report.console import print_diagnosis
 
-        print_diagnosis(outcome, console())
+        print_diagnosis(outcome, console(), lang, load_config(model, overrides))
     return outcome.exit_code
 
 

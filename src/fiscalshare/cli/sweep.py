@@ -6,16 +6,20 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, console, resolve_case
+from fiscalshare.cli.common import SECONDS, case_argument, console, resolve_case
 
 
-def _progress_factory(total: int):
+def _progress_factory(total: int, lang: str = "zh"):
     """One rich progress bar: done, failed, ETA.  Returns a callback per finished scenario."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    bar = Progress(TextColumn("[bold]sweep"), BarColumn(), TextColumn("{task.completed}/"
-                   "{task.total}"), TextColumn("done {task.fields[done]} failed "
-                   "{task.fields[failed]}"), TimeRemainingColumn(), console=console())
+    from fiscalshare.report.labels import label
+
+    done, failed = label("status_optimal", lang), label("status_infeasible", lang)
+    bar = Progress(TextColumn(f"[bold]{label('sweep_sheet_scenarios', lang)}"), BarColumn(),
+                   TextColumn("{task.completed}/{task.total}"),
+                   TextColumn(f"{done} {{task.fields[done]}} {failed} {{task.fields[failed]}}"),
+                   TimeRemainingColumn(), console=console())
     task = bar.add_task("sweep", total=total, done=0, failed=0)
     counts = {"done": 0, "failed": 0}
     bar.start()
@@ -53,7 +57,7 @@ def _progress_factory(total: int):
 @click.option("--prices", is_flag=True,
               help="Also rank items by what one more yuan of standard costs the province and "
                    "units by what one more yuan of capacity saves it (from the baseline's duals).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=SECONDS,
               help="Solver time limit per scenario (seconds).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of sweep.xlsx, the plots and this output [default: zh].")
@@ -74,15 +78,18 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
             None if resume else resolve_case(case), target, model, vary=list(vary),
             paired=paired, file=file, workers=workers, scheduler=scheduler, serial=serial,
             force=force, resume=resume is not None, reuse=not no_reuse, time_limit=time_limit,
-            tornado=tornado, prices=prices, lang=lang, progress_factory=_progress_factory,
+            tornado=tornado, prices=prices, lang=lang,
+            progress_factory=lambda total: _progress_factory(total, lang or "zh"),
             echo=click.echo))
     except KeyboardInterrupt:
         click.echo(f"Interrupted: finished scenarios are kept; continue with "
                    f"fiscalshare sweep --resume {target}", err=True)
         return 130
+    from fiscalshare.report.labels import label
+
     counts = outcome.counts
-    click.echo(f"{outcome.total} scenarios: {counts['done']} solved, {counts['failed']} "
-               f"infeasible or failed, {counts['skipped']} already done. Results in {target}")
+    click.echo(label("sweep_summary", outcome.lang).format(
+        outcome.total, counts["done"], counts["failed"], counts["skipped"], target))
     return 0
 
 
@@ -93,7 +100,7 @@ def _check_out(target: Path, case: Path, force: bool) -> None:
     A sweep folder is recognised by our marker or, for sweeps written before the marker, by its
     plan.json (the sweep package may mark its folders with runs.folder.mark_run_folder)."""
     from fiscalshare.runs.folder import check_out_path, is_run_folder
-    from fiscalshare.sweep import PLAN
+    from fiscalshare.sweep.folder import PLAN
 
     check_out_path(target, inputs=[case], force=force,
                    owned=lambda folder: is_run_folder(folder) or (folder / PLAN).is_file())

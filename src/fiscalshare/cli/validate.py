@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import case_argument, print_warnings, resolve_case
+from fiscalshare.cli.common import case_argument, echo, print_warnings, resolve_case
 
 
 @click.command("validate")
@@ -22,7 +22,7 @@ def command(case: Path | None):
     print_warnings(warnings)
     receiving = int(ds.sizes["region"])
     units = int(ds.sizes["unit"])
-    click.echo(f"{path}: valid case '{ds.attrs['case']}' ({ds.attrs['province']})")
+    echo(f"{path}: valid case '{ds.attrs['case']}' ({ds.attrs['province']})")
     click.echo(f"  {receiving} receiving regions, {units - receiving} prefectures with counties, "
                f"{ds.sizes['item']} items, years {ds.attrs['first_year']}–{ds.attrs['last_year']}, "
                f"tiers {', '.join(str(t) for t in ds['tier'].values)}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from fiscalshare.cli.common import echo
 from fiscalshare.errors import VerificationError
 
 
@@ -32,4 +33,4 @@ def command(run_dir, case):
         raise VerificationError(
             f"{run_dir} fails the audit ({len(findings)} finding(s)):\n  " + "\n  ".join(findings)
         )
-    click.echo(f"{run_dir}: files, input and every constraint check out.")
+    echo(f"{run_dir}: files, input and every constraint check out.")

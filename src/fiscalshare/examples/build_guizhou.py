@@ -81,10 +81,10 @@ ITEMS = (
     ("PE01", "城乡居民基础养老金", "老有所养", "元/人/年", "central", 1.0, "hard", 1.0, 1.05),
     ("ED01", "义务教育公用经费（小学）", "学有所教", "元/生/年", "ratio", 0.8, "hard", 1.0, 1.0),
     ("ED02", "义务教育公用经费（初中）", "学有所教", "元/生/年", "ratio", 0.8, "hard", 1.0, 1.0),
-    ("ED03", "家庭经济困难寄宿生生活补助（小学）", "学有所教", "元/生/年", "ratio", 0.5, "soft",
-     2.0, 1.0),
-    ("ED04", "家庭经济困难寄宿生生活补助（初中）", "学有所教", "元/生/年", "ratio", 0.5, "soft",
-     2.0, 1.0),
+    ("ED03", "家庭经济困难寄宿生生活补助（小学）", "学有所教", "元/生/年", "uniform", 0.5,
+     "soft", 2.0, 1.0),
+    ("ED04", "家庭经济困难寄宿生生活补助（初中）", "学有所教", "元/生/年", "uniform", 0.5,
+     "soft", 2.0, 1.0),
     ("ED05", "农村义务教育学生营养膳食补助", "学有所教", "元/生/年", "central", 1.0, "soft", 1.5,
      1.2),
 )
@@ -109,17 +109,20 @@ LOW_BUDGET_EQUALISATION_CUT = 0.5
 # Plan indicators: national 14th-FYP basic-public-service indicator set as printed in the Panjin
 # plan (seed-001, L54–L171); illustrative for the report, not Guizhou's own targets.
 INDICATORS = (
-    ("IND01", "每千人口拥有3岁以下婴幼儿托位数(个)", "幼有所育", 2020, 2.0, 2025, 4.5, "预期性"),
-    ("IND02", "九年义务教育巩固率(%)", "学有所教", 2020, None, 2025, 98.5, "约束性"),
-    ("IND03", "基本医疗保险参保率(%)", "病有所医", 2020, 92.8, 2025, 95.0, "预期性"),
-    ("IND04", "基本养老保险参保率(%)", "老有所养", 2020, 90.0, 2025, 95.0, "预期性"),
+    # code, name, domain, unit, baseline year, baseline, target year, target, nature, item
+    ("IND01", "每千人口拥有3岁以下婴幼儿托位数", "幼有所育", "个", 2020, "2", 2025, "≥4.5",
+     "预期性", ""),
+    ("IND02", "九年义务教育巩固率", "学有所教", "%", 2020, "/", 2025, "≥98.5", "约束性", "ED01"),
+    ("IND03", "基本医疗保险参保率", "病有所医", "%", 2020, "92.8", 2025, ">95", "预期性", "MI01"),
+    ("IND04", "基本养老保险参保率", "老有所养", "%", 2020, "90", 2025, "95", "预期性", "PE01"),
 )
 
 SOURCE = (
     "Guizhou 贵州省, 9 市州, 2021–2025. Facts: 2020 census resident population [S] and 2020 GDP "
     "[S2] (policy.md §7.7 Table A); tiers derived from GDP per capita (index ≥120 → 1, 90–120 → 2, "
     "<90 → 3; our rule, not official); central shares for a 第一档 province: 80 % for ratio items, "
-    "100 % for the pension minimum and the nutrition pilot, 50 % for boarding subsidies [S/M]; "
+    "100 % for the pension minimum and the nutrition pilot, 50 % for boarding subsidies (5:5 in "
+    "every province, rule uniform) [S/M]; "
     "national standards by year per policy.md §1.4 ([M] for 公卫 2021–2024, 医保 2022–2025, "
     "pension 2021 and 2025, nutrition 5 元/天). ASSUMPTIONS [A]: fiscal capacity = GDP × revenue "
     "ratio (0.090/0.075/0.065 by tier) × usable share 0.024, GDP +5 %/year; beneficiaries from "
@@ -187,9 +190,9 @@ def build(budget: dict[int, float] | None = None) -> CaseTables:
         for t, (low, high, fixed) in SHARE_BOUNDS.items() for c, *_ in ITEMS
     ])
     indicators = pd.DataFrame([
-        {"code": c, "name": n, "domain": d, "baseline_year": by, "baseline": b,
-         "target_year": ty, "target": t, "nature": nat}
-        for c, n, d, by, b, ty, t, nat in INDICATORS
+        {"code": c, "name": n, "domain": d, "unit": u, "baseline_year": by, "baseline": b,
+         "target_year": ty, "target": t, "nature": nat, "item": i}
+        for c, n, d, u, by, b, ty, t, nat, i in INDICATORS
     ])
     budget_frame = None
     if budget is not None:

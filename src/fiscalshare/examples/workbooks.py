@@ -26,7 +26,7 @@ def write_inputs(folder: Path) -> list[Path]:
         if target.is_file() and case_content(target).identical(case_content(example_path(name))):
             continue  # unchanged: keep the file (a workbook's bytes carry a time stamp)
         tables, _ = read_tables(example_path(name))
-        write_case(tables, target)
+        write_case(tables, target, labelled=True)
         written.append(target)
     return written
 

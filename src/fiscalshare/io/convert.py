@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from fiscalshare.io.files import is_reported_error
-from fiscalshare.io.schema import Column
+from fiscalshare.io.schema import MAX_CODE_LENGTH, Column
 
 _FULL_WIDTH = str.maketrans({
     **{chr(0xFF10 + k): str(k) for k in range(10)},
@@ -19,6 +19,12 @@ _FULL_WIDTH = str.maketrans({
 _TRUE = {"1", "1.0", "是", "true", "yes", "y", "t", "✓", "√"}
 _FALSE = {"0", "0.0", "否", "false", "no", "n", "f", "", "×"}
 MAX_PER_COLUMN = 20  # bad cells listed per column; the rest are counted
+# Characters no code or name may hold: C0/C1 controls (a tab is allowed in names), lone
+# surrogates and Unicode non-characters.  They break netCDF (NUL), the workbooks' XML
+# (U+FFFE/U+FFFF) and terminals (ESC), and no office types them on purpose.
+_FORBIDDEN = (r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+              + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
+_FORBIDDEN_IN_CODES = _FORBIDDEN[:-1] + r"\t]"
 
 
 class Converted:
@@ -110,9 +116,33 @@ def _convert_text(column: Column, series: pd.Series) -> Converted:
     bad = np.zeros(len(series), dtype=bool)
     if column.required:
         bad = (stripped == "").to_numpy() | _errors(series)
-    found = [_display(v) for v in series[bad]]
+    forbidden = _FORBIDDEN_IN_CODES if column.kind == "code" else _FORBIDDEN
+    control = stripped.str.contains(forbidden, regex=True).fillna(False).to_numpy(dtype=bool)
+    too_long = ((stripped.str.len() > MAX_CODE_LENGTH).fillna(False).to_numpy(dtype=bool)
+                if column.kind == "code" else np.zeros(len(series), dtype=bool))
+    bad = np.asarray(bad, dtype=bool) | control | too_long
+    found = []
+    for value, text, is_control, is_long in zip(series[bad], stripped[bad], control[bad],
+                                                too_long[bad], strict=True):
+        if is_control:
+            found.append(_described(str(text)))
+        elif is_long:
+            found.append(f"{len(str(text))} characters")
+        else:
+            found.append(_display(value))
     values = stripped.array if _from_text_file(series) else stripped.to_numpy(dtype=object)
     return Converted(values, bad, found, notes)
+
+
+def _described(text: str) -> str:
+    """Where the first forbidden character sits, named by its code point (never printed raw)."""
+    import re
+
+    match = re.search(_FORBIDDEN, text) or re.search(_FORBIDDEN_IN_CODES, text)
+    position = match.start() if match else 0
+    char = text[position] if text else ""
+    return (f"the character U+{ord(char):04X} at position {position + 1} "
+            f"(control characters and non-characters are not allowed)")
 
 
 def _convert_flag(series: pd.Series) -> Converted:

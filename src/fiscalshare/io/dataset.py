@@ -30,7 +30,14 @@ DOMAINS = (
     "优军服务保障",
     "文体服务保障",
 )
-RULES = ("ratio", "central", "local")
+# How the centre shares an item: the five-tier ratio of the province's central tier; one share
+# for every province whatever its tier (e.g. 5:5 for 家庭经济困难学生生活补助, 国办发〔2018〕6号);
+# fully central; fully local.
+RULES = ("ratio", "uniform", "central", "local")
+# How the province's share σ of an item's remainder is set: chosen by the model within the sharing
+# sheet's bounds, or fixed by provincial policy at the sharing sheet's province_share.
+PROVINCE_RULES = ("chosen", "fixed")
+ITEM_TEXTS = ("target_group", "content", "lead_department")  # optional, for the 清单
 BINDINGS = ("hard", "soft")
 FLAGS = ("poverty_exited", "ethnic", "border", "old_revolutionary")
 # Central share of the national standard by the province's central tier (policy.md §1.2, [S]).
@@ -79,6 +86,9 @@ def _fill_defaults(regions: pd.DataFrame, items: pd.DataFrame, standards: pd.Dat
     if "unit" not in items:
         items["unit"] = ""
     items["unit"] = items["unit"].fillna("").astype(str)
+    if "province_rule" not in items:
+        items["province_rule"] = "chosen"
+    items["province_rule"] = items["province_rule"].fillna("").astype(str).replace("", "chosen")
     standards = standards.copy()
     if "topup" not in standards:
         standards["topup"] = 1.0
@@ -124,7 +134,11 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
         "domain": ("item", _text(items["domain"])),
         "item_unit": ("item", _text(items["unit"])),
         "rule": ("item", _text(items["rule"])),
+        "province_rule": ("item", _text(items["province_rule"])),
         "binding": ("item", _text(items["binding"])),
+        **{f"item_{name}": ("item", _text(items[name].fillna("").astype(str).str.strip()
+                                          if name in items else [""] * len(items)))
+           for name in ITEM_TEXTS},
     }
     for flag in FLAGS:
         coords[flag] = ("region", region_rows[flag].astype(np.int8).to_numpy())
@@ -171,6 +185,7 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
         first_year=first,
         last_year=last,
         source=str(meta.get("source", "")),
+        compiler=str(meta.get("compiler", "") or ""),
     )
     ds.attrs.update(tables.attrs)
     return ds
@@ -195,17 +210,46 @@ def _cube(frame: pd.DataFrame, dims: list[str], column: str, ds: xr.Dataset, fil
 
 
 def _add_indicators(ds: xr.Dataset, indicators: pd.DataFrame | None) -> None:
+    """Plan indicators along ``indicator``: targets and baselines as printed and as read
+    (comparator, number), and their links to an item and to regions (io.indicators)."""
+    from fiscalshare.io.indicators import NATURES, comparator_of, read_value, region_codes
+
     if indicators is None or indicators.empty:
         ds.coords["indicator"] = np.array([], dtype=object)
         return
     frame = indicators.reset_index(drop=True)
+    n = len(frame)
+
+    def column(name, fill=""):
+        return frame[name].tolist() if name in frame else [fill] * n
+
     ds.coords["indicator"] = _text(frame["code"])
-    for column in ("name", "domain", "nature"):
-        values = frame[column].fillna("") if column in frame else [""] * len(frame)
-        ds[f"indicator_{column}"] = ("indicator", _text(values))
-    for column in ("baseline_year", "baseline", "target_year", "target"):
-        values = pd.to_numeric(frame[column], errors="coerce") if column in frame else np.nan
-        ds[f"indicator_{column}"] = ("indicator", np.asarray(values, dtype=float))
+    targets = [read_value(v) for v in column("target")]
+    baselines = [read_value(v) for v in column("baseline")]
+    given = [comparator_of(v) or "" for v in column("comparator")]
+    text = {
+        "name": column("name"),
+        "domain": column("domain"),
+        "unit": column("unit"),
+        "nature": [NATURES.get(str(v).strip().lower() if v == v and v is not None else "", str(v))
+                   for v in column("nature")],
+        "item": column("item"),
+        "regions": [",".join(region_codes(v)) for v in column("regions")],
+        "comparator": [g or t.comparator for g, t in zip(given, targets, strict=True)],
+        "target_text": [t.text for t in targets],
+        "baseline_text": [b.text for b in baselines],
+    }
+    for name, values in text.items():
+        values = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+        ds[f"indicator_{name}"] = ("indicator", _text(values))
+    numbers = {
+        "baseline_year": pd.to_numeric(pd.Series(column("baseline_year", np.nan)), errors="coerce"),
+        "baseline": [b.number for b in baselines],
+        "target_year": pd.to_numeric(pd.Series(column("target_year", np.nan)), errors="coerce"),
+        "target": [t.number for t in targets],
+    }
+    for name, values in numbers.items():
+        ds[f"indicator_{name}"] = ("indicator", np.asarray(values, dtype=float))
 
 
 def _annotate(ds: xr.Dataset) -> None:

@@ -8,6 +8,7 @@ with defusedxml installed (no external entities, no entity expansion), and value
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import zipfile
@@ -280,7 +281,11 @@ def _read_csv_folder(folder: Path, limits: Limits):
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             problems.append(Problem(file.name, f"not a readable CSV table ({exc})"))
             continue
-        frame.columns = [str(c).strip() for c in frame.columns]
+        header = next(csv.reader(io.StringIO(text)), [])
+        if len(header) == len(frame.columns):  # pandas renames a repeated key "code.1": undo it
+            frame.columns = [str(c).strip() for c in header]
+        else:
+            frame.columns = [str(c).strip() for c in frame.columns]
         letters = {key: column_letter(k) for k, key in enumerate(frame.columns)}
         sheet = RawSheet(file.stem, frame, np.arange(2, 2 + len(frame)), letters, csv=True)
         sheets[file.stem] = sheet

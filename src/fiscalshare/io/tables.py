@@ -13,9 +13,20 @@ from fiscalshare.errors import Problem
 from fiscalshare.io.convert import MAX_PER_COLUMN, convert
 from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
-from fiscalshare.io.schema import META_KEYS, SHEETS, Sheet
+from fiscalshare.io.indicators import COMPARATORS, comparator_of, read_value
+from fiscalshare.io.indicators import region_codes as region_codes_of
+from fiscalshare.io.schema import (
+    MAX_CELL_COST,
+    MAX_FACTOR,
+    MAX_UNIT_COST,
+    MAX_UNITS,
+    META_KEYS,
+    SHEETS,
+    Sheet,
+)
 
 INSTRUCTION_SHEETS = {"说明", "instructions"}  # the template's own help sheet
+_NOT_EMPTY = ("meta", "regions", "items")  # others: their own rules name what is missing
 
 
 class Collector:
@@ -134,7 +145,7 @@ def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame
         raw.frame = raw.frame.rename(columns=normalised)
         raw.letters = {normalised.get(k, k): v for k, v in raw.letters.items()}
         out.warn(raw, "column keys read ignoring case and spaces", row=1)
-    counts = pd.Series(list(normalised.values())).value_counts()
+    counts = pd.Series([normalised[k] for k in header]).value_counts()  # repeats count twice
     for key in counts[counts > 1].index:
         out.error(raw, "the column appears twice in the header", key=key, row=1)
     declared_keys = {c.key for c in declared.columns}
@@ -146,6 +157,9 @@ def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame
     if missing or (counts > 1).any():
         return None
     _drop_label_and_blank_rows(declared, raw, out)
+    if raw.frame.empty and declared.name in _NOT_EMPTY:
+        out.error(raw, f"the sheet has a header but no rows: {declared.meaning}", row=2)
+        return None
     typed = {}
     for column in declared.columns:
         if column.key not in raw.frame.columns:
@@ -170,6 +184,8 @@ def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame
                                strict=False):
             out.error(raw, f"duplicate key {tuple(values) if len(values) > 1 else values[0]!r}",
                       key=declared.keys[0], row=row)
+    if len(declared.keys) == 1 and declared.column(declared.keys[0]).kind == "code":
+        _same_code_written_differently(frame, declared.keys[0], raw, out)
     for column in declared.columns:
         if column.kind in ("int", "year") and column.key in frame:
             values = frame[column.key]
@@ -190,6 +206,21 @@ def _duplicated(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
         return frame.duplicated(keys, keep="first").to_numpy()
     combined = np.ravel_multi_index(codes, sizes) if len(codes) > 1 else codes[0]
     return pd.Series(combined).duplicated(keep="first").to_numpy()
+
+
+def _same_code_written_differently(frame, key, raw, out: Collector) -> None:
+    """``Ａ1`` and ``A1``, or ``a1`` and ``A1``, are one code to a reader: refuse them as
+    duplicates rather than keep two regions (or items) a person cannot tell apart."""
+    import unicodedata
+
+    seen: dict[str, tuple[str, int]] = {}
+    for code, row in zip(frame[key], frame["_row"], strict=True):
+        folded = unicodedata.normalize("NFKC", str(code)).casefold()
+        if folded in seen and seen[folded][0] != code:
+            first, first_row = seen[folded]
+            out.error(raw, f"duplicate key {code!r}: the same as {first!r} (row {first_row}) "
+                      "once full-width characters and case are ignored", key=key, row=row)
+        seen.setdefault(folded, (code, row))
 
 
 def _default_column(column, n):
@@ -222,6 +253,11 @@ def _meta(frame: pd.DataFrame, raw: RawSheet, out: Collector) -> dict | None:
                 continue
             meta[column.key] = int(converted.values[0])
         else:
+            converted = convert(column, pd.Series([value], dtype=object), from_csv=raw.csv)
+            if converted.bad[0] and converted.values[0]:  # control characters in the text
+                out.error(raw, f"{column.key}: expected {column.expected()}, found "
+                          f"{converted.found[0]}", key="value", row=rows[column.key])
+                continue
             meta[column.key] = "" if value is None else str(value).strip()
     if len(out.problems) > before:
         return None
@@ -294,6 +330,8 @@ def _cross_check(frames, meta, out: Collector) -> None:
         out.error(b_raw, f"{value!r} is a prefecture with counties: its beneficiaries belong to "
                   "its counties", key="region", row=row)
 
+    _cell_costs(frames, out)
+
     # standards: every item × year; the central share matches the rule
     standards, s_raw = frames["standards"]
     have = set(zip(standards["item"], standards["year"], strict=True))
@@ -317,7 +355,8 @@ def _cross_check(frames, meta, out: Collector) -> None:
             mismatched.add(item)
     for item in sorted(mismatched):
         out.warn(s_raw, f"ratio item {item!r}: central_share differs from the central tier "
-                 f"{meta['central_tier']} share {tier_share:.0%}", key="central_share")
+                 f"{meta['central_tier']} share {tier_share:.0%}; an item the centre shares "
+                 "alike in every province (e.g. 5:5) is rule=uniform", key="central_share")
 
     # capacity for every spending unit and year
     capacity, c_raw = frames["capacity"]
@@ -346,6 +385,9 @@ def _cross_check(frames, meta, out: Collector) -> None:
                      row=row)
     _required_sharing_rows(frames, receiving, receiving_tiers, out)
 
+    if "indicators" in frames:
+        _check_indicators(frames, codes, item_codes, out)
+
     # warnings for empty regions and items
     with_rows = beneficiaries.loc[beneficiaries["units"] > 0]
     for item in sorted(item_codes - set(with_rows["item"].unique())):
@@ -354,6 +396,51 @@ def _cross_check(frames, meta, out: Collector) -> None:
     for code in empty[:MAX_PER_COLUMN]:
         out.warn(r_raw, f"region {code!r} has no beneficiaries", key="code")
 
+
+
+def _cell_costs(frames, out: Collector) -> None:
+    """q × top-up × cost index × units per region, item and year within MAX_CELL_COST."""
+    beneficiaries, b_raw = frames["beneficiaries"]
+    standards, _ = frames["standards"]
+    regions, _ = frames["regions"]
+    cost = beneficiaries.loc[beneficiaries["units"] <= MAX_UNITS,
+                             ["_row", "region", "item", "year", "units"]].merge(
+        standards[["item", "year", "unit_cost", "topup"]], on=["item", "year"], how="inner")
+    index = dict(zip(regions["code"], regions["cost_index"], strict=True))
+    cost["cost"] = (cost["units"] * cost["unit_cost"] * cost["topup"]
+                    * cost["region"].map(index).astype(float))
+    within = ((cost["unit_cost"] <= MAX_UNIT_COST) & (cost["topup"] <= MAX_FACTOR)
+              & (cost["region"].map(index).astype(float) <= MAX_FACTOR))  # else reported
+    over = cost[within & (cost["cost"] > MAX_CELL_COST)].sort_values("_row")
+    for row, value in zip(over["_row"][:MAX_PER_COLUMN], over["cost"], strict=False):
+        out.error(b_raw, f"the standard cost of this row is {value:.3g} yuan (q × top-up × cost "
+                  f"index × units), above the {MAX_CELL_COST:g} yuan the model represents "
+                  "faithfully: give money in yuan and check the units", key="units", row=row)
+
+
+def _check_indicators(frames, region_codes: set, item_codes: set, out: Collector) -> None:
+    """Comparators, links to items and regions, and targets as printed (io.indicators)."""
+    frame, raw = frames["indicators"]
+    for row, given, target, item, regions in frame[["_row", "comparator", "target", "item",
+                                                    "regions"]].itertuples(index=False):
+        comparator = comparator_of(given)
+        value = read_value(target)
+        if comparator is None:
+            out.error(raw, f"expected one of {', '.join(COMPARATORS)} or nothing, found "
+                      f"{given!r}", key="comparator", row=row)
+        elif comparator and not value.is_number:
+            out.error(raw, f"comparator {comparator} needs a numeric target, found "
+                      f"{value.text or 'nothing'!r}", key="target", row=row)
+        elif comparator and value.comparator and comparator != value.comparator:
+            out.error(raw, f"the target {value.text!r} says {value.comparator} but the "
+                      f"comparator column says {comparator}", key="target", row=row)
+        if item and item not in item_codes:
+            out.error(raw, f"{item!r} is not an item code of the items sheet", key="item",
+                      row=row)
+        unknown = [code for code in region_codes_of(regions) if code not in region_codes]
+        if unknown:
+            out.error(raw, f"{', '.join(map(repr, unknown))} not a region code of the regions "
+                      "sheet", key="regions", row=row)
 
 
 def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -> None:

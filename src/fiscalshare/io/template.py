@@ -41,6 +41,16 @@ def _validation(column: Column) -> DataValidation | None:
 
 
 def write_template(path: Path) -> Path:
+    """The blank workbook at ``path``."""
+    book = template_workbook()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return Path(path)
+
+
+def template_workbook() -> Workbook:
+    """The template in memory: keys, labels, formats, drop-downs and the 说明 sheet (also
+    the frame of a filled-in case, ``io.writer.write_case(..., labelled=True)``)."""
     book = Workbook()
     book.remove(book.active)
     book.properties.creator = "fiscalshare"
@@ -70,9 +80,7 @@ def write_template(path: Path) -> Path:
             for row, column in enumerate(META_KEYS, start=3):
                 ws.cell(row=row, column=1, value=column.key)
             ws.cell(row=3 + META_KEYS.index(META_KEYS[2]), column=2).number_format = "0"
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return Path(path)
+    return book
 
 
 def _instructions(ws) -> None:

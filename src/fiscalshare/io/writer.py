@@ -16,8 +16,10 @@ from fiscalshare.io.schema import META_KEYS, SHEETS
 
 def sheet_frames(tables: CaseTables) -> dict[str, pd.DataFrame]:
     """One DataFrame per present sheet, columns in declaration order, defaults filled."""
-    meta = pd.DataFrame({"key": [c.key for c in META_KEYS],
-                         "value": [tables.meta.get(c.key, c.default or "") for c in META_KEYS]})
+    given = [c for c in META_KEYS  # an optional key left empty is left out (blank is invalid)
+             if c.required or str(tables.meta.get(c.key, c.default) or "") != ""]
+    meta = pd.DataFrame({"key": [c.key for c in given],
+                         "value": [tables.meta.get(c.key, c.default or "") for c in given]})
     frames = {"meta": meta}
     for name, declared in SHEETS.items():
         if name == "meta":
@@ -38,12 +40,17 @@ def sheet_frames(tables: CaseTables) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def write_case(tables: CaseTables, path: Path) -> None:
-    """``path`` ending in .xlsx: a workbook; otherwise a folder of CSV files (UTF-8)."""
+def write_case(tables: CaseTables, path: Path, *, labelled: bool = False) -> None:
+    """``path`` ending in .xlsx: a workbook; otherwise a folder of CSV files (UTF-8).
+
+    ``labelled``: the workbook is the template (``fiscalshare template``) filled in — Chinese
+    labels in row 2, the 说明 sheet, number formats and drop-downs — as an official would keep
+    it; otherwise plain sheets, written in streaming mode (fast for national-scale cases).
+    """
     path = Path(path)
     frames = sheet_frames(tables)
     if path.suffix.lower() == ".xlsx":
-        _write_workbook(frames, path)
+        (_write_labelled_workbook if labelled else _write_workbook)(frames, path)
         return
     path.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
@@ -59,6 +66,25 @@ def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
         sheet.append(list(frame.columns))
         for row in frame.itertuples(index=False):
             sheet.append([_cell(v) for v in row])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def _write_labelled_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    from fiscalshare.io.template import template_workbook
+
+    book = template_workbook()
+    for name, frame in frames.items():
+        sheet = book[name]
+        if name == "meta":  # the template lists the keys in column A from row 3, in this order
+            for row, value in enumerate(frame["value"], start=3):
+                sheet.cell(row=row, column=2, value=_cell(value))
+            continue
+        for row, values in enumerate(frame.itertuples(index=False), start=3):
+            for column, value in enumerate(values, start=1):
+                sheet.cell(row=row, column=column, value=_cell(value))
+    for name in [n for n in book.sheetnames if n not in frames and n != book.sheetnames[0]]:
+        del book[name]  # an optional sheet the case does not have
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
 

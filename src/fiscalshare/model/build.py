@@ -27,13 +27,13 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
+from fiscalshare.config import BACKENDS, as_config
 from fiscalshare.model import objective, variables
 from fiscalshare.model.coefficients import Coefficients, prepare
 from fiscalshare.model.constraints import FAMILIES
 from fiscalshare.model.rows import RowBlock, add_constraint
 from fiscalshare.model.variables import Columns
 
-BACKENDS = ("auto", "pyomo", "matrix")
 PYOMO_UP_TO_SIZE = 20_000  # columns + non-zeros
 
 
@@ -111,7 +111,7 @@ def build(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
           elastic: bool = False, keep_pyomo: bool = False) -> StandardForm:
     """The model of ``inputs`` under ``config``, compiled (see :func:`prepare` for variants).
 
-    ``config["backend"]`` picks the path to the matrix (``auto`` by default, see above);
+    ``config.backend`` picks the path to the matrix (``auto`` by default, see above);
     ``keep_pyomo`` forces the Pyomo path and keeps the Pyomo model on the result.
     """
     seconds = {}
@@ -121,7 +121,7 @@ def build(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
     seconds["prepare_seconds"] = time.perf_counter() - started
 
     backend = ("pyomo" if keep_pyomo
-               else choose_backend(config.get("backend", "auto"), cols, blocks))
+               else choose_backend(as_config(config).backend, cols, blocks))
     started = time.perf_counter()
     if backend == "pyomo":
         model = pyomo_model(c, cols, blocks, cost)

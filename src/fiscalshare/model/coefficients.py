@@ -6,10 +6,18 @@ inside the model: in yuan a county's figures reach 1e9–1e12, which stalls HiGH
 every coefficient of a provincial case stays within about 1e-3…1e6.  Results go back to yuan.
 
 Derived quantities (``D``, ``w``) come from :mod:`fiscalshare.quantities`, never re-derived here.
+
+**Policy-fixed provincial shares.**  An item whose ``province_rule`` is ``fixed`` has its
+provincial share set by policy, not chosen: in every ratio mode
+:math:`s^{min}_{t,i} = s^{max}_{t,i} = s^0_{t,i}` for it, so its σ column (if any) is pinned at
+the sharing sheet's ``province_share``; the ``menu`` binaries and the priority chain
+(constraint 5) leave it out, because a policy table need neither be on the menu nor rise
+tier by tier.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -17,10 +25,9 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
+from fiscalshare.config import SHARE_TOLERANCE, ModelConfig, as_config
 
 MONEY_UNIT = quantities.WAN  # the model holds money in 万元 (yuan per model money unit)
-RATIO_MODES = ("fixed", "optimise", "menu")
-SHARE_TOLERANCE = 1e-12  # a menu share counts as inside [smin, smax] within this
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +53,7 @@ class Coefficients:
     parent_unit: np.ndarray  # the prefecture unit of a county, -1 for a prefecture-level region
     weight: np.ndarray  # w[r,i]
     soft: np.ndarray  # bool[i]: may fall short (every item when diagnosing)
+    policy_fixed: np.ndarray  # bool[i]: σ fixed by policy at s0 (province_rule = fixed)
     ratio_mode: str
     equalisation: bool
     elastic: bool = False  # diagnosis: budget and pool may be exceeded at a price
@@ -99,6 +107,12 @@ class Coefficients:
             return np.where(self.sharing_given, self.share_fixed, 0.0)
         return np.where(self.sharing_given, np.nan, 0.0)
 
+    @cached_property
+    def chosen_given(self) -> np.ndarray:
+        """``[t,i]``: pairs whose σ the model chooses (a sharing row, not fixed by policy) —
+        the pairs the menu and the priority chain apply to."""
+        return self.sharing_given & ~self.policy_fixed[None, :]
+
     def menu_options(self, tier: int, item: int) -> np.ndarray:
         """The menu shares allowed for ``(tier, item)``: ``menu ∩ [smin, smax]``."""
         low, high = self.share_min[tier, item], self.share_max[tier, item]
@@ -109,9 +123,10 @@ class Coefficients:
         return replace(self, **changes)
 
 
-def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
+def prepare(inputs: xr.Dataset, config: Mapping, *, soft_everything: bool = False,
             elastic: bool = False) -> Coefficients:
-    """The model data of ``inputs`` under the resolved ``config``.
+    """The model data of ``inputs`` under ``config`` (a ``ModelConfig``, or a mapping turned
+    into one).
 
     ``soft_everything`` and ``elastic`` build the variants the infeasibility diagnosis solves:
     every item allowed to fall short, and budget and pool allowed to grow.
@@ -123,9 +138,7 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
     regions = [str(r) for r in inputs["region"].values]
     parents = [str(p) for p in inputs["region_parent"].values]
     tier_item = ("tier", "item")
-    mode = str(config.get("ratio_mode", "optimise"))
-    if mode not in RATIO_MODES:
-        raise ValueError(f"unknown ratio_mode {mode!r}")
+    config = as_config(config)
     return Coefficients(
         **{name: compute(inputs, config) for name, (_, compute) in _DATA_FIELDS.items()},
         sharing_given=inputs["sharing_given"].transpose(*tier_item).values.astype(bool),
@@ -135,18 +148,35 @@ def prepare(inputs: xr.Dataset, config: dict, *, soft_everything: bool = False,
         own_unit=np.array([unit_index[r] for r in regions], dtype=np.int64),
         parent_unit=np.array([unit_index[p] if p else -1 for p in parents], dtype=np.int64),
         soft=(inputs["binding"].values != "hard") | soft_everything,
-        ratio_mode=mode,
-        equalisation=str(config.get("equalisation", "on")) == "on",
+        policy_fixed=policy_fixed(inputs),
+        ratio_mode=config.ratio_mode,
+        equalisation=config.equalisation_on,
         elastic=elastic,
     )
+
+
+def policy_fixed(inputs: xr.Dataset) -> np.ndarray:
+    """``bool[i]``: items whose provincial share is fixed by policy (``province_rule = fixed``);
+    a Dataset built before the rule existed has none."""
+    if "province_rule" not in inputs.coords and "province_rule" not in inputs:
+        return np.zeros(inputs.sizes["item"], dtype=bool)
+    return np.asarray(inputs["province_rule"].values == "fixed", dtype=bool)
 
 
 def _tier_item(name: str):
     return lambda ds, _: ds[name].transpose("tier", "item").values.astype(float)
 
 
-def _weight(ds: xr.Dataset, config: dict) -> np.ndarray:
-    weight = quantities.priority_weight(ds, config.get("eta", 1.0), config.get("phi"))
+def _share_bound(name: str):
+    def compute(ds: xr.Dataset, _) -> np.ndarray:
+        bound = ds[name].transpose("tier", "item").values.astype(float)
+        fixed = ds["province_share"].transpose("tier", "item").values.astype(float)
+        return np.where(policy_fixed(ds)[None, :], fixed, bound)
+    return compute
+
+
+def _weight(ds: xr.Dataset, config: ModelConfig) -> np.ndarray:
+    weight = quantities.priority_weight(ds, config.eta, config.phi)
     return weight.transpose("region", "item").values.astype(float)
 
 
@@ -163,8 +193,9 @@ _DATA_FIELDS = {
                lambda ds, _: ds["provincial_budget"].values.astype(float) / MONEY_UNIT),
     "pool": (("equalisation_pool",),
              lambda ds, _: ds["equalisation_pool"].values.astype(float) / MONEY_UNIT),
-    "share_min": (("province_min",), _tier_item("province_min")),
-    "share_max": (("province_max",), _tier_item("province_max")),
+    # an item whose share policy fixes has smin = smax = s0 (module docstring)
+    "share_min": (("province_min", "province_share"), _share_bound("province_min")),
+    "share_max": (("province_max", "province_share"), _share_bound("province_max")),
     "share_fixed": (("province_share",), _tier_item("province_share")),
     "prefecture_share": (("prefecture_share",), _tier_item("prefecture_share")),
     "weight": (("fiscal_capacity", "population", "item_weight", "eta", "phi",
@@ -172,11 +203,12 @@ _DATA_FIELDS = {
 }
 
 
-def refresh(c: Coefficients, inputs: xr.Dataset, config: dict,
+def refresh(c: Coefficients, inputs: xr.Dataset, config: Mapping,
             changed: set[str]) -> Coefficients:
     """``c`` with the fields that depend on ``changed`` (input variables or configuration keys)
     recomputed from ``inputs`` and ``config`` — the same computations :func:`prepare` runs, so a
     refreshed model is the model a fresh ``prepare`` gives."""
+    config = as_config(config)
     fields = {name: compute(inputs, config) for name, (sources, compute) in _DATA_FIELDS.items()
               if changed & set(sources)}
     return replace(c, **fields) if fields else c

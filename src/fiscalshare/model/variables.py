@@ -13,7 +13,8 @@ Columns come in blocks, in this order:
   constraint 1 does the rest.
 - ``equalisation[a, y]`` — :math:`e_{a,y} \ge 0`, only with equalisation on.
 - ``choice[k]`` — ``menu`` mode: a binary :math:`z_{t,i,k}` per allowed menu share
-  :math:`m_k \in \text{menu} \cap [s^{min}_{t,i}, s^{max}_{t,i}]`.
+  :math:`m_k \in \text{menu} \cap [s^{min}_{t,i}, s^{max}_{t,i}]`; none for an item whose
+  share is fixed by policy (its σ column has :math:`s^{min} = s^{max} = s^0`).
 - ``extra_budget[y]``, ``extra_pool[y]`` — only in the diagnosis of an infeasible case: money
   added to a year's budget or pool, :math:`\ge 0`.
 """
@@ -94,7 +95,7 @@ def lay_out(c: Coefficients) -> Columns:
     equalisation = np.arange(c.n_unit * n_year) if c.equalisation else empty
     pairs, shares = [], []
     if c.ratio_mode == "menu":
-        for flat in sigma_pairs:
+        for flat in sigma_pairs[c.chosen_given.ravel()[sigma_pairs]]:
             options = c.menu_options(*divmod(int(flat), n_item))
             pairs += [flat] * options.size
             shares += options.tolist()

@@ -7,6 +7,7 @@ rather than draw boxes.
 from __future__ import annotations
 
 import unicodedata
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def write_plots(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[
     if lang == "zh":
         style["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
     written = []
-    with plt.rc_context(style):
+    with plt.rc_context(style), warnings.catch_warnings():
+        # a name with a character no installed font has (an emoji) draws as a box: not an error
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
         written.append(_transfer_vs_capacity(plt, results, folder, lang))
         written.append(_shares_by_level(plt, results, folder, lang))
         if float(results["shortfall"].sum()) > 0:

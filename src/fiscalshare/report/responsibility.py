@@ -1,151 +1,188 @@
-"""The province's workbook and one workbook per prefecture (spec/results.md).
+"""The province's workbook and one workbook per prefecture (docs/results.md).
 
 Both are built by one function from the same tables; a prefecture's workbook is the province's
 restricted to that prefecture's own rows and its counties' — no other prefecture's code, name or
-figure, and no province-wide total, appears anywhere in it.
+figure, and no province-wide total, appears anywhere in it — and its sharing ratios are those of
+its own tiers only.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from fiscalshare.report import fastsheet, tables
-from fiscalshare.report.labels import label
-from fiscalshare.report.xlsx import (
-    MONEY,
-    PERCENT,
-    SHARE,
-    finish_sheet,
-    new_workbook,
-    safe_sheet_name,
-    set_value,
-    write_table,
-)
+from fiscalshare.report import tables
+from fiscalshare.report.amounts import Fen, fen_of, wan
+from fiscalshare.report.labels import label, scenario_text, status_text, text_of
+from fiscalshare.report.xlsx import Book, Paragraph, Table, TitleBlock
 
-_MONEY_KEYS = ("standard_cost", "central", "province", "prefecture_level", "county", "shortfall",
-               "cofinancing", "equalisation", "transfer", "burden", "capacity")
-_PERCENT_KEYS = ("central_pct", "province_pct", "prefecture_pct", "county_pct", "shortfall_pct")
-_SHARE_KEYS = ("share", "share_min", "share_max", "prefecture_share")
+EXCEL_ROWS = 1_000_000  # a detail table longer than this is split by year
 
 
-def _formats(frame: pd.DataFrame, lang: str, money_columns=()) -> dict:
-    formats = {label(k, lang): MONEY for k in _MONEY_KEYS}
-    formats.update({label(k, lang): PERCENT for k in _PERCENT_KEYS})
-    formats.update({label(k, lang): SHARE for k in _SHARE_KEYS})
-    formats.update({c: MONEY for c in money_columns})
-    return {c: f for c, f in formats.items() if c in frame.columns}
+def title_block(results: xr.Dataset, scope: str, lang: str) -> TitleBlock:
+    """Scope (province or prefecture), period, scenario, 编制单位, 单位：万元 and the run date."""
+    attrs = results.attrs
+    period = label("period", lang).format(attrs.get("first_year", ""), attrs.get("last_year", ""))
+    scenario = scenario_text(_config(results), lang)
+    gap = "　" if lang == "zh" else "   "
+    first = f"{label('about_period', lang)}{_colon(lang)}{period}{gap}" \
+            f"{label('about_scenario', lang)}{_colon(lang)}{scenario}"
+    second = []
+    if attrs.get("compiler"):
+        second.append(label("compiler", lang).format(attrs["compiler"]))
+    date = str(attrs.get("created_utc", ""))[:10]
+    if date:
+        second.append(label("run_date", lang).format(date))
+    before, middle, after = label("page_words", lang).split("|")
+    return TitleBlock(title=scope + ("" if lang == "zh" else " — "),
+                      lines=(first, gap.join(second)) if second else (first,),
+                      unit_note=label("money_unit", lang),
+                      footer_left=f"{attrs.get('case', '')} {period}",
+                      page_words=(before, middle, after))
+
+
+def _colon(lang):
+    return "：" if lang == "zh" else ": "
+
+
+def _config(results) -> dict:
+    config = results.attrs.get("model_config", "{}")
+    try:
+        return json.loads(config) if isinstance(config, str) else dict(config)
+    except (TypeError, ValueError):
+        return {}
 
 
 def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
-                   prefecture: str | None = None) -> Path:
+                   prefecture: str | None = None, fen: Fen | None = None) -> Path:
     """The province's workbook (``prefecture=None``) or one prefecture's."""
-    region_mask = tables.visible_regions(results, prefecture)
+    fen = fen if fen is not None else fen_of(results)
+    mask = tables.visible_regions(results, prefecture)
     unit_mask = tables.visible_units(results, prefecture)
-    if prefecture is None:
-        title = f"{results.attrs.get('case', '')} {label('sheet_responsibility', lang)}"
+    province_wide = prefecture is None
+    if province_wide:
+        scope = str(results.attrs.get("province", "")) or str(results.attrs.get("case", ""))
     else:
-        name = str(results["unit_name"].sel(unit=prefecture).item())
-        title = f"{name} {label('sheet_responsibility', lang)}"
-    book = new_workbook(title)
-    taken: set[str] = set()
-    total = label("total", lang)
+        scope = str(results["unit_name"].sel(unit=prefecture).item())
+    book = Book(path, title_block(results, scope, lang))
 
-    ws = book.create_sheet(safe_sheet_name(label("sheet_summary", lang), taken))
-    _summary(ws, results, region_mask, unit_mask, lang, province_wide=prefecture is None)
-    finish_sheet(ws)
+    _summary(book, results, fen, mask, unit_mask, lang, province_wide=province_wide)
+    book.table_sheet(label("sheet_listing", lang), label("title_listing", lang),
+                     _with(tables.listing(results, fen, mask, lang), max_text=14))
 
-    pending: list[fastsheet.PendingSheet] = []
-    frame = tables.responsibility(results, region_mask, lang)
+    by_prefecture = province_wide and tables.has_counties(results) and int(mask.sum()) * \
+        results.sizes["item"] * results.sizes["year"] > tables.DETAIL_LIMIT
+    detail = tables.responsibility(results, fen, mask, lang, by_prefecture=by_prefecture)
+    if by_prefecture:
+        detail = _with(detail, notes=(label("by_prefecture_note", lang),))
+    for suffix, part in _by_year_if_long(detail, lang):
+        book.table_sheet(label("sheet_responsibility", lang) + suffix,
+                         label("title_responsibility", lang) + suffix, part)
+    percent = tables.responsibility_percent(results, fen, mask, lang, by_prefecture=by_prefecture)
+    for suffix, part in _by_year_if_long(percent, lang):
+        book.table_sheet(label("sheet_responsibility_pct", lang) + suffix,
+                         label("title_responsibility_pct", lang) + suffix, part)
+
+    book.table_sheet(label("sheet_sharing", lang), label("title_sharing", lang),
+                     tables.sharing(results, fen, mask, lang))
+    book.table_sheet(label("sheet_transfers", lang), label("title_transfers", lang),
+                     tables.transfers(results, fen, unit_mask, lang))
+    city = tables.city_to_county(results, fen, prefecture, lang)
+    if city is not None:
+        book.table_sheet(label("sheet_city_county", lang), label("title_city_county", lang),
+                         _with(city, title=None))
+
+    protected = book.sheet(label("sheet_protected", lang), label("title_protected", lang))
+    for sentence in tables.protection_sentences(results, fen, mask, unit_mask, lang):
+        protected.add(Paragraph(sentence))
+    protected.add(tables.regions_protected(results, fen, mask, lang))
+
+    frame = tables.indicators(results, lang, region=prefecture)
+    if frame is not None and len(frame.frame):
+        book.table_sheet(label("sheet_indicators", lang), label("title_indicators", lang), frame)
+
+    rows = about(results, lang, province_wide=province_wide)
+    rows.insert(2, (label("about_scope", lang),
+                    f"{prefecture} {scope}" if prefecture else label("scope_province", lang)))
+    frame = pd.DataFrame(rows, columns=[label("key", lang), label("value", lang)])
+    book.table_sheet(label("sheet_about", lang), label("title_about", lang),
+                     Table(frame, {}, max_text=70))
+    return book.close()
+
+
+def _with(table: Table, **changes) -> Table:
+    from dataclasses import replace
+
+    return replace(table, **changes)
+
+
+def _by_year_if_long(table: Table, lang):
+    if len(table.frame) < EXCEL_ROWS:
+        return [("", table)]
     year = label("year", lang)
-    parts = [(None, frame)] if len(frame) < fastsheet.EXCEL_MAX_ROWS - 2 else list(
-        frame.groupby(year, sort=True))  # beyond Excel's row limit: one sheet per year
-    for part_year, part in parts:
-        sheet = label("sheet_responsibility", lang)
-        sheet = sheet if part_year is None else f"{sheet} {part_year}"
-        ws = book.create_sheet(safe_sheet_name(sheet, taken))
-        _write_large(ws, part.reset_index(drop=True), _formats(frame, lang), total, pending)
-
-    ws = book.create_sheet(safe_sheet_name(label("sheet_sharing", lang), taken))
-    frame = tables.sharing(results, lang)
-    write_table(ws, frame, formats=_formats(frame, lang))
-    finish_sheet(ws)
-
-    ws = book.create_sheet(safe_sheet_name(label("sheet_transfers", lang), taken))
-    frame = tables.transfers(results, unit_mask, lang)
-    _write_large(ws, frame, _formats(frame, lang), total, pending)
-
-    frame = tables.indicators(results, lang) if prefecture is None else None
-    if frame is not None:
-        ws = book.create_sheet(safe_sheet_name(label("sheet_indicators", lang), taken))
-        write_table(ws, frame)
-        finish_sheet(ws)
-
-    ws = book.create_sheet(safe_sheet_name(label("sheet_about", lang), taken))
-    about = tables.about(results, lang, province_wide=prefecture is None)
-    if prefecture is not None:
-        about.insert(2, (label("about_scope", lang), f"{prefecture} {name}"))
-    else:
-        about.insert(2, (label("about_scope", lang), label("scope_province", lang)))
-    write_table(ws, pd.DataFrame(about, columns=[label("key", lang), label("value", lang)]))
-    finish_sheet(ws)
-    ws.column_dimensions["B"].width = 100
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    fastsheet.fill(path, pending)
-    return path
+    return [(f" {y}", _with(table, frame=part.reset_index(drop=True)))
+            for y, part in table.frame.groupby(year, sort=True)]
 
 
-def _write_large(ws, frame, formats, total, pending) -> None:
-    """Small tables through openpyxl; long ones as one sample row, streamed in after saving."""
-    if len(frame) <= fastsheet.FAST_ROWS:
-        write_table(ws, frame, formats=formats, total_label=total)
-    else:
-        write_table(ws, frame.head(1), formats=formats, total_label=total, totals_of=frame)
-        pending.append(fastsheet.PendingSheet(ws.title, frame, 1, total))
-    finish_sheet(ws)
-
-
-def _summary(ws, results, region_mask, unit_mask, lang, *, province_wide: bool) -> None:
-    total = label("total", lang)
-    row = 1
-    frame = tables.by_level_and_year(results, region_mask, lang)
-    row = write_table(ws, frame, start_row=row, formats=_formats(frame, lang), total_label=total,
-                      title=label("by_level_year", lang))
-    frame = tables.by_domain_and_level(results, region_mask, lang)
-    row = write_table(ws, frame, start_row=row, formats=_formats(frame, lang), total_label=total,
-                      title=label("by_domain_level", lang))
-    frame = tables.transfers_wide(results, unit_mask, lang)
-    years = [c for c in frame.columns if c.isdigit()]
-    row = write_table(ws, frame, start_row=row, formats=_formats(frame, lang, years),
-                      total_label=total, title=label("transfers_by_region", lang))
+def _summary(book: Book, results, fen, mask, unit_mask, lang, *, province_wide: bool) -> None:
+    sheet = book.sheet(label("sheet_summary", lang), label("title_summary", lang))
+    sheet.add(tables.by_level_and_year(results, fen, mask, lang))
+    sheet.add(tables.by_domain_and_level(results, fen, mask, lang))
+    sheet.add(tables.transfers_wide(results, fen, unit_mask, lang))
+    short = fen.parts[mask][..., tables.PARTS.index("shortfall")]
     hard = results["binding"].values == "hard"
-    shortfall = results["shortfall"].isel(region=np.flatnonzero(region_mask))
-    hard_short = float(shortfall.isel(item=np.flatnonzero(hard)).sum()) if hard.any() else 0.0
-    soft_short = float(shortfall.isel(item=np.flatnonzero(~hard)).sum()) / tables.WAN
-    notes = [(label("hard_met" if hard_short == 0 else "hard_short", lang), ""),
-             (label("soft_short", lang), soft_short)]
+    rows = []
     if province_wide:
-        notes = [(label("z1", lang), float(results.attrs.get("objective_shortfall", np.nan))),
-                 (label("z2", lang), float(results.attrs.get("objective_cost", np.nan))
-                  / tables.WAN)] + notes
-    set_value(ws.cell(row=row, column=1), label("objectives", lang))
-    ws.cell(row=row, column=1).style = "fs_title"
-    for k, (name, value) in enumerate(notes, start=row + 1):
-        set_value(ws.cell(row=k, column=1), name)
-        if value != "":
-            cell = ws.cell(row=k, column=2)
-            set_value(cell, value)
-            cell.number_format = MONEY
-    row += len(notes) + 2
+        rows.append((label("z1", lang),
+                     round(float(results.attrs.get("objective_shortfall", np.nan)) / 1e4, 2)))
+        rows.append((label("z2", lang),
+                     round(float(results.attrs.get("objective_cost", np.nan)) / 1e4, 2)))
+    rows.append((label("soft_short", lang), float(wan(short[:, ~hard].sum()))))
+    frame = pd.DataFrame(rows, columns=[label("key", lang), label("amount", lang)])
+    sheet.add(Table(frame, {label("amount", lang): "money"}, title=label("objectives", lang),
+                    notes=(label("hard_met" if not short[:, hard].any() else "hard_short",
+                                 lang),)))
     if province_wide:
-        frame = tables.equity(results, lang)
-        if frame is not None:
-            write_table(ws, frame, start_row=row, title=label("equity", lang),
-                        formats={c: "0.0000" for c in frame.columns[1:]})
-    ws.freeze_panes = "A3"
-    ws.print_title_rows = "2:2"
+        equity = tables.equity(results, lang)
+        if equity is not None:
+            sheet.add(equity)
+
+
+def about(results, lang, *, province_wide: bool) -> list[tuple[str, str]]:
+    """The 说明: what the tables are, how they were made, with configuration values in words."""
+    attrs = results.attrs
+    config = _config(results)
+    period = label("period", lang).format(attrs.get("first_year", ""), attrs.get("last_year", ""))
+    phi = tables._phi(results)
+    sep = "、" if lang == "zh" else ", "
+    rows = [
+        (label("about_case", lang), str(attrs.get("case", ""))),
+        (label("about_province", lang), str(attrs.get("province", ""))),
+        (label("about_period", lang), period),
+        (label("about_scenario", lang), scenario_text(config, lang)),
+        (label("about_eta", lang), tables._num(attrs.get("eta", config.get("eta")))),
+        (label("about_flags", lang), sep.join(
+            label("flag_weight", lang).format(label(f"flag_{k}", lang), v * 100)
+            for k, v in phi.items() if v) or "—"),
+        (label("about_termination", lang), status_text(attrs.get("termination", ""), lang)),
+        (label("about_money", lang), label("about_money_value", lang)),
+        (label("about_precision", lang), label("about_precision_value", lang)),
+        (label("about_versions", lang), sep.join(
+            f"{k.removesuffix('_version')} {attrs.get(k, '')}"
+            for k in ("fiscalshare_version", "pyomo_version", "highs_version", "python_version"))),
+        (label("about_input", lang), str(attrs.get("input_sha256", ""))),
+        (label("about_created", lang), str(attrs.get("created_utc", ""))),
+    ]
+    if province_wide and attrs.get("source"):
+        # the source note is the case's own text; one sentence a row so that each row prints
+        pieces = [p for p in re.split(r"(?<=[。；;])\s*|(?<=\.)\s+", str(attrs["source"])) if p]
+        rows.insert(2, (label("about_source", lang), pieces[0]))
+        for k, piece in enumerate(pieces[1:], start=3):
+            rows.insert(k, ("", piece))
+    return [(key, text_of(value, lang) if isinstance(value, str) else value)
+            for key, value in rows]

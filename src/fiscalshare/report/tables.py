@@ -1,22 +1,43 @@
-"""The report tables as pandas frames, computed from a results Dataset alone.
+"""The report tables, computed from a results Dataset alone and its displayed money (:mod:`amounts`).
 
-Every workbook (the province's and each prefecture's) is written from these frames, restricted to
-the regions the reader may see, so the totals rows always add up the rows shown.
+Every table is a :class:`~fiscalshare.report.xlsx.Table` (a frame and a kind per column).  Money
+columns hold 万元 already rounded to 0.01 and balanced, so each totals row, each 合计 column and
+each row identity (标准支出 = 中央 + 省级 + 市级 + 县级 + 缺口) holds as displayed; percentages are
+shares of the standard cost and add up to 100.00 %.
 """
 
 from __future__ import annotations
-
-import json
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from fiscalshare.quantities import WAN
-from fiscalshare.report.labels import label
+from fiscalshare.report.amounts import PARTS, Fen, percent_points, wan
+from fiscalshare.report.labels import label, text_of
+from fiscalshare.report.xlsx import Table
 
-LEVEL_KEYS = ("central", "province", "prefecture_level", "county")
-_LEVELS = ("central", "province", "prefecture", "county")
+DOMAIN_ORDER = ("幼有所育", "学有所教", "劳有所得", "病有所医", "老有所养", "住有所居",
+                "弱有所扶", "优军服务保障", "文体服务保障")
+FLAGS = ("poverty_exited", "ethnic", "border", "old_revolutionary")
+PART_LABELS = {"central": "central", "province": "province", "prefecture": "prefecture_level",
+               "county": "county", "shortfall": "shortfall"}
+PCT_LABELS = {"central": "central_pct", "province": "province_pct",
+              "prefecture": "prefecture_pct", "county": "county_pct",
+              "shortfall": "shortfall_pct"}
+DETAIL_LIMIT = 5_000  # rows of the province's detail table; above it, one row per prefecture
+# (county detail lives in each prefecture's workbook and in allocation.nc)
+
+
+def has_counties(results: xr.Dataset) -> bool:
+    return bool(np.any(results["unit_level"].values == "county"))
+
+
+def shown_parts(results: xr.Dataset, fen: Fen, mask: np.ndarray) -> list[str]:
+    """The parts a table shows: 县级 only where counties exist, 缺口 only where one occurs."""
+    parts = [p for p in PARTS if p != "county" or has_counties(results)]
+    if not fen.parts[mask][..., PARTS.index("shortfall")].any():
+        parts.remove("shortfall")
+    return parts
 
 
 def visible_regions(results: xr.Dataset, prefecture: str | None) -> np.ndarray:
@@ -33,121 +54,486 @@ def visible_units(results: xr.Dataset, prefecture: str | None) -> np.ndarray:
     return (units == prefecture) | (results["unit_parent"].values == prefecture)
 
 
-def responsibility(results: xr.Dataset, mask: np.ndarray, lang: str) -> pd.DataFrame:
-    """One row per region × item × year: who pays, in 万元, and each level's share in %."""
-    sub = results.isel(region=np.flatnonzero(mask))
-    funding = sub["funding"].transpose("region", "item", "year", "level").values / WAN
-    cost = sub["standard_cost"].transpose("region", "item", "year").values / WAN
-    short = sub["shortfall"].transpose("region", "item", "year").values / WAN
-    r, i, y = (a.ravel() for a in np.meshgrid(np.arange(sub.sizes["region"]),
-                                              np.arange(sub.sizes["item"]),
-                                              np.arange(sub.sizes["year"]), indexing="ij"))
+def flags_in_words(results: xr.Dataset, lang: str) -> np.ndarray:
+    """Per region: its 脱贫 / 民族 / 边境 / 革命老区 flags as words ("" when none)."""
+    n = results.sizes["region"]
+    words = [[] for _ in range(n)]
+    for flag in FLAGS:
+        if flag in results:
+            for r in np.flatnonzero(results[flag].values.astype(bool)):
+                words[r].append(label(f"flag_short_{flag}", lang))
+    sep = "、" if lang == "zh" else ", "
+    return np.array([sep.join(w) for w in words], dtype=object)
+
+
+def tier_words(tiers, lang: str) -> np.ndarray:
+    return np.array([label("tier_label", lang).format(int(t)) for t in tiers], dtype=object)
+
+
+def _kinds(frame: pd.DataFrame, lang: str, money=(), percent=(), integer=(), number=()) -> dict:
+    kinds = {}
+    for keys, kind in ((money, "money"), (percent, "percent"), (integer, "integer"),
+                       (number, "number")):
+        for key in keys:
+            name = label(key, lang) if key in _catalogue() else key
+            if name in frame.columns:
+                kinds[name] = kind
+    return kinds
+
+
+def _catalogue():
+    from fiscalshare.report.labels import LABELS
+
+    return LABELS
+
+
+# ---------------------------------------------------------------- 支出责任表
+
+
+def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:
+    """One row per region × item × year (or prefecture × item × year): who pays, in 万元."""
+    cost, parts, names, codes, tiers, flags = _regional(results, fen, mask, lang, by_prefecture)
+    n_r, n_i, n_y = cost.shape
+    r, i, y = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), np.arange(n_y),
+                                              indexing="ij"))
+    shown = shown_parts(results, fen, mask)
     frame = pd.DataFrame({
-        label("region", lang): sub["region"].values[r],
-        label("region_name", lang): sub["region_name"].values[r],
-        label("item", lang): sub["item"].values[i],
-        label("item_name", lang): sub["item_name"].values[i],
-        label("year", lang): sub["year"].values[y].astype(int),
-        label("standard_cost", lang): cost.ravel(),
-    })
-    for k, key in enumerate(LEVEL_KEYS):
-        frame[label(key, lang)] = funding[..., k].ravel()
-    frame[label("shortfall", lang)] = short.ravel()
-    safe_cost = np.where(cost.ravel() > 0, cost.ravel(), np.nan)
-    for k, key in enumerate(("central_pct", "province_pct", "prefecture_pct", "county_pct")):
-        frame[label(key, lang)] = funding[..., k].ravel() / safe_cost
-    frame[label("shortfall_pct", lang)] = short.ravel() / safe_cost
-    return frame
-
-
-def by_level_and_year(results, mask, lang) -> pd.DataFrame:
-    sub = results.isel(region=np.flatnonzero(mask))
-    funding = sub["funding"].sum(("region", "item")).transpose("year", "level").values / WAN
-    short = sub["shortfall"].sum(("region", "item")).values / WAN
-    cost = sub["standard_cost"].sum(("region", "item")).values / WAN
-    frame = pd.DataFrame({label("year", lang): sub["year"].values.astype(int),
-                          label("standard_cost", lang): cost})
-    for k, key in enumerate(LEVEL_KEYS):
-        frame[label(key, lang)] = funding[:, k]
-    frame[label("shortfall", lang)] = short
-    return frame
-
-
-def by_domain_and_level(results, mask, lang) -> pd.DataFrame:
-    sub = results.isel(region=np.flatnonzero(mask))
-    funding = sub["funding"].sum(("region", "year")).transpose("item", "level").to_pandas()
-    funding.columns = [label(k, lang) for k in LEVEL_KEYS]
-    funding[label("shortfall", lang)] = sub["shortfall"].sum(("region", "year")).values
-    funding.insert(0, label("standard_cost", lang), sub["standard_cost"].sum(("region", "year"))
-                   .values)
-    funding[label("domain", lang)] = sub["domain"].values
-    grouped = funding.groupby(label("domain", lang), sort=False).sum() / WAN
-    return grouped.reset_index()
-
-
-def transfers(results, unit_mask, lang) -> pd.DataFrame:
-    """Per spending unit and year: co-financing, equalisation and total provincial transfer."""
-    sub = results.isel(unit=np.flatnonzero(unit_mask))
-    transfer = sub["transfer"].transpose("unit", "year").values / WAN
-    equal = sub["equalisation"].transpose("unit", "year").values / WAN
-    burden = sub["burden"].transpose("unit", "year").values / WAN
-    cap = sub["fiscal_capacity"].transpose("unit", "year").values / WAN
-    a, y = (v.ravel() for v in np.meshgrid(np.arange(sub.sizes["unit"]),
-                                           np.arange(sub.sizes["year"]), indexing="ij"))
-    return pd.DataFrame({
-        label("unit", lang): sub["unit"].values[a],
-        label("unit_name", lang): sub["unit_name"].values[a],
-        label("year", lang): sub["year"].values[y].astype(int),
-        label("cofinancing", lang): (transfer - equal).ravel(),
-        label("equalisation", lang): equal.ravel(),
-        label("transfer", lang): transfer.ravel(),
-        label("burden", lang): burden.ravel(),
-        label("capacity", lang): cap.ravel(),
-    })
-
-
-def transfers_wide(results, unit_mask, lang) -> pd.DataFrame:
-    """Provincial transfer by unit (rows) and year (columns), 万元."""
-    sub = results.isel(unit=np.flatnonzero(unit_mask))
-    frame = pd.DataFrame(sub["transfer"].transpose("unit", "year").values / WAN,
-                         columns=[str(int(y)) for y in sub["year"].values])
-    frame.insert(0, label("unit_name", lang), sub["unit_name"].values)
-    frame.insert(0, label("unit", lang), sub["unit"].values)
-    return frame
-
-
-def sharing(results, lang) -> pd.DataFrame:
-    sigma = results["provincial_share"].transpose("tier", "item")
-    t, i = (v.ravel() for v in np.meshgrid(np.arange(results.sizes["tier"]),
-                                           np.arange(results.sizes["item"]), indexing="ij"))
-    return pd.DataFrame({
-        label("tier", lang): results["tier"].values[t].astype(int),
-        label("item", lang): results["item"].values[i],
+        label("region", lang): codes[r],
+        label("region_name", lang): names[r],
+        label("tier", lang): tiers[r],
+        label("flags", lang): flags[r],
         label("item_name", lang): results["item_name"].values[i],
-        label("share", lang): sigma.values.ravel(),
-        label("share_min", lang): results["province_min"].transpose("tier", "item").values.ravel(),
-        label("share_max", lang): results["province_max"].transpose("tier", "item").values.ravel(),
-        label("prefecture_share", lang): results["prefecture_share"]
-        .transpose("tier", "item").values.ravel(),
+        label("year", lang): results["year"].values[y].astype(int),
+        label("standard_cost", lang): wan(cost.ravel()),
     })
+    flat = parts.reshape(-1, len(PARTS))
+    for p in shown:
+        frame[label(PART_LABELS[p], lang)] = wan(flat[:, PARTS.index(p)])
+    if not by_prefecture and not any(flags_in_words(results, lang)):  # same columns in every book
+        frame = frame.drop(columns=[label("flags", lang)])
+    money = ["standard_cost"] + [PART_LABELS[p] for p in shown]
+    return Table(frame, _kinds(frame, lang, money=money, integer=["year"]),
+                 total_label=label("total", lang), keys=2, max_text=18)
 
 
-def indicators(results, lang) -> pd.DataFrame | None:
-    if "indicator_name" not in results or results.sizes.get("indicator", 0) == 0:
+def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:
+    """Per region and item over the planning years: each level's share of the standard cost
+    (0.01 %, each row adding up to 100.00 %)."""
+    cost, parts, names, codes, tiers, _ = _regional(results, fen, mask, lang, by_prefecture)
+    cost, parts = cost.sum(axis=2), parts.sum(axis=2)  # over the years
+    n_r, n_i = cost.shape
+    r, i = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), indexing="ij"))
+    shown = shown_parts(results, fen, mask)
+    points = percent_points(parts.reshape(-1, len(PARTS)))
+    frame = pd.DataFrame({
+        label("region", lang): codes[r],
+        label("region_name", lang): names[r],
+        label("tier", lang): tiers[r],
+        label("item_name", lang): results["item_name"].values[i],
+        label("standard_cost", lang): wan(cost.ravel()),
+    })
+    has_cost = cost.ravel() > 0
+    for p in shown:
+        frame[label(PCT_LABELS[p], lang)] = np.where(has_cost, points[:, PARTS.index(p)] / 1e4,
+                                                     np.nan)
+    return Table(frame, _kinds(frame, lang, money=["standard_cost"],
+                               percent=[PCT_LABELS[p] for p in shown]),
+                 total_label=label("total", lang), keys=2, max_text=16,
+                 notes=(label("percent_note", lang),))
+
+
+def _regional(results, fen, mask, lang, by_prefecture):
+    idx = np.flatnonzero(mask)
+    cost, parts = fen.cost[idx], fen.parts[idx]
+    codes = results["region"].values[idx].astype(object)
+    names = results["region_name"].values[idx].astype(object)
+    tiers = tier_words(results["region_tier"].values[idx], lang)
+    flags = flags_in_words(results, lang)[idx]
+    if by_prefecture:
+        prefecture = results["region_prefecture"].values[idx]
+        keys, inverse = np.unique(prefecture, return_inverse=True)
+        cost_p = np.zeros((len(keys),) + cost.shape[1:], dtype=np.int64)
+        parts_p = np.zeros((len(keys),) + parts.shape[1:], dtype=np.int64)
+        np.add.at(cost_p, inverse, cost)
+        np.add.at(parts_p, inverse, parts)
+        unit_index = {str(u): k for k, u in enumerate(results["unit"].values)}
+        at = [unit_index[str(k)] for k in keys]
+        return (cost_p, parts_p, results["unit_name"].values[at].astype(object),
+                keys.astype(object), tier_words(results["unit_tier"].values[at], lang),
+                np.array([""] * len(keys), dtype=object))
+    return cost, parts, names, codes, tiers, flags
+
+
+# ---------------------------------------------------------------- summaries
+
+
+def by_level_and_year(results, fen: Fen, mask, lang) -> Table:
+    cost = fen.cost[mask].sum(axis=(0, 1))
+    parts = fen.parts[mask].sum(axis=(0, 1))
+    frame = pd.DataFrame({label("year", lang): results["year"].values.astype(int),
+                          label("standard_cost", lang): wan(cost)})
+    shown = shown_parts(results, fen, mask)
+    for p in shown:
+        frame[label(PART_LABELS[p], lang)] = wan(parts[:, PARTS.index(p)])
+    return Table(frame, _kinds(frame, lang, money=["standard_cost"]
+                               + [PART_LABELS[p] for p in shown], integer=["year"]),
+                 title=label("by_level_year", lang), total_label=label("total", lang))
+
+
+def by_domain_and_level(results, fen: Fen, mask, lang) -> Table:
+    domains = results["domain"].values
+    order = [d for d in DOMAIN_ORDER if d in set(domains)] + sorted(
+        set(domains) - set(DOMAIN_ORDER))
+    shown = shown_parts(results, fen, mask)
+    cost = fen.cost[mask].sum(axis=(0, 2))
+    parts = fen.parts[mask].sum(axis=(0, 2))
+    rows = []
+    for d in order:
+        at = domains == d
+        rows.append([text_of(d, lang), *wan([cost[at].sum()]),
+                     *wan(parts[at].sum(axis=0)[[PARTS.index(p) for p in shown]])])
+    frame = pd.DataFrame(rows, columns=[label("domain", lang), label("standard_cost", lang)]
+                         + [label(PART_LABELS[p], lang) for p in shown])
+    return Table(frame, _kinds(frame, lang, money=["standard_cost"]
+                               + [PART_LABELS[p] for p in shown]),
+                 title=label("by_domain_level", lang), total_label=label("total", lang))
+
+
+def transfers(results, fen: Fen, unit_mask, lang) -> Table:
+    """Per spending unit and year: co-financing, equalisation, their total, burden, capacity."""
+    idx = np.flatnonzero(unit_mask)
+    cofinancing = fen.by_unit("province")[idx]
+    burden = (fen.by_unit("county") + _prefecture_burden(results, fen))[idx]
+    equal = fen.equalisation[idx]
+    n_u, n_y = cofinancing.shape
+    a, y = (v.ravel() for v in np.meshgrid(np.arange(n_u), np.arange(n_y), indexing="ij"))
+    frame = pd.DataFrame({
+        label("unit", lang): results["unit"].values[idx][a],
+        label("unit_name", lang): results["unit_name"].values[idx][a],
+        label("tier", lang): tier_words(results["unit_tier"].values[idx], lang)[a],
+        label("year", lang): results["year"].values[y].astype(int),
+        label("cofinancing", lang): wan(cofinancing.ravel()),
+        label("equalisation", lang): wan(equal.ravel()),
+        label("transfer", lang): wan((cofinancing + equal).ravel()),
+        label("burden", lang): wan(burden.ravel()),
+        label("capacity", lang): wan(fen.capacity[idx].ravel()),
+    })
+    return Table(frame, _kinds(frame, lang, money=["cofinancing", "equalisation", "transfer",
+                                                   "burden", "capacity"], integer=["year"]),
+                 total_label=label("total", lang), keys=2,
+                 notes=(label("transfer_note", lang),))
+
+
+def _prefecture_burden(results, fen: Fen) -> np.ndarray:
+    """``[u, y]``: the 市级 part of every region, booked to its prefecture's unit."""
+    values = fen.parts[..., PARTS.index("prefecture")].sum(axis=1)
+    index = {str(u): k for k, u in enumerate(results["unit"].values)}
+    at = np.array([index[str(p)] for p in results["region_prefecture"].values])
+    out = np.zeros(fen.equalisation.shape, dtype=np.int64)
+    np.add.at(out, at, values)
+    return out
+
+
+def transfers_wide(results, fen: Fen, unit_mask, lang) -> Table:
+    """Provincial transfer by unit (rows) and year (columns) with a 合计 column, 万元."""
+    idx = np.flatnonzero(unit_mask)
+    total = (fen.by_unit("province") + fen.equalisation)[idx]
+    years = [label("year_n", lang).format(int(y)) for y in results["year"].values]
+    frame = pd.DataFrame(wan(total), columns=years)
+    frame[label("total", lang)] = wan(total.sum(axis=1))
+    frame.insert(0, label("unit_name", lang), results["unit_name"].values[idx])
+    frame.insert(0, label("unit", lang), results["unit"].values[idx])
+    kinds = {c: "money" for c in [*years, label("total", lang)]}
+    return Table(frame, kinds, title=label("transfers_by_region", lang),
+                 total_label=label("total", lang), keys=2)
+
+
+def city_to_county(results, fen: Fen, prefecture: str | None, lang) -> Table | None:
+    """What each prefecture bears for its counties' local parts (市对县), by county and year."""
+    county = results["region_parent"].values != ""
+    if prefecture is not None:
+        county &= results["region_prefecture"].values == prefecture
+    if not county.any():
         return None
-    return pd.DataFrame({
-        label("indicator", lang): results["indicator"].values,
-        label("indicator_name", lang): results["indicator_name"].values,
-        label("domain", lang): results["indicator_domain"].values,
-        label("baseline_year", lang): results["indicator_baseline_year"].values,
-        label("baseline", lang): results["indicator_baseline"].values,
-        label("target_year", lang): results["indicator_target_year"].values,
-        label("target", lang): results["indicator_target"].values,
-        label("nature", lang): results["indicator_nature"].values,
+    amounts = fen.parts[county][..., PARTS.index("prefecture")].sum(axis=1)  # [r, y]
+    years = [label("year_n", lang).format(int(y)) for y in results["year"].values]
+    frame = pd.DataFrame(wan(amounts), columns=years)
+    frame[label("total", lang)] = wan(amounts.sum(axis=1))
+    unit_name = dict(zip(results["unit"].values, results["unit_name"].values, strict=True))
+    frame.insert(0, label("region_name", lang), results["region_name"].values[county])
+    frame.insert(0, label("region", lang), results["region"].values[county])
+    if prefecture is None:
+        frame.insert(0, label("prefecture", lang),
+                     [unit_name.get(p, p) for p in results["region_prefecture"].values[county]])
+    kinds = {c: "money" for c in [*years, label("total", lang)]}
+    return Table(frame, kinds, title=label("city_to_county", lang),
+                 total_label=label("total", lang), keys=3 if prefecture is None else 2,
+                 notes=(label("city_to_county_note", lang),))
+
+
+# ---------------------------------------------------------------- sharing
+
+
+def sharing(results, fen: Fen, mask, lang) -> Table:
+    """Per tier and item (and, with counties, per kind of region): each level's share of the
+    standard cost over the planning years, and σ (and π) as the model sets them."""
+    counties = has_counties(results)
+    shown = shown_parts(results, fen, mask)
+    tiers = results["region_tier"].values
+    kind = np.where(results["region_parent"].values != "", "county", "prefecture")
+    rows = []
+    sigma = results["provincial_share"].transpose("tier", "item")
+    lower = results["province_min"].transpose("tier", "item")
+    upper = results["province_max"].transpose("tier", "item")
+    pi = results["prefecture_share"].transpose("tier", "item")
+    tier_index = {int(t): k for k, t in enumerate(results["tier"].values)}
+    for t in sorted({int(v) for v in tiers[mask]}):
+        for region_kind in (("prefecture", "county") if counties else ("prefecture",)):
+            at = mask & (tiers == t) & (kind == region_kind)
+            if not at.any():
+                continue
+            parts = fen.parts[at].sum(axis=(0, 2))  # [i, p]
+            points = percent_points(parts)
+            k = tier_index[t]
+            for i in range(results.sizes["item"]):
+                if parts[i].sum() == 0:
+                    continue
+                row = {label("tier", lang): label("tier_label", lang).format(t)}
+                if counties:
+                    row[label("region_kind", lang)] = label(f"kind_{region_kind}", lang)
+                row[label("item_name", lang)] = str(results["item_name"].values[i])
+                row[label("sharing_mode", lang)] = label(f"rule_{results['rule'].values[i]}", lang)
+                for p in shown:
+                    row[label(PCT_LABELS[p], lang)] = points[i, PARTS.index(p)] / 1e4
+                ratio = str(results["rule"].values[i]) == "ratio"
+                row[label("share", lang)] = float(sigma.values[k, i]) if ratio else np.nan
+                row[label("share_range", lang)] = (
+                    f"{lower.values[k, i] * 100:.0f}%–{upper.values[k, i] * 100:.0f}%"
+                    if ratio and np.isfinite(lower.values[k, i]) else "")
+                if counties:
+                    row[label("prefecture_share", lang)] = (float(pi.values[k, i])
+                                                            if region_kind == "county" else np.nan)
+                rows.append(row)
+    frame = pd.DataFrame(rows)
+    percent = [PCT_LABELS[p] for p in shown] + ["share", "prefecture_share"]
+    notes = [label("sigma_note", lang)]
+    if counties:
+        notes.append(label("pi_note", lang))
+    return Table(frame, _kinds(frame, lang, percent=percent), keys=3 if counties else 2,
+                 notes=tuple(notes), max_text=16)
+
+
+# ---------------------------------------------------------------- 支出责任清单
+
+
+def listing(results, fen: Fen, mask, lang) -> Table:
+    """One row per item grouped by the nine domains in their official order: 服务对象, 服务内容,
+    national and provincial standards with unit, the sharing mode in words and in % of cost,
+    牵头单位."""
+    shown = shown_parts(results, fen, mask)
+    parts = fen.parts[mask].sum(axis=(0, 2))[:, [PARTS.index(p) for p in shown]]
+    points = percent_points(parts)
+    domains = results["domain"].values
+    order = [d for d in DOMAIN_ORDER if d in set(domains)] + sorted(
+        set(domains) - set(DOMAIN_ORDER))
+    years = results["year"].values
+    numerals = label("numerals", lang).split(",")
+    rows = []
+    columns = [label("seq", lang), label("service_item", lang), label("target_group", lang),
+               label("content", lang), label("national_standard", lang),
+               label("provincial_standard", lang), label("binding", lang),
+               label("sharing_mode", lang)] + [label(PCT_LABELS[p], lang) for p in shown] + [
+        label("lead_department", lang)]
+    seq = 0
+    for g, d in enumerate(order):
+        heading = f"{numerals[g] if g < len(numerals) else g + 1}{label('enum_sep', lang)}" \
+                  f"{text_of(d, lang)}"
+        rows.append([None, heading] + [None] * (len(columns) - 2))
+        for i in np.flatnonzero(domains == d):
+            seq += 1
+            unit = str(results["item_unit"].values[i])
+            national = _standard(results, "unit_cost", i, years, unit, 1.0)
+            provincial = _standard(results, "unit_cost", i, years, unit, None)
+            row = [seq, str(results["item_name"].values[i]),
+                   _text(results, "item_target_group", i), _text(results, "item_content", i),
+                   national, provincial,
+                   label(f"binding_{results['binding'].values[i]}", lang),
+                   _mode_in_words(results, i, mask, lang)]
+            row += [points[i, k] / 1e4 if parts[i].sum() else np.nan for k in range(len(shown))]
+            row.append(_text(results, "item_lead_department", i))
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=columns)
+    kinds = {label("seq", lang): "integer"}
+    kinds.update({label(PCT_LABELS[p], lang): "percent" for p in shown})
+    return Table(frame, kinds, keys=2, notes=(label("listing_note", lang),))
+
+
+def _text(results, name, i) -> str:
+    return str(results[name].values[i]) if name in results else ""
+
+
+def _standard(results, name, i, years, unit, topup) -> str:
+    """The standard per beneficiary over the years, e.g. "79→89 元/人/年" ("" when unknown)."""
+    if name not in results:
+        return ""
+    values = results[name].values[i].astype(float)
+    if topup is None:
+        values = values * (results["topup"].values[i].astype(float) if "topup" in results else 1)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return ""
+    first, last = values[0], values[-1]
+    shown = f"{first:,.2f}".rstrip("0").rstrip(".")
+    if abs(last - first) > 1e-9:
+        shown += "→" + f"{last:,.2f}".rstrip("0").rstrip(".")
+    return f"{shown} {unit}".strip()
+
+
+def _mode_in_words(results, i, mask, lang) -> str:
+    """The sharing mode as a 实施方案 writes it (the shares of cost are in the next columns)."""
+    rule = str(results["rule"].values[i])
+    words = [label(f"rule_{rule}", lang)]
+    if rule == "ratio":
+        tiers = sorted({int(t) for t in results["region_tier"].values[mask]})
+        index = {int(t): k for k, t in enumerate(results["tier"].values)}
+        sigma = results["provincial_share"].transpose("tier", "item").values
+        shares = sorted({round(float(sigma[index[t], i]) * 100, 2) for t in tiers})
+        shown = "、".join(f"{v:g}%" for v in shares) if lang == "zh" else \
+            ", ".join(f"{v:g}%" for v in shares)
+        words.append(label("mode_local_split", lang).format(shown))
+    if rule == "central" and "topup" in results and np.nanmax(results["topup"].values[i]) > 1:
+        words.append(label("mode_topup", lang))
+    return ("，" if lang == "zh" else "; ").join(words)
+
+
+# ---------------------------------------------------------------- who is protected
+
+
+def regions_protected(results, fen: Fen, mask, lang) -> Table:
+    """Per region: tier, flags, priority weight ω, shortfall and its share of the cost."""
+    idx = np.flatnonzero(mask)
+    weight = results["priority_weight"].transpose("region", "item").values[idx]
+    item_weight = results["item_weight"].values if "item_weight" in results else np.ones(
+        weight.shape[1])
+    omega = np.nanmedian(weight / np.where(item_weight > 0, item_weight, 1.0), axis=1)
+    short = fen.parts[idx][..., PARTS.index("shortfall")].sum(axis=(1, 2))
+    cost = fen.cost[idx].sum(axis=(1, 2))
+    points = percent_points(np.stack([short, cost - short], axis=-1))[:, 0]
+    frame = pd.DataFrame({
+        label("region", lang): results["region"].values[idx],
+        label("region_name", lang): results["region_name"].values[idx],
+        label("tier", lang): tier_words(results["region_tier"].values[idx], lang),
     })
+    for flag in FLAGS:
+        frame[label(f"flag_{flag}", lang)] = np.where(results[flag].values[idx].astype(bool),
+                                                      label("yes", lang), "")
+    frame[label("omega", lang)] = np.round(omega, 4)
+    frame[label("standard_cost", lang)] = wan(cost)
+    frame[label("shortfall", lang)] = wan(short)
+    frame[label("shortfall_pct", lang)] = np.where(cost > 0, points / 1e4, np.nan)
+    return Table(frame, _kinds(frame, lang, money=["standard_cost", "shortfall"],
+                               percent=["shortfall_pct"], number=["omega"]),
+                 title=label("regions_protected", lang), total_label=label("total", lang),
+                 keys=2)
 
 
-def equity(results, lang) -> pd.DataFrame | None:
+def protection_sentences(results, fen: Fen, mask, unit_mask, lang) -> list[str]:
+    """Where the shortfall fell and why, and who needed equalisation, in words."""
+    sentences = []
+    eta = results.attrs.get("eta")
+    phi = _phi(results)
+    flag_words = ("、" if lang == "zh" else ", ").join(
+        label("flag_weight", lang).format(label(f"flag_{k}", lang), v * 100)
+        for k, v in phi.items() if v)
+    sentences.append(label("why_omega", lang).format(eta=_num(eta), flags=flag_words or "—"))
+    idx = np.flatnonzero(mask)
+    short = fen.parts[idx][..., PARTS.index("shortfall")]
+    hard = results["binding"].values == "hard"
+    if not short.any():
+        sentences.append(label("no_shortfall", lang))
+    else:
+        by_region = short.sum(axis=(1, 2))
+        order = np.argsort(-by_region, kind="stable")
+        names = results["region_name"].values[idx]
+        weight = results["priority_weight"].values[idx].mean(axis=1)
+        listed = [label("short_region", lang).format(
+            name=names[r], amount=wan(by_region[r]), omega=weight[r])
+            for r in order[:8] if by_region[r] > 0]
+        more = int((by_region > 0).sum()) - len(listed)
+        by_item = short.sum(axis=(0, 2))
+        items = [f"{results['item_name'].values[i]}（{wan(by_item[i]):,.2f}）" if lang == "zh"
+                 else f"{results['item_name'].values[i]} ({wan(by_item[i]):,.2f})"
+                 for i in np.argsort(-by_item, kind="stable")[:6] if by_item[i] > 0]
+        sep = "；" if lang == "zh" else "; "
+        sentences.append(label("shortfall_where", lang).format(
+            total=wan(short.sum()), regions=sep.join(listed)
+            + (label("and_more", lang).format(more) if more > 0 else ""),
+            items=("、" if lang == "zh" else ", ").join(items)))
+        sentences.append(label("hard_met" if not short[:, hard].any() else "hard_short", lang))
+    uidx = np.flatnonzero(unit_mask)
+    equal = fen.equalisation[uidx]
+    if equal.any():
+        names = results["unit_name"].values[uidx]
+        years = results["year"].values
+        listed = []
+        for a in np.flatnonzero(equal.sum(axis=1) > 0):
+            by_year = ("、" if lang == "zh" else ", ").join(
+                label("year_amount", lang).format(int(years[y]), wan(equal[a, y]))
+                for y in np.flatnonzero(equal[a] > 0))
+            listed.append(f"{names[a]}（{by_year}）" if lang == "zh" else f"{names[a]} ({by_year})")
+        sentences.append(label("equalisation_who", lang).format(
+            n=len(listed), units=("；" if lang == "zh" else "; ").join(listed[:30])
+            + (label("and_more", lang).format(len(listed) - 30) if len(listed) > 30 else "")))
+    else:
+        sentences.append(label("equalisation_none", lang))
+    return sentences
+
+
+def _phi(results) -> dict:
+    import json
+
+    phi = results.attrs.get("phi", "{}")
+    try:
+        return {k: float(v) for k, v in (json.loads(phi) if isinstance(phi, str) else phi).items()}
+    except (TypeError, ValueError, AttributeError):
+        return {}
+
+
+def _num(value) -> str:
+    try:
+        return f"{float(value):g}"
+    except (TypeError, ValueError):
+        return "—"
+
+
+# ---------------------------------------------------------------- others
+
+
+def indicators(results, lang, region: str | None = None) -> Table | None:
+    """The plan indicators that apply to ``region`` (a prefecture; None = all), as printed."""
+    from fiscalshare.analysis.indicators import indicators_for
+
+    table = indicators_for(results, region=region)
+    if table.empty:
+        return None
+    frame = pd.DataFrame({
+        label("indicator", lang): table["indicator"],
+        label("indicator_name", lang): table["name"],
+        label("domain", lang): [text_of(d, lang) for d in table["domain"]],
+        label("indicator_unit", lang): table["unit"],
+        label("baseline_year", lang): table["baseline_year"],
+        label("baseline", lang): table["baseline"],
+        label("target_year", lang): table["target_year"],
+        label("target", lang): [t if t else "" for t in table["target_text"]],
+        label("nature", lang): [text_of(n, lang) for n in table["nature"]],
+        label("item", lang): table["item"],
+        label("indicator_regions", lang): table["regions"],
+    }).reset_index(drop=True)
+    return Table(frame, _kinds(frame, lang, integer=["baseline_year", "target_year"],
+                               number=["baseline"]), keys=2, max_text=20)
+
+
+def equity(results, lang) -> Table | None:
     """The equity metrics of ``fiscalshare.analysis.equity`` with translated metric names."""
     try:
         from fiscalshare.analysis.equity import METRIC_LABELS, summary_metrics
@@ -155,33 +541,25 @@ def equity(results, lang) -> pd.DataFrame | None:
         return None
     table = summary_metrics(results)
     names = [METRIC_LABELS.get(m, (m, m))[0 if lang == "zh" else 1] for m in table["metric"]]
-    return pd.DataFrame({label("metric", lang): names,
-                         label("before", lang): table["before"].to_numpy(dtype=float),
-                         label("after", lang): table["after"].to_numpy(dtype=float),
-                         label("change", lang): table["change"].to_numpy(dtype=float)})
+    frame = pd.DataFrame({label("metric", lang): names,
+                          label("before", lang): np.round(table["before"].to_numpy(float), 4),
+                          label("after", lang): np.round(table["after"].to_numpy(float), 4),
+                          label("change", lang): np.round(table["change"].to_numpy(float), 4)})
+    return Table(frame, {c: "number" for c in frame.columns[1:]}, title=label("equity", lang),
+                 max_text=24)
 
 
-def about(results, lang, *, province_wide: bool) -> list[tuple[str, str]]:
-    attrs = results.attrs
-    config = attrs.get("model_config", "{}")
-    try:
-        config = json.dumps(json.loads(config), ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
-        config = str(config)
-    rows = [
-        (label("about_case", lang), str(attrs.get("case", ""))),
-        (label("about_province", lang), str(attrs.get("province", ""))),
-        (label("about_model", lang), config),
-        (label("about_ratio_mode", lang), str(attrs.get("ratio_mode", ""))),
-        (label("about_equalisation", lang), str(attrs.get("equalisation", ""))),
-        (label("about_termination", lang), str(attrs.get("termination", ""))),
-        (label("about_versions", lang), ", ".join(
-            f"{k.removesuffix('_version')} {attrs.get(k, '')}"
-            for k in ("fiscalshare_version", "pyomo_version", "highs_version", "python_version"))),
-        (label("about_input", lang), str(attrs.get("input_sha256", ""))),
-        (label("about_created", lang), str(attrs.get("created_utc", ""))),
-        (label("about_money", lang), label("about_money_value", lang)),
-    ]
-    if province_wide:
-        rows.insert(2, (label("about_source", lang), str(attrs.get("source", ""))))
-    return rows
+ITEM_DETAILS = ("unit_cost", "topup", "item_target_group", "item_content",
+                "item_lead_department")
+
+
+def carry_item_details(inputs: xr.Dataset, results: xr.Dataset) -> xr.Dataset:
+    """Copy what the 清单 shows from the inputs into the results (standards per item and year,
+    the optional 服务对象 / 服务内容 / 牵头单位 texts, 编制单位), so that ``fiscalshare report``
+    can rebuild the 清单 from allocation.nc alone."""
+    for name in ITEM_DETAILS:
+        if name in inputs and name not in results:
+            results[name] = inputs[name].variable.copy()
+    if inputs.attrs.get("compiler") and "compiler" not in results.attrs:
+        results.attrs["compiler"] = str(inputs.attrs["compiler"])
+    return results

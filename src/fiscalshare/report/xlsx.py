@@ -1,62 +1,83 @@
-"""Writing tables into print-ready, safe worksheets (openpyxl).
+"""The one workbook writer of the reports (XlsxWriter, streamed row by row in constant memory).
 
-Every string from the inputs is written as text — a leading ``= + - @``, tab or CR never becomes
-a formula — and no cell holds a formula: the workbook carries values only.  Money in 万元 with
-two decimals, shares as percentages, frozen and repeated header rows, fitted widths, landscape
-pages fitted to width.
+Every sheet opens with a title block (title, province · period · scenario, 编制单位, 单位：万元,
+run date), prints on A4 with the page numbers in the footer, and uses one CJK font in every cell,
+totals included.  Every string is written as a string (``write_string``): text from the inputs never
+becomes a formula, a link or a number, and control characters XML cannot hold are dropped.  The
+workbook holds values only.
+
+Each sheet prints on A4 fitted to the page width, with a layout chosen so that the fit never
+shrinks body text under 8 pt: portrait when the columns fit at 100 %, else landscape; a single
+table that would need a scale under :data:`MIN_SCALE` is split into column groups across sheets,
+each repeating the key columns.  Widths are reckoned with the widest digits a reader's spreadsheet
+may substitute (:func:`column_pixels`).  Header rows repeat on every printed page only on sheets
+that hold one table, so a header never prints over another table.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+
+FONT = "SimSun"  # 宋体: present wherever Chinese Office is; LibreOffice substitutes a CJK face
+BODY_PT = 11
+TITLE_PT = 16
+MIN_PT = 8
+MIN_SCALE = math.ceil(MIN_PT / BODY_PT * 100)  # 73 %: below this, body text prints under 8 pt
+MARGIN_IN = 0.5
+# printable width in pixels (96 dpi) of A4 with 0.5" side margins; Excel column width w (in
+# characters of the default font, max digit width 7 px) takes int(7w + 0.5) + 5 pixels
+PRINTABLE_PX = {"portrait": round((210 / 25.4 - 2 * MARGIN_IN) * 96),
+                "landscape": round((297 / 25.4 - 2 * MARGIN_IN) * 96)}
+DIGIT_PX = 9
+MAX_TEXT_WIDTH = 36  # characters; longer text wraps
+LINE_PT = 15.0  # row height per line of 11 pt text
+MAX_ROW_PT = 409.0  # Excel's tallest row
 
 MONEY = "#,##0.00"
 PERCENT = "0.00%"
-SHARE = "0.0000"
+INTEGER = "0"
+NUMBER = "#,##0.####"
+KINDS = ("text", "money", "percent", "integer", "number")
+FORMATS = {"money": MONEY, "percent": PERCENT, "integer": INTEGER, "number": NUMBER}
+
 _FORBIDDEN = set('\\*?:/[]')
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def new_workbook(title: str) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    book.properties.creator = "fiscalshare"
-    book.properties.lastModifiedBy = "fiscalshare"
-    book.properties.title = ILLEGAL_CHARACTERS_RE.sub("", title)
-    _register_styles(book)
-    return book
+def clean_text(value) -> str:
+    """Text as a cell may hold it: control characters dropped."""
+    return _CONTROL.sub("", str(value))
 
 
-def _register_styles(book: Workbook) -> None:
-    thin = Side(style="thin", color="999999")
-    styles = {
-        "fs_header": NamedStyle("fs_header", font=Font(bold=True),
-                                fill=PatternFill("solid", fgColor="DDEBF7"),
-                                alignment=Alignment(horizontal="center", vertical="center",
-                                                    wrap_text=True),
-                                border=Border(bottom=thin)),
-        "fs_title": NamedStyle("fs_title", font=Font(bold=True, size=12)),
-        "fs_total": NamedStyle("fs_total", font=Font(bold=True), border=Border(top=thin)),
-    }
-    for style in styles.values():
-        book.add_named_style(style)
+def display_width(text: str) -> int:
+    """Width in character cells: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def column_pixels(width: float) -> int:
+    """Printed width of a column, reckoned with the widest digits a reader's spreadsheet may
+    substitute for the font (LibreOffice without SimSun uses DejaVu: 9 px at 11 pt, not Excel's
+    7 px), so that a layout chosen here never prints smaller than planned."""
+    stored = width + 5 / 7  # the file holds the width with Excel's 5-pixel padding (at 7 px)
+    return math.ceil(stored * DIGIT_PX)
 
 
 def safe_sheet_name(name: str, taken: set[str]) -> str:
-    """≤ 31 characters, none of ``\\ * ? : / [ ]``, unique in the workbook."""
-    clean = "".join("_" if c in _FORBIDDEN else c for c in name).strip("'") or "Sheet"
+    """≤ 31 characters, none of ``\\ * ? : / [ ]``, unique in the workbook (ignoring case)."""
+    clean = "".join("_" if c in _FORBIDDEN else c for c in clean_text(name)).strip("'") or "Sheet"
     clean = clean[:31]
     candidate, n = clean, 2
-    while candidate.lower() in {t.lower() for t in taken}:
+    lowered = {t.lower() for t in taken}
+    while candidate.lower() in lowered:
         suffix = f"~{n}"
         candidate = clean[: 31 - len(suffix)] + suffix
         n += 1
@@ -64,84 +85,378 @@ def safe_sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def set_value(cell, value) -> None:
-    """Write a value; text is always text, never a formula."""
+@dataclass
+class TitleBlock:
+    """What heads every sheet: ``title`` (the sheet's own title is appended) and the lines below."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    unit_note: str = ""  # 单位：万元, printed at the right of the last line
+    footer_left: str = ""
+    page_words: tuple[str, str, str] = ("第 ", " 页 共 ", " 页")
+
+
+@dataclass
+class Table:
+    """A frame with a kind per column (``KINDS``); money columns are already rounded to cents."""
+
+    frame: pd.DataFrame
+    kinds: dict[str, str]
+    title: str | None = None
+    total_label: str | None = None  # a totals row summing the money columns
+    keys: int = 1  # leading columns that identify a row (repeated when the table is split)
+    notes: tuple[str, ...] = ()  # sentences printed under the table
+    max_text: int = MAX_TEXT_WIDTH  # widest text column, in characters; longer text wraps
+    _widths: list | None = field(default=None, repr=False, compare=False)
+
+    def kind(self, column) -> str:
+        return self.kinds.get(column, "text")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    bold: bool = False
+
+
+@dataclass
+class Sheet:
+    name: str
+    title: str
+    blocks: list = field(default_factory=list)
+
+    def add(self, block) -> Sheet:
+        self.blocks.append(block)
+        return self
+
+
+class Book:
+    """One workbook; sheets are laid out and streamed when the book is closed."""
+
+    def __init__(self, path: Path, head: TitleBlock):
+        self.path = Path(path)
+        self.head = head
+        self.sheets: list[Sheet] = []
+        self._taken: set[str] = set()
+
+    def sheet(self, name: str, title: str | None = None) -> Sheet:
+        sheet = Sheet(name, title or name)
+        self.sheets.append(sheet)
+        return sheet
+
+    def table_sheet(self, name: str, title: str, table: Table) -> list[Sheet]:
+        """A sheet holding one table; split into column groups when too wide to print legibly."""
+        groups = split_columns(table)
+        if len(groups) == 1:
+            return [self.sheet(name, title).add(table)]
+        sheets = []
+        for k, group in enumerate(groups, start=1):
+            sheets.append(self.sheet(f"{name}（{k}）", f"{title}（{k}/{len(groups)}）").add(group))
+        return sheets
+
+    def close(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        book = xlsxwriter.Workbook(str(self.path), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "nan_inf_to_errors": False,
+            "default_format_properties": {"font_name": FONT, "font_size": BODY_PT},
+        })
+        book.set_properties({"title": clean_text(self.head.title), "author": "fiscalshare",
+                             "creator": "fiscalshare"})
+        formats = _Formats(book)
+        for sheet in self.sheets:
+            _render(book, formats, sheet, self.head, safe_sheet_name(sheet.name, self._taken))
+        book.close()
+        return self.path
+
+
+class _Formats:
+    def __init__(self, book):
+        base = {"font_name": FONT, "font_size": BODY_PT, "valign": "vcenter"}
+        border = {"border": 1, "border_color": "#808080"}
+        self.title = book.add_format({**base, "font_size": TITLE_PT, "bold": True,
+                                      "align": "center"})
+        self.line = book.add_format({**base})
+        self.line_right = book.add_format({**base, "align": "right"})
+        self.section = book.add_format({**base, "bold": True})
+        self.paragraph = book.add_format({**base, "text_wrap": True, "valign": "top"})
+        self.paragraph_bold = book.add_format({**base, "text_wrap": True, "valign": "top",
+                                               "bold": True})
+        self.header = book.add_format({**base, **border, "bold": True, "align": "center",
+                                       "text_wrap": True, "bg_color": "#DDEBF7"})
+        self.cell = {}
+        for total in (False, True):
+            extra = {"bold": True, "bg_color": "#F2F2F2"} if total else {}
+            for kind in KINDS:
+                spec = {**base, **border, **extra}
+                if kind == "text":
+                    spec.update(text_wrap=True)
+                elif kind == "integer":
+                    spec.update(num_format=FORMATS[kind], align="center")
+                else:
+                    spec.update(num_format=FORMATS[kind])
+                self.cell[kind, total] = book.add_format(spec)
+            self.cell["quoted", total] = book.add_format({**base, **border, **extra,
+                                                          "text_wrap": True, "quote_prefix": True})
+
+
+# ---------------------------------------------------------------- layout
+
+
+def column_widths(table: Table) -> list[float]:
+    """Widths in characters: the widest value (text capped at MAX_TEXT_WIDTH, then wrapped) and
+    enough for the header to wrap onto at most three lines."""
+    if table._widths is not None:
+        return table._widths
+    widths = []
+    for name in table.frame.columns:
+        values = table.frame[name]
+        kind = table.kind(name)
+        if kind == "text":
+            unique = pd.unique(values.dropna().astype(str)) if len(values) else []
+            data = max((display_width(v) for v in unique), default=0)
+            data = min(data, table.max_text)
+        else:
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+            finite = numbers[np.isfinite(numbers)]
+            biggest = float(np.max(np.abs(finite))) if finite.size else 0.0
+            if kind == "money" and table.total_label is not None:
+                biggest = max(biggest, float(np.abs(finite).sum()) if finite.size else 0.0)
+            data = len(_shown(biggest, kind)) + int(finite.size > 0 and finite.min() < 0)
+        header = display_width(str(name))
+        head_need = min(header, max(8, math.ceil(header / 3)))  # up to three lines, short ones one
+        width = max(data, head_need, 4) + 1.5
+        if kind == "text":  # numbers are never cut (they would show as ###)
+            width = min(width, max(table.max_text, head_need) + 1.5)
+        widths.append(float(width))
+    table._widths = widths
+    return widths
+
+
+def _shown(value: float, kind: str) -> str:
+    if kind == "money":
+        return f"{value:,.2f}"
+    if kind == "percent":
+        return f"{value * 100:.2f}%"
+    if kind == "integer":
+        return f"{value:.0f}"
+    return f"{value:,.4f}"
+
+
+def table_pixels(widths) -> int:
+    return sum(column_pixels(w) for w in widths)
+
+
+def page_layout(pixels: int) -> tuple[str, int]:
+    """(orientation, scale in %): portrait at 100 % when it fits, else landscape at the largest
+    whole scale that fits (possibly under MIN_SCALE: callers split such tables)."""
+    if pixels <= PRINTABLE_PX["portrait"]:
+        return "portrait", 100
+    scale = min(100, math.floor(PRINTABLE_PX["landscape"] / pixels * 100))
+    return "landscape", scale
+
+
+def split_columns(table: Table) -> list[Table]:
+    """The table itself, or column groups that each print at MIN_SCALE or more."""
+    widths = column_widths(table)
+    if page_layout(table_pixels(widths))[1] >= MIN_SCALE:
+        return [table]
+    limit = PRINTABLE_PX["landscape"] * MIN_SCALE / 100
+    columns = list(table.frame.columns)
+    keys, rest = columns[:table.keys], columns[table.keys:]
+    key_px = table_pixels(widths[:table.keys])
+    groups, current, used = [], [], key_px
+    for name, width in zip(rest, widths[table.keys:], strict=True):
+        if current and used + column_pixels(width) > limit:
+            groups.append(current)
+            current, used = [], key_px
+        current.append(name)
+        used += column_pixels(width)
+    groups.append(current)
+    return [Table(table.frame[keys + group], table.kinds, table.title, table.total_label,
+                  table.keys, table.notes, table.max_text) for group in groups]
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) -> None:
+    ws = book.add_worksheet(name)
+    tables = [b for b in sheet.blocks if isinstance(b, Table)]
+    widths = [0.0] * max((len(t.frame.columns) for t in tables), default=2)
+    for t in tables:
+        for k, w in enumerate(column_widths(t)):
+            widths[k] = max(widths[k], w)
+    if not tables:
+        widths = [60.0, 60.0]
+    if sum(widths) < 60:  # room for the title block
+        widths[-1] += 60 - sum(widths)
+    orientation, _ = page_layout(table_pixels(widths))
+    for k, w in enumerate(widths):
+        ws.set_column(k, k, w)
+    last = len(widths) - 1
+    span_px = table_pixels(widths)
+
+    # the title block
+    row = 0
+    title = f"{head.title}{sheet.title}"
+    ws.set_row(row, TITLE_PT * 1.6)
+    _merged(ws, row, 0, last, title, formats.title)
+    row += 1
+    for line in head.lines:
+        _merged(ws, row, 0, last, line, formats.line)
+        row += 1
+    if head.unit_note:
+        ws.write_string(row, last, clean_text(head.unit_note), formats.line_right)
+        row += 1
+    row += 1
+
+    single = len(tables) == 1  # print titles only where they cannot fall over another table
+    for block in sheet.blocks:
+        if isinstance(block, Paragraph):
+            fmt = formats.paragraph_bold if block.bold else formats.paragraph
+            lines = _lines(block.text, span_px)
+            ws.set_row(row, min(LINE_PT * lines, MAX_ROW_PT))
+            _merged(ws, row, 0, last, block.text, fmt)
+            row += 1
+            continue
+        if block.title:
+            ws.write_string(row, 0, clean_text(block.title), formats.section)
+            row += 1
+        header_row = row
+        row = _write_table(ws, formats, block, row, widths)
+        if single:
+            ws.repeat_rows(header_row)
+            ws.freeze_panes(header_row + 1, 0)
+        for note in block.notes:
+            ws.set_row(row, min(LINE_PT * _lines(note, span_px), MAX_ROW_PT))
+            _merged(ws, row, 0, last, note, formats.paragraph)
+            row += 1
+        row += 1
+
+    ws.set_paper(9)  # A4
+    if orientation == "landscape":
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)  # scale ≥ MIN_SCALE by construction (see page_layout, split_columns)
+    ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
+    before, middle, after = head.page_words
+    # header and footer at 10 pt, not scaled with the sheet
+    ws.set_header(f'&C&"{FONT},Regular"&10{_escape(title)}', {"scale_with_doc": False})
+    ws.set_footer(f'&L&"{FONT},Regular"&10{_escape(head.footer_left)}'
+                  f'&C&"{FONT},Regular"&10{_escape(before)}&P{_escape(middle)}&N{_escape(after)}',
+                  {"scale_with_doc": False})
+
+
+def _escape(text: str) -> str:
+    """Text for a page header/footer, where ``&`` starts a code and ``"`` a font name."""
+    return clean_text(text).replace("&", "&&").replace('"', "”")
+
+
+def _lines(text: str, pixels: int) -> int:
+    per_line = max(pixels / 7.5, 10)
+    return max(1, sum(math.ceil(max(display_width(part), 1) / per_line)
+                      for part in str(text).split("\n")))
+
+
+def _merged(ws, row, first, last, text, fmt) -> None:
+    text = clean_text(text)
+    if last > first:
+        ws.merge_range(row, first, row, last, "", fmt)
+    ws.write_string(row, first, text, fmt)
+
+
+def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
+    frame = table.frame
+    columns = list(frame.columns)
+    kinds = [table.kind(c) for c in columns]
+    header_lines = max((math.ceil(display_width(str(c)) / max(widths[k] - 1, 1))
+                        for k, c in enumerate(columns)), default=1)
+    ws.set_row(row, LINE_PT * max(header_lines, 1))
+    for k, name in enumerate(columns):
+        ws.write_string(row, k, clean_text(name), formats.header)
+    row += 1
+    # one prepared list per column, so that the row loop only calls the writer
+    write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
+    prepared = []
+    for k, kind in enumerate(kinds):
+        fmt = formats.cell[kind, False]
+        if kind == "text":
+            values = frame[columns[k]].tolist()
+            texts = {v: clean_text(v) for v in set(v for v in values if isinstance(v, str))}
+            quoted = formats.cell["quoted", False]
+            cells = []
+            for v in values:
+                if isinstance(v, str):
+                    t = texts[v]
+                    cells.append((write_string, t, quoted if t.startswith(_DANGEROUS_START)
+                                  else fmt))
+                elif v is None or (isinstance(v, float) and not math.isfinite(v)):
+                    cells.append((write_blank, None, fmt))
+                else:
+                    cells.append((write_number, _plain(v), fmt))
+            prepared.append(cells)
+        else:
+            numbers = pd.to_numeric(frame[columns[k]], errors="coerce").to_numpy(dtype=float)
+            originals = frame[columns[k]].tolist()
+            cells = []
+            for v, original in zip(numbers.tolist(), originals, strict=True):
+                if isinstance(original, str):  # a word in a number column, e.g. 不设上限
+                    cells.append((write_string, clean_text(original), formats.cell["text", False]))
+                elif math.isfinite(v):
+                    cells.append((write_number, v, fmt))
+                else:
+                    cells.append((write_blank, None, fmt))
+            prepared.append(cells)
+    # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always):
+    # a CJK character is two digits wide in Excel's SimSun, so the estimate never falls short
+    text_cols = [k for k, kind in enumerate(kinds) if kind == "text"]
+    limits = {k: max(widths[k] - 1, 1) for k in text_cols}
+    for r in range(len(frame)):
+        lines = 1
+        for k in text_cols:
+            value = prepared[k][r][1]
+            if isinstance(value, str) and len(value) * 2 > limits[k]:
+                lines = max(lines, math.ceil(display_width(value) / limits[k]))
+        if lines > 1:
+            ws.set_row(row, min(LINE_PT * lines, MAX_ROW_PT))
+        for k in range(len(kinds)):
+            write, value, fmt = prepared[k][r]
+            write(row, k, value, fmt)
+        row += 1
+    if table.total_label is not None and len(frame):
+        ws.write_string(row, 0, clean_text(table.total_label), formats.cell["text", True])
+        for k, kind in enumerate(kinds[1:], start=1):
+            if kind == "money":
+                cents = np.rint(pd.to_numeric(frame[columns[k]], errors="coerce")
+                                .fillna(0).to_numpy(dtype=float) * 100).sum()
+                ws.write_number(row, k, float(cents) / 100, formats.cell["money", True])
+            else:
+                ws.write_blank(row, k, None, formats.cell[kind, True])
+        row += 1
+    return row
+
+
+def _plain(value):
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        value = None
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
-        cell.value = value
-        cell.data_type = "s"  # even "=HYPERLINK(…)" stays literal text
-        if value.startswith(_DANGEROUS_START):
-            cell.quotePrefix = True
+    return int(value) if isinstance(value, bool) else value
+
+
+def write_cell(ws, formats: _Formats, row: int, col: int, value, kind: str,
+               total: bool = False) -> None:
+    """A value as it must be stored: strings as strings, numbers as numbers, gaps blank."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        ws.write_blank(row, col, None, formats.cell[kind, total])
         return
-    cell.value = value
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def write_table(ws: Worksheet, frame: pd.DataFrame, *, start_row: int = 1, formats=None,
-                total_label: str | None = None, title: str | None = None,
-                totals_of: pd.DataFrame | None = None) -> int:
-    """Header + rows (+ a totals row of the money columns); returns the next free row.
-
-    ``totals_of`` sums another frame than the one written (the full table of a sheet whose rows
-    ``report.fastsheet`` streams in after saving)."""
-    formats = formats or {}
-    totals_of = frame if totals_of is None else totals_of
-    row = start_row
-    if title:
-        cell = ws.cell(row=row, column=1)
-        set_value(cell, title)
-        cell.style = "fs_title"
-        row += 1
-    header_row = row
-    for c, name in enumerate(frame.columns, start=1):
-        cell = ws.cell(row=row, column=c)
-        set_value(cell, str(name))
-        cell.style = "fs_header"
-    values = frame.to_numpy(dtype=object)
-    for r, record in enumerate(values, start=row + 1):
-        for c, value in enumerate(record, start=1):
-            cell = ws.cell(row=r, column=c)
-            set_value(cell, value)
-            fmt = formats.get(frame.columns[c - 1])
-            if fmt:
-                cell.number_format = fmt
-    row += len(values) + 1
-    if total_label is not None and len(values):
-        set_value(ws.cell(row=row, column=1), total_label)
-        ws.cell(row=row, column=1).style = "fs_total"
-        for c, name in enumerate(frame.columns, start=1):
-            if formats.get(name) == MONEY:
-                cell = ws.cell(row=row, column=c)
-                set_value(cell, float(np.nansum(totals_of[name].to_numpy(dtype=float))))
-                cell.style = "fs_total"
-                cell.number_format = MONEY
-        row += 1
-    if start_row == 1 and not title:
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        ws.print_title_rows = f"{header_row}:{header_row}"
-    return row + 1
-
-
-def finish_sheet(ws: Worksheet) -> None:
-    """Fit widths and make the sheet print on landscape pages fitted to width."""
-    widths: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is None:
-                continue
-            text = f"{cell.value:,.2f}" if isinstance(cell.value, float) else str(cell.value)
-            widths[cell.column] = max(widths.get(cell.column, 0), display_width(text))
-    for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if isinstance(value, str):
+        text = clean_text(value)
+        fmt = formats.cell["quoted" if text.startswith(_DANGEROUS_START) else "text", total]
+        ws.write_string(row, col, text, fmt)
+        return
+    if isinstance(value, bool):
+        value = int(value)
+    ws.write_number(row, col, value, formats.cell[kind, total])

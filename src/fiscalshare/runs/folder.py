@@ -1,7 +1,7 @@
 """Run folders: written whole or not at all, owned by a marker, replaced only under a lock.
 
 A run is assembled in a hidden temporary sibling and renamed into place only when every file is
-written, so a run killed at any moment leaves either the complete folder or nothing (spec/results.md).
+written, so a run killed at any moment leaves either the complete folder or nothing (docs/results.md).
 
 Ownership, never name patterns, decides what this program may delete or replace:
 
@@ -488,7 +488,10 @@ def write_run(
 ) -> Path:
     """Write ``allocation.nc``, the reports, ``run.log`` and ``manifest.json`` as one folder."""
     timings = {}
-    listed = {}
+    listed = {"reports": "yes" if reports else "no"}
+    if reports:
+        listed["report_lang"] = lang
+    results.attrs["reports_written"] = listed["reports"]  # for the audit: which files to expect
     with staged_folder(out, force=force) as folder:
         started = time.perf_counter()
         write_allocation(results, folder / ALLOCATION)
@@ -511,18 +514,22 @@ def write_run(
 
 
 def write_diagnosis(diagnosis: dict, attrs: dict, out: Path, *, force: bool = False,
-                    log_lines: list[str] | None = None) -> Path:
-    """A run that found no solution: the diagnosis and the manifest, no allocation."""
+                    log_lines: list[str] | None = None, lang: str = "zh") -> Path:
+    """A run that found no solution: the diagnosis (JSON in yuan for programs, diagnosis.xlsx in
+    万元 for readers) and the manifest, no allocation."""
+    from fiscalshare.report.diagnosis import write_diagnosis_workbook
+
     with staged_folder(out, force=force) as folder:
         text = json.dumps(diagnosis, ensure_ascii=False, indent=2, default=_json_default)
         (folder / DIAGNOSIS).write_text(text, encoding="utf-8")
+        write_diagnosis_workbook(diagnosis, attrs, folder / "diagnosis.xlsx", lang=lang)
         (folder / "run.log").write_text("\n".join(log_lines or []) + "\n", encoding="utf-8")
         write_manifest(folder, {**attrs, "status": "infeasible"})
     return Path(out)
 
 
 def write_allocation(results, path: Path) -> None:
-    """netCDF4 through h5netcdf (spec/results.md), readable with ``xarray.open_dataset``."""
+    """netCDF4 through h5netcdf (docs/results.md), readable with ``xarray.open_dataset``."""
     results.to_netcdf(path, engine="h5netcdf", invalid_netcdf=False)
 
 

@@ -20,7 +20,10 @@ from fiscalshare.runs.folder import (
 _KEPT = (ALLOCATION, "run.log")
 
 
-def regenerate_reports(run_dir: Path, *, lang: str = "zh") -> list[Path]:
+def regenerate_reports(run_dir: Path, *, lang: str = "zh", out: Path | None = None,
+                       force: bool = False) -> list[Path]:
+    """Rewrite RUN_DIR's reports in place, or write a copy of the run with reports in ``lang``
+    to ``out`` (so that both languages can be kept side by side)."""
     import xarray as xr
 
     from fiscalshare.errors import InputError
@@ -33,11 +36,16 @@ def regenerate_reports(run_dir: Path, *, lang: str = "zh") -> list[Path]:
     manifest.pop("files", None)
     with xr.open_dataset(run_dir / ALLOCATION, engine="h5netcdf") as opened:
         results = opened.load()
-    with staged_folder(run_dir, force=True) as folder:
+    target = run_dir if out is None else Path(out)
+    if out is not None:
+        from fiscalshare.runs.folder import ensure_writable
+
+        ensure_writable(target, force=force)
+    with staged_folder(target, force=True) as folder:
         for name in _KEPT:
             if (run_dir / name).is_file():
                 shutil.copy2(run_dir / name, folder / name)
         written = write_reports(results, folder, lang=lang)
-        write_manifest(folder, {**manifest, "report_lang": lang,
+        write_manifest(folder, {**manifest, "report_lang": lang, "reports": "yes",
                                 "prefectures": prefecture_files(results)})
-    return [run_dir / Path(p).relative_to(folder) for p in written]
+    return [target / Path(p).relative_to(folder) for p in written]

@@ -1,8 +1,8 @@
 """Solve a case: the seam between the inputs Dataset and the results Dataset.
 
-:func:`solve_case` builds the model of spec/model.md once (:mod:`fiscalshare.model`), runs the
+:func:`solve_case` builds the model of docs/model.md once (:mod:`fiscalshare.model`), runs the
 two lexicographic stages on one kept HiGHS model (:mod:`.stages`), and returns the results
-Dataset of spec/results.md with its sensitivities.  :class:`AllocationModel` keeps the built
+Dataset of docs/results.md with its sensitivities.  :class:`AllocationModel` keeps the built
 model for what-if sweeps (see :mod:`.allocation` for what ``update`` changes in place).
 """
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -31,8 +30,7 @@ import xarray as xr
 from fiscalshare.datasets import version_attrs
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.model import MONEY_UNIT, StandardForm, build, prepare
-from fiscalshare.model import variables as layout
-from fiscalshare.model.build import assemble
+from fiscalshare.model.build import assemble, stack_standard_form
 from fiscalshare.solve import extract, sensitivity
 from fiscalshare.solve.highs import solver_options
 from fiscalshare.solve.stages import CaseInfeasible, solve_stages
@@ -46,7 +44,7 @@ class AllocationModel:
     """The allocation model of ``inputs`` under the resolved ``config``, ready to solve."""
 
     def __init__(self, inputs: xr.Dataset, config: dict):
-        from fiscalshare.config import check_case
+        from fiscalshare.model.checks import check_case
 
         check_case(inputs, config)
         self.inputs = inputs
@@ -66,7 +64,7 @@ class AllocationModel:
         by ``(item, year)``).  Plain arrays follow the inputs' coordinate order; DataArrays are
         aligned by label.  Raises ``InputError`` when the new shares contradict themselves.
         """
-        from fiscalshare.config import check_case
+        from fiscalshare.model.checks import check_case
 
         inputs = self.inputs.copy()
         given = {"budget": budget, "pool": pool, "share_min": share_min, "share_max": share_max,
@@ -89,17 +87,11 @@ class AllocationModel:
         return in_place
 
     def _reuse_or_rebuild(self, inputs: xr.Dataset, config: dict) -> bool:
-        """Prepare and assemble the new numbers (numpy only); keep the built matrix when they
-        leave it as it is, with the new bounds and costs, else build afresh."""
+        """Prepare and assemble the new numbers through the one build path (numpy only); keep
+        the built model when its matrix is unchanged (only bounds and costs differ), else build
+        afresh."""
         c = prepare(inputs, config)
-        cols, blocks, costs = assemble(c)
-        lower, upper = layout.bounds(c, cols)
-        candidate = replace(
-            self.form, coefficients=c, columns=cols, blocks=blocks,
-            row_lower=np.concatenate([b.lower for b in blocks]),
-            row_upper=np.concatenate([b.upper for b in blocks]),
-            col_lower=lower, col_upper=upper, costs=costs,
-        )
+        candidate = stack_standard_form(c, *assemble(c))
         if candidate.structure() == self.form.structure():
             self.form = candidate
             return True
@@ -108,7 +100,7 @@ class AllocationModel:
 
     # -- solving ------------------------------------------------------------------------------
     def solve(self, *, time_limit=None, threads=None, progress=None) -> xr.Dataset:
-        """The results Dataset of spec/results.md; ``InfeasibleError`` (with its diagnosis) when
+        """The results Dataset of docs/results.md; ``InfeasibleError`` (with its diagnosis) when
         no allocation meets the hard items, ``SolverLimitError`` at a time limit.  ``progress``
         receives the solver's progress events (:class:`fiscalshare.solve.highs.Solver`)."""
         options = solver_options(self.config, time_limit=time_limit, threads=threads)

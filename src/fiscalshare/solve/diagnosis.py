@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from fiscalshare import quantities
 from fiscalshare.model import MONEY_UNIT, Coefficients, StandardForm, build
 from fiscalshare.model.constraints import affordability
-from fiscalshare.model.constraints.priority import chained_pairs
 from fiscalshare.solve import highs
 
 MAX_ROWS = 50  # rows of a list shown in a diagnosis; totals always cover every row
@@ -139,11 +139,11 @@ def highest_shares(c: Coefficients) -> np.ndarray:
         return np.nan_to_num(c.data_share)
     top = np.where(c.sharing_given, c.share_max, 0.0)
     if c.ratio_mode == "menu":
-        for t, i in zip(*np.nonzero(c.sharing_given), strict=True):
+        for t, i in zip(*np.nonzero(c.chosen_given), strict=True):
             options = c.menu_options(t, i)
             top[t, i] = options.max() if options.size else 0.0
     # a richer tier may not exceed the next poorer one: walk each chain from the poorest
-    richer, poorer, items = chained_pairs(c.sharing_given)
+    richer, poorer, items = quantities.priority_links(c.chosen_given)
     for k in np.argsort(-richer, kind="stable"):
         t, t_next, i = richer[k], poorer[k], items[k]
         if top[t, i] > top[t_next, i]:

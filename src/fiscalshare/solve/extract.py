@@ -15,18 +15,12 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare import quantities
-from fiscalshare.datasets import CARRIED, CASE_ATTRS, DERIVED, RESULTS
+from fiscalshare.datasets import CARRIED, CASE_ATTRS, COORDINATE_NAMES, DERIVED, RESULTS
 from fiscalshare.datasets import annotate as annotate_declared
 from fiscalshare.io.dataset import LEVELS
 from fiscalshare.model import MONEY_UNIT, StandardForm
 
 NOISE = 1e-9  # model units (1e-5 yuan): solver noise below this is read as zero
-
-_REGION_COORDS = ("region_name", "region_parent", "region_prefecture", "region_tier",
-                  "poverty_exited", "ethnic", "border", "old_revolutionary")
-_UNIT_COORDS = ("unit_name", "unit_parent", "unit_level", "unit_receives", "unit_tier")
-_ITEM_COORDS = ("item_name", "domain", "item_unit", "rule", "binding")
-
 
 @dataclass
 class Decisions:
@@ -73,8 +67,9 @@ def results_dataset(inputs: xr.Dataset, form: StandardForm, x: np.ndarray,
     ds = xr.Dataset(coords={name: inputs[name].values for name in
                             ("region", "item", "year", "tier", "unit")})
     ds = ds.assign_coords(level=np.array(LEVELS, dtype=object))
-    for name in _REGION_COORDS + _UNIT_COORDS + _ITEM_COORDS:
-        ds.coords[name] = inputs[name].variable
+    for names in COORDINATE_NAMES.values():
+        for name in names:
+            ds.coords[name] = inputs[name].variable
     cube = ("region", "item", "year")
     ds["standard_cost"] = (cube, cost)
     ds["funding"] = ((*cube, "level"), paid.funding)

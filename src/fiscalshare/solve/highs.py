@@ -19,6 +19,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 
+from fiscalshare.config import as_config
 from fiscalshare.model import StandardForm
 
 OPTIMAL, INFEASIBLE, LIMIT, OTHER = "optimal", "infeasible", "limit", "other"
@@ -65,11 +66,12 @@ def solver_options(config: dict, *, time_limit=None, threads=None) -> dict:
     the same numbers on every run.  Money is in 万元 inside the model, so the feasibility
     tolerances below are in 万元 too.
     """
-    limit = time_limit if time_limit is not None else config.get("time_limit")
+    config = as_config(config)
+    limit = time_limit if time_limit is not None else config.time_limit
     options = {
-        "threads": int(threads if threads is not None else config.get("threads", 1)),
-        "random_seed": int(config.get("random_seed", 0)),
-        "mip_rel_gap": float(config.get("mip_rel_gap", 1e-6)),
+        "threads": int(threads if threads is not None else config.threads),
+        "random_seed": int(config.random_seed),
+        "mip_rel_gap": float(config.mip_rel_gap),
         # in 万元: 1e-8 is 1e-4 yuan, inside the contract's 1e-3 yuan per row.  HiGHS's MIP
         # default of 1e-6 let a menu-mode budget row over by 3e-3 yuan; 1e-8 made its MIP end
         # in "Solve error" on a county-level case, 1e-7 (1e-3 yuan) did not
@@ -77,7 +79,7 @@ def solver_options(config: dict, *, time_limit=None, threads=None) -> dict:
         "primal_feasibility_tolerance": 1e-8,
         "dual_feasibility_tolerance": 1e-8,
         "mip_feasibility_tolerance": 1e-7,
-        "method": str(config.get("method", "auto")),
+        "method": str(config.method),
     }
     if limit is not None:
         options["time_limit"] = float(limit)
@@ -116,10 +118,12 @@ class Solver:
     units), ``iterations``, and ``gap`` (a MIP's relative gap) or ``infeasibility`` (the
     simplex's sum of primal infeasibilities, read from its log) when known.
     Ctrl-C during a run stops HiGHS through its interrupt callback and raises
-    ``KeyboardInterrupt`` once HiGHS has returned (HiGHS is never left mid-run).
+    ``KeyboardInterrupt`` once HiGHS has returned (HiGHS is never left mid-run); with
+    ``stop_mid_run=False`` (no callback) the run finishes first.
     """
 
-    def __init__(self, options: dict, *, progress=None, every: float | None = None):
+    def __init__(self, options: dict, *, progress=None, every: float | None = None,
+                 stop_mid_run: bool = True):
         self.options = dict(options)
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -133,9 +137,13 @@ class Solver:
         self._interrupted = threading.Event()
         self._last_event = 0.0
         self._infeasibility = None
-        for event in (self.highs.cbSimplexInterrupt, self.highs.cbIpmInterrupt,
-                      self.highs.cbMipInterrupt):
-            event.subscribe(self._on_interrupt_check)
+        if stop_mid_run or progress is not None:
+            # a Python call at every interrupt check: it costs a short solve several times its
+            # own time, so a what-if sweep (many short solves) goes without it and Ctrl-C takes
+            # effect when the run returns
+            for event in (self.highs.cbSimplexInterrupt, self.highs.cbIpmInterrupt,
+                          self.highs.cbMipInterrupt):
+                event.subscribe(self._on_interrupt_check)
         if progress is not None:
             # the simplex log carries the infeasibilities; it reaches the callback only with
             # output on, so output goes to the callback and not to the console

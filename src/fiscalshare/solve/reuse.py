@@ -70,7 +70,7 @@ class KeptModel:
         self.c, self.form = c, form
         self.sparsity = sparsity(form.columns, form.blocks)
         self.options = highs.solver_options(self.config, time_limit=self.time_limit)
-        self.solver = highs.Solver(self.options)
+        self.solver = highs.Solver(self.options, stop_mid_run=False)  # scenarios are short
         self.solver.load(form, form.costs["shortfall"])
         self.stage_one_rows = form.shape[0]
         self.stage_one_basis = None
@@ -104,6 +104,10 @@ class KeptModel:
             return
         new = stack_standard_form(c, cols, blocks, costs)
         old = self.form
+        if not (np.array_equal(new.matrix.indptr, old.matrix.indptr)
+                and np.array_equal(new.matrix.indices, old.matrix.indices)):
+            self._fresh(c, new)  # the compiled matrix HiGHS holds is laid out otherwise
+            return
         solver = self.solver
         moved = np.flatnonzero((new.col_lower != old.col_lower) | (new.col_upper != old.col_upper))
         solver.set_column_bounds(moved, new.col_lower[moved], new.col_upper[moved])

@@ -1,4 +1,4 @@
-"""The lexicographic solve of spec/model.md on one kept HiGHS model.
+"""The lexicographic solve of docs/model.md on one kept HiGHS model.
 
 Stage 1 minimises the priority-weighted shortfall ``z1``.  Stage 2 switches the costs to the
 province's money on the same HiGHS model and keeps stage 1's optimum in one of two ways:

@@ -4,7 +4,7 @@
 
     plan.json        the scenarios, what each key means here, the input hash, the settings
                      (reuse, time limit, serial/workers/scheduler): what --resume reads
-    records/         one file per finished scenario and the baseline (.nc solved, .json not)
+    records/         one JSON file per finished scenario and the baseline (status, figures)
     sweep.log        one line per scenario, in the order they finished
     sweep.nc         every scenario on a ``scenario`` dimension, varied values as coordinates
     sweep.xlsx       the baseline and one row per scenario with the differences from it;
@@ -34,6 +34,7 @@ from fiscalshare.sweep import runner
 from fiscalshare.sweep.plan import SweepPlan, make_plan
 
 BASELINE = sweep_folder.BASELINE
+PLAN = sweep_folder.PLAN
 
 
 @dataclass
@@ -44,6 +45,7 @@ class SweepOutcome:
     complete: bool
     meanings: list[str] = field(default_factory=list)
     no_effect: dict[str, str] = field(default_factory=dict)
+    lang: str = "zh"
 
 
 def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool = False,
@@ -80,13 +82,14 @@ def run_sweep(case: Path | None, model: str, out: Path, *, vary=(), paired: bool
         sweep_folder.remove_partials(out)
     else:
         inputs = load_case(Path(case))
-        config = load_config(model)
+        config = load_config(model).as_dict()  # the sweep package passes plain mappings
         _refuse_dangerous_out(out, Path(case))
         plan = make_plan(inputs, config, case=Path(case), model=str(model), vary=list(vary),
                          paired=paired, file=file, tornado=tornado, reuse=reuse,
-                         time_limit=time_limit, prices=prices)
+                         time_limit=time_limit, prices=prices, lang=lang or "zh")
         plan.running = {"serial": bool(serial), "workers": workers, "scheduler": scheduler}
-        plan.lang = lang or "zh"
+        if scheduler is not None and not serial:
+            runner.check_scheduler(scheduler)
         sweep_folder.prepare(out, force=force)
         sweep_folder.write_plan(out, plan)
     lang = lang or "zh"
@@ -139,13 +142,14 @@ def _price_sheets(out: Path, plan: SweepPlan, inputs: xr.Dataset, lang: str):
 
 def _write_results(out: Path, plan: SweepPlan, inputs: xr.Dataset, baseline, counts: dict,
                    lang: str, say) -> SweepOutcome:
+    from fiscalshare.report.labels import label
     from fiscalshare.runs.folder import write_manifest
     from fiscalshare.sweep import plots
     from fiscalshare.sweep.tornado import bar_table
 
     records = {s.id: sweep_folder.load(out, s.id) for s in plan.every_scenario}
     sweep = sweep_results.collect(plan, records, inputs, baseline)
-    effects = no_effect(sweep, plan)
+    effects = no_effect(sweep, plan, lang)
     sweep.attrs["meanings"] = json.dumps(plan.meanings, ensure_ascii=False)
     sweep.attrs["no_effect"] = json.dumps(effects, ensure_ascii=False)
     sweep_folder.replace_file(out / "sweep.nc",
@@ -161,16 +165,16 @@ def _write_results(out: Path, plan: SweepPlan, inputs: xr.Dataset, baseline, cou
                                  extra_sheets=extra)
     plots.write_all(out / "plots", sweep, base_figures, tornado, lang=lang)
     for key, why in effects.items():
-        say(f"{key}: no effect — {why}")
+        say(label("no_effect_console", lang).format(key, why))
     write_manifest(out, {"kind": "sweep", "case": inputs.attrs.get("case", ""),
                          "model": plan.model, "scenarios": len(plan.scenarios),
                          "input_sha256": plan.input_sha256, "token": plan.token})
     statuses = [str(s) for s in sweep["status"].values]
     return SweepOutcome(out, counts, len(plan.every_scenario),
-                        "missing" not in statuses, plan.meanings, effects)
+                        "missing" not in statuses, plan.meanings, effects, lang)
 
 
-def no_effect(sweep: xr.Dataset, plan: SweepPlan) -> dict[str, str]:
+def no_effect(sweep: xr.Dataset, plan: SweepPlan, lang: str = "zh") -> dict[str, str]:
     """Keys whose values never changed a solved scenario's figures, with the likely reason.
 
     Scenarios are grouped by the values of the other keys; a key has no effect when, in every
@@ -197,29 +201,29 @@ def no_effect(sweep: xr.Dataset, plan: SweepPlan) -> dict[str, str]:
         varied = [g for g in groups.values() if len({str(values[k]) for k in g}) > 1]
         if varied and all(np.allclose(figures[g], figures[g[0]], rtol=1e-9, atol=1e-6)
                           for g in varied):
-            effects[key] = _why_no_effect(key, sweep, plan)
+            effects[key] = _why_no_effect(key, sweep, plan, lang)
     return effects
 
 
-def _why_no_effect(key: str, sweep: xr.Dataset, plan: SweepPlan) -> str:
+def _why_no_effect(key: str, sweep: xr.Dataset, plan: SweepPlan, lang: str) -> str:
+    from fiscalshare.report.labels import label
+
     name = key.split(":")[0]
     mode = plan.config.get("ratio_mode", "optimise")
     z1 = sweep.attrs.get("baseline_objective_shortfall", np.nan)
     if name in ("budget", "pool"):
-        return ("the limit never binds: the province spends less than every value (or the "
-                "year has no limit to change)")
-    if name == "eta" and z1 == 0:
-        return "nothing falls short, so the priority weights (η) cannot change the optimum"
-    if name in ("province_min", "province_max") and mode == "fixed":
-        return "in fixed mode the shares are data; bounds that keep the fixed share change nothing"
-    if name in ("province_min", "province_max"):
-        return "the optimal shares lie inside every value of the bound, so it never binds"
-    if name == "prefecture_share" and str(plan.config.get("equalisation")) == "on":
-        return ("it only moves local parts between prefecture and county, which the "
-                "equalisation transfers absorb at the same provincial cost")
-    if name == "capacity":
-        return "no unit's capacity binds at any value: every local part stays affordable"
-    return "the optimum is the same at every value"
+        reason = "noeffect_limit"
+    elif name == "eta" and z1 == 0:
+        reason = "noeffect_eta"
+    elif name in ("province_min", "province_max"):
+        reason = "noeffect_bounds_fixed" if mode == "fixed" else "noeffect_bounds"
+    elif name == "prefecture_share" and str(plan.config.get("equalisation")) == "on":
+        reason = "noeffect_prefecture"
+    elif name == "capacity":
+        reason = "noeffect_capacity"
+    else:
+        reason = "noeffect_other"
+    return label(reason, lang)
 
 
 def _refuse_dangerous_out(out: Path, case: Path) -> None:

@@ -4,7 +4,8 @@
 
     plan.json         the scenarios and settings (what --resume reads)
     records/          one file per finished scenario, written the moment it finishes:
-                      <id>.nc (solved: its key figures) or <id>.json (infeasible, stopped, failed)
+                      <id>.json: its status, and its key figures (solved) or its message and
+                      diagnosis (infeasible, stopped, failed)
     sweep.log         one line per scenario solved, in the order they finished
     sweep.nc, sweep.xlsx, plots/, manifest.json    the results, written when every one is done
 
@@ -25,7 +26,7 @@ import numpy as np
 import xarray as xr
 
 from fiscalshare.errors import InputError, Problem
-from fiscalshare.runs.folder import MANIFEST, RunExistsError
+from fiscalshare.runs.folder import MANIFEST, RunExistsError, is_run_folder, mark_run_folder
 from fiscalshare.sweep.plan import SweepPlan
 
 PLAN = "plan.json"
@@ -53,7 +54,7 @@ def prepare(out: Path, *, force: bool) -> Path:
         if not out.is_dir():
             raise RunExistsError(f"{out} exists and is not a folder (nothing was written)")
         if any(out.iterdir()):
-            ours = (out / PLAN).exists() or (out / MANIFEST).exists()
+            ours = is_run_folder(out) or (out / PLAN).exists()
             if not force:
                 hint = (" or --resume to finish it" if (out / PLAN).exists()
                         and not (out / MANIFEST).exists() else "")
@@ -64,6 +65,7 @@ def prepare(out: Path, *, force: bool) -> Path:
                                      "it even with --force (nothing was written)")
             shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
+    mark_run_folder(out, kind="sweep")  # ours: a later --force may replace it, nothing else
     (out / RECORDS).mkdir()
     return out
 
@@ -91,41 +93,34 @@ def finished(folder: Path) -> set[str]:
     if not records.is_dir():
         return set()
     return {p.stem for p in records.iterdir()
-            if p.suffix in (".nc", ".json") and not p.name.startswith(".")}
+            if p.suffix == ".json" and not p.name.startswith(".")}
 
 
 def save(folder: Path, scenario_id: str, record: Record) -> None:
-    """Keep one finished scenario (atomically: a temporary name, then rename)."""
+    """Keep one finished scenario as ``records/<id>.json`` (atomically: a temporary name, then
+    rename).  JSON, not netCDF: a record is a few hundred numbers, and an HDF5 file per scenario
+    cost far more than solving it (JSON keeps every float exactly)."""
     records = Path(folder) / RECORDS
-    if record.figures is not None:
-        target = records / f"{scenario_id}.nc"
-        temp = records / f".{scenario_id}.nc{_PARTIAL}"
-        figures = record.figures.assign_attrs(status=record.status)
-        figures.to_netcdf(temp, engine="h5netcdf")
-    else:
-        target = records / f"{scenario_id}.json"
-        temp = records / f".{scenario_id}.json{_PARTIAL}"
-        text = json.dumps({"status": record.status, "message": record.message,
-                           "diagnosis": record.diagnosis}, ensure_ascii=False, default=_plain)
-        temp.write_text(text, encoding="utf-8")
+    target = records / f"{scenario_id}.json"
+    temp = records / f".{scenario_id}.json{_PARTIAL}"
+    content = {"status": record.status, "message": record.message,
+               "diagnosis": record.diagnosis,
+               "figures": None if record.figures is None else record.figures.to_dict(
+                   data="list")}
+    temp.write_text(json.dumps(content, ensure_ascii=False, default=_plain), encoding="utf-8")
     os.replace(temp, target)
 
 
 def load(folder: Path, scenario_id: str) -> Record | None:
     """The record of one scenario, or ``None`` when it has not finished."""
-    records = Path(folder) / RECORDS
-    solved = records / f"{scenario_id}.nc"
-    if solved.exists():
-        with xr.open_dataset(solved, engine="h5netcdf") as opened:
-            figures = opened.load()
-        status = str(figures.attrs.pop("status", "optimal"))
-        return Record(status, figures=figures)
-    other = records / f"{scenario_id}.json"
-    if other.exists():
-        data = json.loads(other.read_text(encoding="utf-8"))
-        return Record(data["status"], message=data.get("message", ""),
-                      diagnosis=data.get("diagnosis"))
-    return None
+    path = Path(folder) / RECORDS / f"{scenario_id}.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    figures = data.get("figures")
+    return Record(data["status"], message=data.get("message", ""),
+                  diagnosis=data.get("diagnosis"),
+                  figures=None if figures is None else xr.Dataset.from_dict(figures))
 
 
 def log(folder: Path, line: str) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from fiscalshare.config import as_config
 from fiscalshare.errors import InputError, Problem
 from fiscalshare.sweep import scenarios as sc
 from fiscalshare.sweep.tornado import Bar, tornado_scenarios
@@ -79,7 +80,8 @@ class SweepPlan:
 def make_plan(inputs: xr.Dataset, config: dict, *, case: Path, model: str,
               vary: Sequence[str] = (), paired: bool = False, file: Path | None = None,
               tornado: bool = False, reuse: bool = True,
-              time_limit: float | None = None, prices: bool = False) -> SweepPlan:
+              time_limit: float | None = None, prices: bool = False,
+              lang: str = "zh") -> SweepPlan:
     """The scenarios of ``--vary``/``--file`` (and the tornado's), every one checked now."""
     if file is not None and vary:
         raise InputError([sc._problem("give the scenarios either with --vary or in --file, "
@@ -102,10 +104,12 @@ def make_plan(inputs: xr.Dataset, config: dict, *, case: Path, model: str,
     extra, bars = tornado_scenarios(inputs, config) if tornado else ([], [])
     return SweepPlan(case=str(Path(case).resolve()),
                      input_sha256=str(inputs.attrs.get("input_sha256", "")), model=str(model),
-                     config=json.loads(json.dumps(config, default=str)), keys=keys,
+                     config=json.loads(json.dumps(as_config(config).as_dict(), default=str)),
+                     keys=keys,
                      scenarios=scenarios, tornado=extra, bars=bars, reuse=reuse,
                      time_limit=time_limit,
-                     meanings=[sc.meaning(key, config) for key in keys], prices=prices)
+                     meanings=[sc.meaning(key, config, lang) for key in keys], prices=prices,
+                     lang=lang)
 
 
 def refuse_questions_not_answered(inputs: xr.Dataset, config: dict,
@@ -131,7 +135,7 @@ def check_scenarios(inputs: xr.Dataset, config: dict, scenarios: list[sc.Scenari
     A share moved past the bound of a neighbouring tier, say, is caught here rather than
     scenario by scenario while the sweep runs.
     """
-    from fiscalshare.config import check_case
+    from fiscalshare.model.checks import check_case
 
     problems: list[Problem] = []
     for scenario in scenarios:

@@ -12,6 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from fiscalshare.analysis import prices
+from fiscalshare.quantities import WAN
 from fiscalshare.report.labels import label
 
 
@@ -24,7 +25,7 @@ def price_sheets(results: xr.Dataset, lang: str = "zh") -> list[tuple[str, pd.Da
     items = pd.DataFrame({
         label("item", lang): items["item"], label("item_name", lang): items["item_name"],
         label("domain", lang): items["domain"],
-        label("price_rise", lang): items["z2_for_one_percent"] / prices.WAN,
+        label("price_rise", lang): items["z2_for_one_percent"] / WAN,
         label("price_per_yuan", lang): items["province_per_yuan"]})
     units = prices.capacity_prices(results)
     shown = pd.DataFrame({label("unit", lang): units["unit"],

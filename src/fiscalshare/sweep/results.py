@@ -21,7 +21,6 @@ from fiscalshare.sweep.folder import Record
 from fiscalshare.sweep.plan import SweepPlan
 
 SHORT_YUAN = 0.5  # a region counts as short when its shortfall exceeds this (solver tolerance)
-_STATUS_ORDER = ("optimal", "infeasible", "limit", "invalid", "failed", "missing")
 
 
 def _domains(ds: xr.Dataset) -> list[str]:
@@ -30,34 +29,9 @@ def _domains(ds: xr.Dataset) -> list[str]:
     return [d for d in DOMAINS if d in present] + sorted(present - set(DOMAINS))
 
 
-def key_figures(results: xr.Dataset) -> xr.Dataset:
-    """The figures sweep.nc holds for one solved scenario."""
-    plain = results.reset_coords(drop=True)
-    province = plain["funding"].sel(level="province", drop=True).sum(("region", "item"))
-    equalisation = plain["equalisation"].sum("unit")
-    shortfall = plain["shortfall"].transpose("region", "item", "year")
-    item_domain = results["domain"].values
-    domains = _domains(results)
-    by_domain = [float(shortfall.values[:, item_domain == d, :].sum()) for d in domains]
-    figures = xr.Dataset({
-        "objective_shortfall": float(results.attrs["objective_shortfall"]),
-        "objective_cost": float(results.attrs["objective_cost"]),
-        "provincial_money": province + equalisation,
-        "equalisation": equalisation,
-        "equalisation_total": equalisation.sum(),
-        "shortfall_by_domain": ("domain", np.array(by_domain)),
-        "regions_short": float((shortfall.sum(("item", "year")) > SHORT_YUAN).sum()),
-        "provincial_share": plain["provincial_share"].transpose("tier", "item"),
-        "extra_money_needed": np.nan,
-    }, coords={"domain": np.array(domains, dtype=object)})
-    for name in figures.data_vars:
-        figures[name] = figures[name].astype(float)
-    return figures
-
-
 def solved_figures(solved, inputs: xr.Dataset) -> xr.Dataset:
-    """The figures of :func:`key_figures` from a kept model's optimum
-    (:class:`fiscalshare.solve.reuse.Solved`), without building the results Dataset."""
+    """The figures sweep.nc holds for one solved scenario, from the optimum of
+    :class:`fiscalshare.solve.reuse.KeptModel` (no results Dataset is built)."""
     domains = _domains(inputs)
     item_domain = inputs["domain"].values
     by_item = solved.shortfall.sum(axis=(0, 2))
@@ -244,54 +218,44 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
                    extra_sheets: list[tuple[str, pd.DataFrame]] = ()) -> None:
     """sweep.xlsx: the scenarios (first row the baseline), the tornado table, what each key
     meant (and which had no effect), and an about sheet."""
+    from fiscalshare.report.frames import FrameSheet, write_frames
     from fiscalshare.report.labels import label
-    from fiscalshare.report.xlsx import MONEY, finish_sheet, new_workbook, write_table
     from fiscalshare.sweep.folder import replace_file
+
+    def money_of(frame):
+        return [c for c in frame.columns if "万元" in str(c) or "10k yuan" in str(c)]
 
     table = scenario_table(sweep, lang)
     table = pd.concat([baseline_table(sweep, baseline, lang), table], ignore_index=True)
     table = table[[*scenario_table(sweep, lang).columns]]
-    book = new_workbook("fiscalshare sweep")
-    money = {c: MONEY for c in table.columns if "万元" in c or "10k yuan" in c}
-    sheet = book.create_sheet(label("sweep_sheet_scenarios", lang))
-    write_table(sheet, table, formats=money)
-    finish_sheet(sheet)
+    sheets = [FrameSheet(label("sweep_sheet_scenarios", lang), table, money=money_of(table),
+                         keys=2)]
     if tornado is not None and len(tornado):
-        sheet = book.create_sheet(label("sweep_sheet_tornado", lang))
         shown = tornado_frame(tornado, lang)
-        write_table(sheet, shown, formats={c: MONEY for c in shown.columns[1:]})
-        finish_sheet(sheet)
+        sheets.append(FrameSheet(label("sweep_sheet_tornado", lang), shown,
+                                 money=list(shown.columns[1:])))
     for title, frame in extra_sheets:
-        sheet = book.create_sheet(title)
-        write_table(sheet, frame, formats={c: MONEY for c in frame.columns if "万元" in str(c)
-                                           or "10k yuan" in str(c)})
-        finish_sheet(sheet)
+        sheets.append(FrameSheet(title, frame, money=money_of(frame)))
     keys = json.loads(sweep.attrs["keys"])
     meanings = json.loads(sweep.attrs.get("meanings", "[]"))
     effects = json.loads(sweep.attrs.get("no_effect", "{}"))
     if keys:
-        sheet = book.create_sheet(label("sweep_sheet_keys", lang))
-        write_table(sheet, pd.DataFrame({
+        sheets.append(FrameSheet(label("sweep_sheet_keys", lang), pd.DataFrame({
             label("sweep_key", lang): keys,
             label("sweep_meaning", lang): [meanings[k] if k < len(meanings) else ""
                                            for k in range(len(keys))],
-            label("sweep_no_effect", lang): [effects.get(k, "") for k in keys]}))
-        finish_sheet(sheet)
-    sheet = book.create_sheet(label("sheet_about", lang))
-    about = pd.DataFrame({"": ["case", "input sha256", "model", "model configuration",
-                               "varied keys", "scenarios", "baseline status", "money"],
-                          " ": [sweep.attrs["case"], sweep.attrs["input_sha256"],
-                                sweep.attrs["model"], sweep.attrs["model_config"],
-                                ", ".join(keys), str(sweep.sizes["scenario"]),
-                                sweep.attrs["baseline_status"],
-                                label("about_money_value", lang)]})
-    write_table(sheet, about)
-    finish_sheet(sheet)
-    replace_file(path, book.save)
-
-
-def status_counts(statuses) -> dict[str, int]:
-    counts = {status: 0 for status in _STATUS_ORDER}
-    for status in statuses:
-        counts[str(status)] = counts.get(str(status), 0) + 1
-    return {k: v for k, v in counts.items() if v}
+            label("sweep_no_effect", lang): [effects.get(k, "") for k in keys]})))
+    about = pd.DataFrame({
+        label("key", lang): [label(k, lang) for k in (
+            "about_case", "about_input", "sweep_about_model", "sweep_about_config",
+            "sweep_about_keys", "sweep_about_scenarios", "sweep_about_baseline",
+            "about_money")],
+        label("value", lang): [sweep.attrs["case"], sweep.attrs["input_sha256"],
+                               sweep.attrs["model"], sweep.attrs["model_config"],
+                               ", ".join(keys), str(sweep.sizes["scenario"]),
+                               label(f"status_{sweep.attrs['baseline_status']}", lang),
+                               label("about_money_value", lang)]})
+    sheets.append(FrameSheet(label("sheet_about", lang), about, max_text=70))
+    replace_file(path, lambda temp: write_frames(
+        temp, title=str(sweep.attrs.get("case", "")), lang=lang, sheets=sheets,
+        lines=(label("sweep_title", lang),)))

@@ -96,7 +96,7 @@ def _kept_model(inputs: xr.Dataset, config: dict, settings: Settings):
     """This process's model of the sweep's case (built on first use, one sweep at a time)."""
     from fiscalshare.solve.reuse import KeptModel
 
-    key = (settings.token, json.dumps(config, sort_keys=True, default=str))
+    key = (settings.token, json.dumps(dict(config), sort_keys=True, default=str))
     if key not in _KEPT:
         _KEPT.clear()
         _KEPT[key] = KeptModel(inputs, config, time_limit=settings.time_limit)
@@ -157,6 +157,12 @@ def _result(future, scenario_id: str) -> Outcome | None:
         return None
 
 
+def check_scheduler(scheduler: str) -> None:
+    """Refuse an unreachable ``--scheduler`` (exit 2) before the sweep folder is written."""
+    with connect(scheduler=scheduler):
+        pass
+
+
 @contextmanager
 def connect(*, workers: int | None = None, scheduler: str | None = None):
     """A dask client: of a LocalCluster on 127.0.0.1 (dashboard off, one single-threaded worker
@@ -168,7 +174,7 @@ def connect(*, workers: int | None = None, scheduler: str | None = None):
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
             raise ConfigError([Problem("--scheduler", f"cannot reach the dask scheduler at "
                                        f"{scheduler}: {exc}")]) from None
         try:

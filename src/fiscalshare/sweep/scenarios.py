@@ -479,21 +479,19 @@ def _apply_money(arrays: _Arrays, key: Key, value: Value, reference) -> None:
     arrays[variable] = np.where(mask, new, current)
 
 
-def meaning(key_text: str, config: Mapping) -> str:
+def meaning(key_text: str, config: Mapping, lang: str = "zh") -> str:
     """What varying a key does under the configuration, in one sentence (printed and kept)."""
+    from fiscalshare.report.labels import label
+
     name = key_text.split(":")[0]
     mode = str(config.get("ratio_mode", "optimise"))
     if name == "province_share":
         if mode == "fixed":
-            return (f"{key_text}: the provincial share used by the fixed ratio mode is set to "
-                    "each value")
-        return (f"{key_text}: in {mode} mode the provincial share is a decision, so each value "
-                "pins it (lower = upper bound = the value) and the model optimises every other "
-                "share")
+            return label("meaning_fixed_share", lang).format(key_text)
+        return label("meaning_pin", lang).format(key_text, mode)
     if name in ("province_min", "province_max") and mode == "fixed":
-        return (f"{key_text}: in fixed mode the shares are data; the bounds change nothing "
-                "unless they move the fixed share (it is kept inside them)")
-    return f"{key_text}: {KEYS[name]}"
+        return label("meaning_bounds_fixed", lang).format(key_text)
+    return label("meaning_key", lang).format(key_text, label(f"key_{name}", lang))
 
 
 def refusal(key: Key, values: Sequence[Value], inputs: xr.Dataset, config: Mapping) -> str | None:
@@ -521,7 +519,11 @@ def refusal(key: Key, values: Sequence[Value], inputs: xr.Dataset, config: Mappi
 def _pin_clashes(key: Key, values: Sequence[Value], inputs: xr.Dataset) -> str | None:
     """A pinned share that the priority rule cannot combine with the other tiers' bounds: a
     poorer tier whose upper bound is below it, or a richer tier whose lower bound is above it."""
-    given = inputs["sharing_given"].transpose("tier", "item").values
+    from fiscalshare.model.coefficients import policy_fixed
+
+    # pairs whose share policy fixes take no part in the priority rule
+    given = (inputs["sharing_given"].transpose("tier", "item").values.astype(bool)
+             & ~policy_fixed(inputs)[None, :])
     low = inputs["province_min"].transpose("tier", "item").values
     high = inputs["province_max"].transpose("tier", "item").values
     tiers = [int(t) for t in inputs["tier"].values]

@@ -4,7 +4,7 @@ r"""``menu`` mode — each provincial share is one of the allowed menu values.
           z_{t,i,k} \in \{0, 1\}
 
 over the menu shares :math:`m_k \in \text{menu} \cap [s^{min}_{t,i}, s^{max}_{t,i}]` of every
-``(tier, item)`` pair with a sharing row.  Two row kinds: ``menu_share`` links σ to the chosen
+``(tier, item)`` pair with a sharing row whose share is not fixed by policy.  Two row kinds: ``menu_share`` links σ to the chosen
 binary, ``menu_choice`` chooses exactly one.
 """
 

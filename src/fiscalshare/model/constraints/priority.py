@@ -5,7 +5,9 @@ r"""Constraint 5 — a poorer tier never gets a smaller provincial share (``opti
 for every item :math:`i` and every two tiers :math:`t < t'` (1 = strongest) that both have a
 sharing row for :math:`i` and are consecutive among the tiers that do.  A tier without a row has
 a zero remainder for that item and does not break the chain: tier 3 is still compared with
-tier 1 when tier 2 has no row.  The row is keyed by the richer tier :math:`t`.
+tier 1 when tier 2 has no row.  The row is keyed by the richer tier :math:`t`.  An item whose
+provincial share is fixed by policy (``province_rule = fixed``) has no chain: its σ is the policy
+table, whatever its order.
 """
 
 from __future__ import annotations
@@ -15,20 +17,9 @@ import numpy as np
 from fiscalshare.model.coefficients import Coefficients
 from fiscalshare.model.rows import RowBlock, block
 from fiscalshare.model.variables import Columns
+from fiscalshare.quantities import priority_links
 
 NAME = "priority"
-
-
-def chained_pairs(given: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(richer tier, poorer tier, item)`` of each link of the priority chains."""
-    richer, poorer, items = [], [], []
-    for item in range(given.shape[1]):
-        tiers = np.flatnonzero(given[:, item])
-        richer += tiers[:-1].tolist()
-        poorer += tiers[1:].tolist()
-        items += [item] * max(tiers.size - 1, 0)
-    as_array = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
-    return as_array(richer), as_array(poorer), as_array(items)
 
 
 def rows(c: Coefficients, cols: Columns) -> list[RowBlock]:
@@ -36,7 +27,7 @@ def rows(c: Coefficients, cols: Columns) -> list[RowBlock]:
     if c.sigma_is_data:
         richer = poorer = item = np.empty(0, dtype=np.int64)
     else:
-        richer, poorer, item = chained_pairs(c.sharing_given)
+        richer, poorer, item = priority_links(c.chosen_given)
     sigma_of = cols.lookup("sigma", c.n_tier * n_item)
     n = richer.size
     row = np.arange(n)

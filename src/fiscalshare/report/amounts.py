@@ -1,0 +1,101 @@
+"""Money as displayed: every figure of the reports in whole fen (0.01 万元), balanced.
+
+The results hold yuan at full precision (allocation.nc keeps them).  A table that shows two
+decimals of 万元 must add up *as shown*, so the reports never round a total on its own: each
+region × item × year cell's standard cost is rounded to 0.01 万元 and its five parts (中央, 省, 市,
+县, 缺口) are rounded by largest remainder so that they add up exactly to it; every other figure
+(by year, by domain, by unit, totals) is a sum of these integers.  Percentages of cost are
+rounded the same way to 0.01 % so that they add up to 100.00 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+WAN = 1e4  # yuan per 万元
+CENTS_PER_YUAN = 100 / WAN  # 0.01 万元 per yuan
+PARTS = ("central", "province", "prefecture", "county", "shortfall")
+BASIS = 10000  # 100.00 % in steps of 0.01 %
+
+
+def largest_remainder(values: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Integers along the last axis of ``values`` that add up to ``totals`` and differ from
+    ``values`` by less than one, the rounding going to the largest fractional parts."""
+    values = np.maximum(np.asarray(values, dtype=float), 0.0)
+    totals = np.asarray(totals, dtype=np.int64)
+    floor = np.floor(values + 1e-9)
+    result = floor.astype(np.int64)
+    frac = values - floor
+    deficit = totals - result.sum(axis=-1)
+    k = values.shape[-1]
+    for _ in range(64):  # one pass suffices unless parts and total disagree by more than k fen
+        if not np.any(deficit):
+            break
+        rank_up = np.argsort(np.argsort(-frac, axis=-1, kind="stable"), axis=-1, kind="stable")
+        key = np.where(result > 0, frac, np.inf)  # take away only from positive parts
+        rank_down = np.argsort(np.argsort(key, axis=-1, kind="stable"), axis=-1, kind="stable")
+        up = np.clip(deficit, 0, k)[..., None]
+        down = np.clip(-deficit, 0, k)[..., None]
+        result = result + (rank_up < up) - ((rank_down < down) & (result > 0))
+        deficit = totals - result.sum(axis=-1)
+    return result
+
+
+@dataclass
+class Fen:
+    """The displayed money of a run, in fen of 万元 (int64): ``cost[r,i,y]``, ``parts[r,i,y,p]``
+    with ``p`` over :data:`PARTS`, and the unit figures ``[u,y]``."""
+
+    cost: np.ndarray
+    parts: np.ndarray
+    equalisation: np.ndarray
+    capacity: np.ndarray
+    region_unit: np.ndarray  # index of each region's spending unit
+
+    def by_unit(self, part: str) -> np.ndarray:
+        """``[u, y]`` sum of one part over the regions each unit spends for."""
+        values = self.parts[..., PARTS.index(part)].sum(axis=1)  # [r, y]
+        out = np.zeros((self.equalisation.shape[0], values.shape[1]), dtype=np.int64)
+        np.add.at(out, self.region_unit, values)
+        return out
+
+
+def to_fen(yuan) -> np.ndarray:
+    return np.rint(np.asarray(yuan, dtype=float) * CENTS_PER_YUAN).astype(np.int64)
+
+
+def fen_of(results: xr.Dataset) -> Fen:
+    funding = results["funding"].transpose("region", "item", "year", "level").values
+    short = results["shortfall"].transpose("region", "item", "year").values
+    cost = to_fen(results["standard_cost"].transpose("region", "item", "year").values)
+    raw = np.concatenate([funding, short[..., None]], axis=-1) * CENTS_PER_YUAN
+    parts = largest_remainder(raw, cost)
+    units = list(results["unit"].values)
+    index = {str(u): k for k, u in enumerate(units)}
+    region_unit = np.array([index.get(str(r), -1) for r in results["region"].values])
+    # a region that is not itself a unit (none in the packaged cases) counts for its prefecture
+    prefecture = results["region_prefecture"].values
+    missing = region_unit < 0
+    region_unit[missing] = [index[str(p)] for p in prefecture[missing]]
+    return Fen(cost=cost, parts=parts,
+               equalisation=to_fen(results["equalisation"].transpose("unit", "year").values),
+               capacity=to_fen(results["fiscal_capacity"].transpose("unit", "year").values),
+               region_unit=region_unit)
+
+
+def percent_points(parts: np.ndarray) -> np.ndarray:
+    """Shares of the last axis in 0.01 % steps adding up to 100.00 % (zeros where all are 0)."""
+    parts = np.asarray(parts, dtype=float)
+    total = parts.sum(axis=-1)
+    safe = np.where(total > 0, total, 1.0)
+    points = largest_remainder(parts / safe[..., None] * BASIS,
+                               np.where(total > 0, BASIS, 0))
+    return points
+
+
+def wan(fen) -> np.ndarray:
+    """Fen of 万元 as 万元 (the float nearest each two-decimal figure)."""
+    return np.asarray(fen, dtype=np.int64) / 100.0

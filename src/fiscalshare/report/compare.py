@@ -1,0 +1,229 @@
+"""``compare.xlsx`` and the comparison plots, in the run's language, on the report writer.
+
+The tables come from :class:`fiscalshare.analysis.compare.CompareResult` (money in yuan); here they
+are shown in 万元 rounded to the fen, with every difference and total computed from the figures as
+shown, headers and words from the label catalogue, and the equity metrics by their names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fiscalshare.report.frames import FrameSheet, balanced, write_frames
+from fiscalshare.report.labels import label, scenario_text, text_of
+
+WORKBOOK = "compare.xlsx"
+SHEETS = ("overview", "provincial_money", "shortfall_by_item", "shortfall_by_tier", "equity",
+          "transfers", "shortfall_by_flag", "transfer_by_tier")
+# columns holding yuan, shown in 万元
+MONEY = {"fiscal_capacity", "standard_cost", "baseline", "optimised", "difference",
+         "baseline_co_financing", "baseline_equalisation", "baseline_total",
+         "optimised_co_financing", "optimised_equalisation", "optimised_total"}
+
+
+def _head(key: str, lang: str) -> str:
+    return label(f"cmp_{key}", lang)
+
+
+def compare_sheets(result, lang: str) -> list[FrameSheet]:
+    """The six sheets of compare.xlsx as frames in the output language."""
+    sheets = []
+    for name in [n for n in SHEETS if n in result.tables]:
+        table = result.tables[name].copy()
+        money = [c for c in table.columns if c in MONEY]
+        percent, integer, number, total = [], [], [], False
+        notes: tuple[str, ...] = ()
+        if name == "overview":
+            table = _overview(table, lang)
+            money = ["baseline", "optimised", "difference"]
+            notes = (label("cmp_z1_note", lang), label("cmp_price_note", lang))
+        else:
+            for column in money:
+                table[column] = pd.to_numeric(table[column]) / 1e4
+            for prefix in ("baseline", "optimised"):  # each total the sum of its parts shown
+                if f"{prefix}_total" in table:
+                    table = balanced(table, [f"{prefix}_co_financing",
+                                             f"{prefix}_equalisation"], f"{prefix}_total")
+            for column in money:
+                table[column] = np.round(table[column], 2)
+        if name == "provincial_money":
+            table = table[table["year"] != "total"].astype({"year": int})
+            table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
+            integer, total = ["year"], True
+        if name == "transfer_by_tier":
+            percent = ["baseline_share", "optimised_share"]
+            table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
+        if name == "shortfall_by_flag":
+            table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
+            table["group"] = [label(f"cmp_group_{g}", lang) for g in table["group"]]
+            integer = ["regions"]
+        if name in ("shortfall_by_item", "shortfall_by_tier", "transfers"):
+            if {"baseline", "optimised"} <= set(table.columns):
+                table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
+            if "baseline_total" in table:
+                table["difference"] = np.round(table["optimised_total"] - table["baseline_total"],
+                                               2)
+            total = True
+        if "binding" in table:
+            table["binding"] = [label(f"binding_{b}", lang) for b in table["binding"]]
+        if "unit_level" in table:
+            table["unit_level"] = [label(f"level_{v}", lang) for v in table["unit_level"]]
+        if "tier" in table:
+            table["tier"] = [label("tier_label", lang).format(int(t)) if str(t).isdigit()
+                             else label("cmp_tier_prefecture", lang) for t in table["tier"]]
+        if name == "equity":
+            from fiscalshare.analysis.equity import METRIC_LABELS
+
+            table["metric"] = [METRIC_LABELS[m][0 if lang == "zh" else 1] for m in table["metric"]]
+            number = [c for c in table.columns if c != "metric"]
+            for column in number:
+                table[column] = [round(float(v), 4) if np.isfinite(v) else v
+                                 for v in table[column]]
+        if "population" in table:
+            integer = [*integer, "population"]
+        if "domain" in table:
+            table["domain"] = [text_of(d, lang) for d in table["domain"]]
+        headers = {c: _head(c, lang) for c in table.columns}
+        sheets.append(FrameSheet(
+            name=label(f"cmp_sheet_{name}", lang), frame=table.rename(columns=headers),
+            money=[headers[c] for c in money if c in headers],
+            percent=[headers[c] for c in percent], integer=[headers[c] for c in integer
+                                                            if c in headers],
+            number=[headers[c] for c in number], total=total,
+            title=label(f"cmp_title_{name}", lang), notes=notes,
+            keys=2 if name in ("shortfall_by_item", "transfers") else 1))
+    return sheets
+
+
+def _overview(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Headline figures in 万元 (z1 too: a weighted sum of shortfalls in 万元)."""
+    rows = []
+    for _, row in table.iterrows():
+        base, opt = row["baseline"], row["optimised"]
+        base = round(base / 1e4, 2) if np.isfinite(base) else np.nan
+        opt = round(opt / 1e4, 2) if np.isfinite(opt) else np.nan
+        diff = round(opt - base, 2) if np.isfinite(base) and np.isfinite(opt) else np.nan
+        rows.append({"figure": label(f"cmp_fig_{row['figure']}", lang), "baseline": base,
+                     "optimised": opt, "difference": diff})
+    return pd.DataFrame(rows)
+
+
+def write_compare_workbook(result, path: Path, *, lang: str = "zh") -> Path:
+    attrs = result.optimised.attrs
+    province = str(attrs.get("province") or attrs.get("case") or "")
+    period = label("period", lang).format(attrs.get("first_year", ""), attrs.get("last_year", ""))
+    colon = "：" if lang == "zh" else ": "
+    lines = (f"{label('about_period', lang)}{colon}{period}　{label('about_scenario', lang)}"
+             f"{colon}{scenario_text(result.config, lang)}",)
+    return write_frames(path, title=province, lines=lines, lang=lang,
+                        sheets=compare_sheets(result, lang),
+                        footer=f"{attrs.get('case', '')} {period}")
+
+
+def compare_lines(result, lang: str) -> list[str]:
+    """What ``fiscalshare compare`` prints: the headline figures in words, 万元."""
+    def wan(yuan: float) -> str:
+        return f"{round(float(yuan) / 1e4, 2) + 0.0:,.2f}"
+
+    base, opt = result.baseline, result.optimised
+    equity = result.tables["equity"].set_index("metric")
+    lines = [
+        label("cmp_line_money", lang).format(
+            base=wan(base.attrs["objective_cost"]), opt=wan(opt.attrs["objective_cost"]),
+            diff=wan(float(opt.attrs["objective_cost"]) - float(base.attrs["objective_cost"]))),
+        label("cmp_line_shortfall", lang).format(base=wan(base["shortfall"].sum()),
+                                                 opt=wan(opt["shortfall"].sum())),
+        label("cmp_line_z1", lang).format(base=wan(base.attrs["objective_shortfall"]),
+                                          opt=wan(opt.attrs["objective_shortfall"])),
+        label("cmp_line_gini", lang).format(
+            base=equity.loc["gini", "baseline_after"], opt=equity.loc["gini", "optimised_after"],
+            before=equity.loc["gini", "baseline_before"]),
+        label("cmp_line_price", lang).format(wan(result.price_of_equity)),
+    ]
+    if base.attrs.get("hard_items_met") == "no":
+        lines.append(label("cmp_line_hard", lang))
+    return lines
+
+
+# --- plots ----------------------------------------------------------------------------------
+
+
+def write_compare_plots(result, folder: Path, *, lang: str = "zh") -> list[Path]:
+    """Transfers side by side, per-capita funding against capacity, shortfall by item (PNG)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from fiscalshare.analysis.equity import per_capita_funding
+    from fiscalshare.report.plots import cjk_font, plot_language, plot_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lang = plot_language(lang)
+    settings = {"axes.unicode_minus": False}
+    if lang == "zh":
+        settings["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
+        settings["font.family"] = "sans-serif"
+
+    def text(key: str) -> str:
+        return label(f"cmp_plot_{key}", lang)
+
+    written = []
+    with matplotlib.rc_context(settings):
+        transfers = result.tables["transfers"]
+        names = transfers["unit_name"] if lang == "zh" else transfers["unit"]
+        figure = Figure(figsize=(8, 1.5 + 0.35 * len(transfers)))
+        axes = figure.add_subplot()
+        rows = np.arange(len(transfers))
+        for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
+            axes.barh(rows + offset, transfers[f"{name}_total"] / 1e4, height=0.4,
+                      label=text(name))
+        axes.set_yticks(rows, [plot_text(n) for n in names])
+        axes.invert_yaxis()
+        axes.set_xlabel(text("money_axis"))
+        axes.set_title(text("transfers_title"))
+        axes.legend()
+        written.append(_save(figure, folder / "transfers.png"))
+
+        figure = Figure(figsize=(7, 5))
+        axes = figure.add_subplot()
+        capacity = _capacity_per_capita(result.baseline)
+        for key, results, stage, marker in (
+            ("baseline_before", result.baseline, "before", "x"),
+            ("baseline", result.baseline, "after", "o"),
+            ("optimised", result.optimised, "after", "^"),
+        ):
+            values = per_capita_funding(results).sel(stage=stage).values
+            axes.scatter(capacity, values, marker=marker, label=text(key))
+        axes.set_xlabel(text("funding_x"))
+        axes.set_ylabel(text("funding_y"))
+        axes.set_title(text("funding_title"))
+        axes.legend()
+        written.append(_save(figure, folder / "per_capita_funding.png"))
+
+        items = result.tables["shortfall_by_item"]
+        figure = Figure(figsize=(max(6, 0.8 * len(items)), 4.5))
+        axes = figure.add_subplot()
+        columns = np.arange(len(items))
+        for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
+            axes.bar(columns + offset, items[name] / 1e4, width=0.4, label=text(name))
+        labels = items["item_name"] if lang == "zh" else items["item"]
+        axes.set_xticks(columns, [plot_text(n) for n in labels], rotation=45, ha="right")
+        axes.set_ylabel(text("money_axis"))
+        axes.set_title(text("shortfall_title"))
+        axes.legend()
+        written.append(_save(figure, folder / "shortfall_by_item.png"))
+    return written
+
+
+def _capacity_per_capita(results) -> np.ndarray:
+    """Each receiving region's own capacity per resident per year."""
+    capacity = results["fiscal_capacity"].sel(unit=results["region"].values).sum("year").values
+    return capacity / (results["population"].values * results.sizes["year"])
+
+
+def _save(figure, path: Path) -> Path:
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    return path

@@ -1,0 +1,140 @@
+"""One voice (issue 11, Deliver 7): every Chinese output holds no English word outside codes,
+units, proper names and the few literal tokens a reader types (configuration keys, file names);
+every English output holds no Chinese outside names taken from the data.
+
+Checked on the workbooks of a run with counties and a shortfall and of the packaged Guizhou run,
+on the console summary, and on an infeasible run's printed diagnosis and diagnosis.xlsx.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import openpyxl
+import pytest
+from tests.factories import tables
+from tests.test_report import two_prefectures
+
+from fiscalshare.config import load_config
+from fiscalshare.examples import example_path
+from fiscalshare.io import load_case
+from fiscalshare.io.writer import write_case
+from fiscalshare.report import write_reports
+from fiscalshare.report.console import summary_lines
+from fiscalshare.report.diagnosis import render_diagnosis
+from fiscalshare.report.labels import LABELS
+from fiscalshare.report.tables import carry_item_details
+from fiscalshare.solve import solve_case
+from fiscalshare.workflows import SolveRequest, run_solve
+
+# literal tokens a Chinese reader may meet: symbols of the model, file names, software names,
+# configuration keys and values to be typed as they are
+TOKENS = {"z1", "z2", "SHA", "UTC", "allocation", "nc", "diagnosis", "xlsx", "fiscalshare",
+          "pyomo", "highs", "python", "equalisation", "on", "ratio_mode", "optimise", "binding",
+          "soft", "compare"}
+WORD = re.compile(r"[A-Za-z][A-Za-z_0-9]*")
+CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
+
+
+def data_strings(results) -> list[str]:
+    """Names, codes, units and the case's own texts: what the data says, in its own words."""
+    strings = set()
+    for name in ("region", "region_name", "unit", "unit_name", "item", "item_name", "item_unit",
+                 "indicator", "indicator_name", "item_target_group", "item_content",
+                 "item_lead_department"):
+        if name in results:
+            strings |= {str(v) for v in results[name].values}
+    for key in ("case", "province", "source", "input_sha256", "created_utc", "compiler",
+                "fiscalshare_version", "pyomo_version", "highs_version", "python_version"):
+        if results.attrs.get(key):
+            strings.add(str(results.attrs[key]))
+    source = str(results.attrs.get("source", ""))
+    strings |= {p for p in re.split(r"(?<=[。；;])\s*|(?<=\.)\s+", source) if p}
+    return sorted((s for s in strings if s), key=len, reverse=True)
+
+
+def foreign(text: str, lang: str, known: list[str]) -> list[str]:
+    for value in known:
+        text = text.replace(value, " ")
+    if lang == "zh":
+        return [w for w in WORD.findall(text) if w not in TOKENS]
+    return CJK.findall(text)
+
+
+def workbook_texts(path) -> list[str]:
+    book = openpyxl.load_workbook(path)
+    texts = []
+    for ws in book.worksheets:
+        texts.append(ws.title)
+        texts += [ws.oddHeader.center.text or "", ws.oddFooter.left.text or "",
+                  ws.oddFooter.center.text or ""]
+        for row in ws.iter_rows(values_only=True):
+            texts += [v for v in row if isinstance(v, str)]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def solved():
+    return {"small": carry_item_details(two_prefectures(),
+                                        solve_case(two_prefectures(), load_config("default"))),
+            "guizhou": solve_case(load_case(example_path("guizhou")), load_config("default"))}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", ["small", "guizhou"])
+def test_every_workbook_is_in_one_language(solved, tmp_path, name, lang):
+    results = solved[name]
+    known = data_strings(results)
+    written = write_reports(results, tmp_path, lang=lang)
+    books = [p for p in written if p.suffix == ".xlsx"]
+    assert len(books) >= 3
+    for path in books:
+        for text in workbook_texts(path):
+            text = text.replace("&P", " ").replace("&N", " ")
+            text = re.sub(r'&"[^"]*"|&\d+', " ", text)  # header/footer font codes
+            assert not foreign(text, lang, known), (path.name, text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_console_summary_is_in_one_language(solved, lang):
+    for results in solved.values():
+        known = data_strings(results)
+        for line in summary_lines(results, lang):
+            assert not foreign(line, lang, known), line
+
+
+def test_the_catalogue_is_chinese_on_the_chinese_side():
+    for key, (zh, _) in LABELS.items():
+        assert not foreign(re.sub(r"\{[^}]*\}", " ", zh), "zh", []), key  # placeholders aside
+
+
+def _infeasible(path):
+    """Local part 1 000 yuan against a capacity of 100; budget 100: 800 more would do it."""
+    write_case(tables(
+        regions=[{"code": "A", "name": "甲市", "parent": "", "tier": 1, "population": 10.0}],
+        items=[{"code": "X", "name": "公共卫生", "domain": "病有所医", "rule": "local",
+                "binding": "hard"}],
+        standards=[{"item": "X", "year": 2021, "unit_cost": 100.0, "central_share": 0.0}],
+        beneficiaries=[{"region": "A", "item": "X", "year": 2021, "units": 10.0}],
+        capacity=[{"region": "A", "year": 2021, "fiscal_capacity": 100.0}],
+        sharing=[{"tier": 1, "item": "X", "province_min": 0.0, "province_max": 0.5,
+                  "province_share": 0.0}],
+        budget=[{"year": 2021, "provincial_budget": 100.0, "equalisation_pool": None}],
+    ), path)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_infeasible_run_is_diagnosed_in_its_language(tmp_path, lang):
+    case = _infeasible(tmp_path / "case.xlsx")
+    outcome = run_solve(SolveRequest(case=case, out=tmp_path / "out", lang=lang))
+    assert outcome.exit_code == 3
+    known = ["甲市", "A", "X", "公共卫生", "test", "测试省"]
+    text = render_diagnosis(outcome.diagnosis, lang, dict(load_config("default")))
+    assert not foreign(text, lang, known), text
+    assert ("万元" if lang == "zh" else "10,000 yuan") in text
+    for cell in workbook_texts(tmp_path / "out" / "diagnosis.xlsx"):
+        cell = re.sub(r'&"[^"]*"|&\d+|&P|&N', " ", cell)
+        assert not foreign(cell, lang, known), cell
+    assert json.loads((tmp_path / "out" / "diagnosis.json").read_text())["money_helps"]
