@@ -123,6 +123,18 @@ def _drop_label_and_blank_rows(declared: Sheet, raw: RawSheet, out: Collector) -
             out.warn(raw, "blank row skipped", row=row)
         raw.frame = raw.frame[~blank].reset_index(drop=True)
         raw.rows = raw.rows[~blank]
+    if declared.name == "meta" and {"key", "value"} <= set(raw.frame.columns):
+        # the template lists every key; an optional one left blank is simply not given
+        optional = {c.key for c in META_KEYS if not c.required}
+        keys = raw.frame["key"].map(lambda v: "" if v is None else str(v).strip())
+        unset = (keys.isin(optional) & raw.frame["value"].map(_is_blank)).to_numpy()
+        raw.frame = raw.frame[~unset].reset_index(drop=True)
+        raw.rows = raw.rows[~unset]
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (
+        isinstance(value, str) and not value.strip())
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
