@@ -188,16 +188,14 @@ def _two_prefectures():
 
 
 def _indicator_codes(path: Path, lang: str = "zh") -> list[str]:
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     try:
         if label("sheet_indicators", lang) not in book.sheetnames:
             return []
-        rows = list(book[label("sheet_indicators", lang)].iter_rows(values_only=True))
-        # the table starts at the row whose cells are the column labels (title rows above it)
-        start = next(k for k, r in enumerate(rows) if label("indicator", lang) in r)
-        column = rows[start].index(label("indicator", lang))
-        codes = [r[column] for r in rows[start + 1:] if r and len(r) > column]
-        return [str(c) for c in codes if c not in (None, "")]
+        from tests.sheets import only_table
+
+        table = only_table(book[label("sheet_indicators", lang)], label("total", lang))
+        return [str(r[0]) for r in table.values() if r[0] is not None]
     finally:
         book.close()
 
