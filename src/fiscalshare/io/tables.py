@@ -488,6 +488,7 @@ def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -
                    & is_receiving[np.maximum(b_region, 0)])
     else:
         usable[:] = False
+    usable &= tier_of[np.maximum(b_region, 0)] >= 1  # a tier not read is reported once, itself
     pairs = np.unique(tier_of[b_region[usable]].astype(np.int64) * item_codes.size
                       + b_item[usable])
     needed = {(int(t), item_codes[i]) for t, i in zip(*np.divmod(pairs, item_codes.size),
