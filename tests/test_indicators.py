@@ -188,12 +188,14 @@ def _two_prefectures():
 
 
 def _indicator_codes(path: Path, lang: str = "zh") -> list[str]:
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     try:
         if label("sheet_indicators", lang) not in book.sheetnames:
             return []
-        rows = list(book[label("sheet_indicators", lang)].iter_rows(values_only=True))
-        return [str(r[0]) for r in rows[1:] if r and r[0] is not None]
+        from tests.sheets import only_table
+
+        table = only_table(book[label("sheet_indicators", lang)], label("total", lang))
+        return [str(r[0]) for r in table.values() if r[0] is not None]
     finally:
         book.close()
 

@@ -32,7 +32,7 @@ from fiscalshare.workflows import SolveRequest, run_solve
 # configuration keys and values to be typed as they are
 TOKENS = {"z1", "z2", "SHA", "UTC", "allocation", "nc", "diagnosis", "xlsx", "fiscalshare",
           "pyomo", "highs", "python", "equalisation", "on", "ratio_mode", "optimise", "binding",
-          "soft", "compare"}
+          "soft", "compare", "sha256", "fixed", "menu", "off"}
 WORD = re.compile(r"[A-Za-z][A-Za-z_0-9]*")
 CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
 
@@ -41,7 +41,8 @@ def data_strings(results) -> list[str]:
     """Names, codes, units and the case's own texts: what the data says, in its own words."""
     strings = set()
     for name in ("region", "region_name", "unit", "unit_name", "item", "item_name", "item_unit",
-                 "indicator", "indicator_name", "item_target_group", "item_content",
+                 "indicator", "indicator_name", "indicator_unit", "indicator_item",
+                 "item_target_group", "item_content",
                  "item_lead_department"):
         if name in results:
             strings |= {str(v) for v in results[name].values}

@@ -95,8 +95,6 @@ META_KEYS = (
     Column("last_year", "int", "终止年度", "last planning year", minimum=1900, maximum=2200),
     Column("source", "text", "数据来源", "where the figures come from, which are assumptions",
            required=False, default=""),
-    Column("compiler", "text", "编制单位", "the office that compiles the tables (printed on every "
-           "sheet)", required=False, default=""),
 )
 
 SHEETS: dict[str, Sheet] = {

@@ -44,7 +44,7 @@ def compare_sheets(result, lang: str) -> list[FrameSheet]:
             for column in money:
                 table[column] = pd.to_numeric(table[column]) / 1e4
             for prefix in ("baseline", "optimised"):  # each total the sum of its parts shown
-                if f"{prefix}_total" in table:
+                if f"{prefix}_co_financing" in table:
                     table = balanced(table, [f"{prefix}_co_financing",
                                              f"{prefix}_equalisation"], f"{prefix}_total")
             for column in money:

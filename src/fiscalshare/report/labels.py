@@ -492,11 +492,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "sweep_summary": ("共 {} 个情景：{} 个已求解，{} 个不可行或失败，{} 个此前已完成。结果在 {}",
                       "{} scenarios: {} solved, {} infeasible or failed, {} already done. "
                       "Results in {}"),
-    "about_input_hash": ("输入文件哈希（sha256）", "Input sha256"),
-    "about_model_config": ("模型参数", "Model settings"),
-    "about_keys": ("变动的变量", "Varied keys"),
-    "about_scenarios": ("情景数", "Scenarios"),
-    "about_baseline_status": ("基准求解状态", "Baseline status"),
     "sheet_prices_items": ("标准边际成本", "Price of standards"),
     "sheet_prices_units": ("财力边际价值", "Value of capacity"),
     "price_rise": ("标准提高1%省级支出增加（万元）", "z2 for +1 % of the standard (10k yuan)"),

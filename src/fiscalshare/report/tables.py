@@ -341,8 +341,7 @@ def listing(results, fen: Fen, mask, lang) -> Table:
     rows = []
     columns = [label("seq", lang), label("service_item", lang), label("target_group", lang),
                label("content", lang), label("national_standard", lang),
-               label("provincial_standard", lang), label("binding", lang),
-               label("sharing_mode", lang)] + [label(PCT_LABELS[p], lang) for p in shown] + [
+               label("provincial_standard", lang), label("sharing_mode", lang)] + [label(PCT_LABELS[p], lang) for p in shown] + [
         label("lead_department", lang)]
     seq = 0
     for g, d in enumerate(order):
@@ -356,9 +355,7 @@ def listing(results, fen: Fen, mask, lang) -> Table:
             provincial = _standard(results, "unit_cost", i, years, unit, None)
             row = [seq, str(results["item_name"].values[i]),
                    _text(results, "item_target_group", i), _text(results, "item_content", i),
-                   national, provincial,
-                   label(f"binding_{results['binding'].values[i]}", lang),
-                   _mode_in_words(results, i, mask, lang)]
+                   national, provincial, _mode_in_words(results, i, mask, lang)]
             row += [points[i, k] / 1e4 if parts[i].sum() else np.nan for k in range(len(shown))]
             row.append(_text(results, "item_lead_department", i))
             rows.append(row)

@@ -150,8 +150,11 @@ class Book:
         if len(groups) == 1:
             return [self.sheet(name, title).add(table)]
         sheets = []
+        wide = any(unicodedata.east_asian_width(c) in "WF" for c in name)
         for k, group in enumerate(groups, start=1):
-            sheets.append(self.sheet(f"{name}（{k}）", f"{title}（{k}/{len(groups)}）").add(group))
+            part = f"（{k}）" if wide else f" ({k})"
+            whole = f"（{k}/{len(groups)}）" if wide else f" ({k}/{len(groups)})"
+            sheets.append(self.sheet(f"{name}{part}", f"{title}{whole}").add(group))
         return sheets
 
     def close(self) -> Path:

@@ -30,6 +30,7 @@ from pathlib import Path
 from fiscalshare.runs.folder import (
     ALLOCATION,
     DIAGNOSIS,
+    DIAGNOSIS_WORKBOOK,
     MANIFEST,
     file_hashes,
     manifest_attrs,
@@ -266,7 +267,7 @@ def _check_infeasible(run_dir: Path, manifest: dict, case: Path | None) -> list[
     """An infeasible run: a diagnosis, no allocation, and a case that really has no solution."""
     from fiscalshare.errors import FiscalshareError, InfeasibleError
 
-    findings = _check_expected_files(run_dir, {DIAGNOSIS, _RUN_LOG})
+    findings = _check_expected_files(run_dir, {DIAGNOSIS, DIAGNOSIS_WORKBOOK, _RUN_LOG})
     path = run_dir / DIAGNOSIS
     if path.is_file():
         try:
