@@ -212,3 +212,14 @@ def test_a_name_no_font_can_draw_is_not_an_error(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (out / "plots").is_dir()
+
+
+def test_a_case_with_no_beneficiaries_solves_and_passes_the_audit(tmp_path):
+    """Found by the fuzz target: a sheet with no table columns crashed the workbook writer."""
+    case = tmp_path / "case"
+    write_case(two(units=0.0, capacity=(0.001, 0.001), codes=("a/b", "a_b")), case)
+    out = tmp_path / "run"
+    done = fiscalshare("solve", case, "--out", out, "--quiet", "--eta", "0")
+    assert done.returncode == 0, done.stderr
+    audit = fiscalshare("verify", out)
+    assert audit.returncode == 0, audit.stderr

@@ -194,14 +194,14 @@ def shortfall_by_flag(baseline: xr.Dataset, optimised: xr.Dataset) -> pd.DataFra
     return table
 
 
-def _transfer_to_regions(results: xr.Dataset) -> tuple[np.ndarray, float]:
-    """All provincial money over the years reaching each receiving region (its co-financing
-    and its own equalisation), and what goes to prefectures that have counties."""
+def _transfer_to_regions(results: xr.Dataset) -> tuple[np.ndarray, np.ndarray, float]:
+    """Provincial money over the years reaching each receiving region — its co-financing and
+    its own equalisation — and the equalisation of prefectures that have counties."""
     co_financing = results["funding"].sel(level="province").sum(["item", "year"]).values
     equalisation = results["equalisation"].sum("year")
     receives = results["unit_receives"].values.astype(bool)
     own = equalisation.sel(unit=results["region"].values).values
-    return co_financing + own, float(equalisation.values[~receives].sum())
+    return co_financing, own, float(equalisation.values[~receives].sum())
 
 
 def transfer_by_tier(baseline: xr.Dataset, optimised: xr.Dataset) -> pd.DataFrame:
@@ -213,9 +213,13 @@ def transfer_by_tier(baseline: xr.Dataset, optimised: xr.Dataset) -> pd.DataFram
     table["population"] = [float(baseline["population"].values[tiers == t].sum())
                            for t in levels] + [math.nan]
     for name, results in zip(ALLOCATIONS, (baseline, optimised), strict=True):
-        regions, prefectures = _transfer_to_regions(results)
-        money = [float(regions[tiers == t].sum()) for t in levels] + [prefectures]
-        total = sum(money)
+        co_financing, own, prefectures = _transfer_to_regions(results)
+        table[f"{name}_co_financing"] = [float(co_financing[tiers == t].sum())
+                                         for t in levels] + [0.0]
+        table[f"{name}_equalisation"] = [float(own[tiers == t].sum())
+                                         for t in levels] + [prefectures]
+        money = table[f"{name}_co_financing"] + table[f"{name}_equalisation"]
+        total = float(money.sum())
         table[f"{name}_total"] = money
         table[f"{name}_share"] = [m / total if total > 0 else math.nan for m in money]
     table["difference"] = table["optimised_total"] - table["baseline_total"]

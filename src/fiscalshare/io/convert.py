@@ -69,6 +69,17 @@ def as_text(series: pd.Series) -> pd.Series:
     return series.map(_text).astype(str)
 
 
+def _all_ascii(series: pd.Series) -> bool:
+    """Whether every cell is ASCII (then no full-width character needs reading), by Arrow
+    when the column is Arrow-backed."""
+    array = getattr(series.array, "_pa_array", None)
+    if array is None:
+        return bool(series.map(str.isascii).all()) if len(series) else True
+    import pyarrow.compute as pc
+
+    return bool(pc.all(pc.string_is_ascii(array)).as_py() is not False)
+
+
 def _from_text_file(series: pd.Series) -> bool:
     """A column read from a CSV file: every cell a string (never a number, date or error)."""
     return pd.api.types.is_string_dtype(series.dtype) and series.dtype != object
@@ -95,7 +106,8 @@ def _convert_text(column: Column, series: pd.Series) -> Converted:
     raw = as_text(series)
     notes = []
     clean = raw
-    if raw.str.contains("[\uff00-\uffef\u3000]", regex=True).any() and column.kind == "code":
+    if (column.kind == "code" and not _all_ascii(raw)
+            and raw.str.contains("[\uff00-\uffef\u3000]", regex=True).any()):
         clean = clean.str.translate(_FULL_WIDTH)
         notes.append("full-width characters read as ordinary digits and letters")
     stripped = clean.str.strip()
@@ -223,7 +235,7 @@ def _convert_number_text(column: Column, series: pd.Series) -> Converted:
     """:func:`_convert_number` for a column of strings (a CSV file), with vectorised methods."""
     notes = []
     text = series
-    if text.str.contains("[\uff00-\uffef\u3000]", regex=True).any():
+    if not _all_ascii(text) and text.str.contains("[\uff00-\uffef\u3000]", regex=True).any():
         text = text.str.translate(_FULL_WIDTH)
         notes.append("full-width digits read as ordinary digits")
     text = text.str.strip()

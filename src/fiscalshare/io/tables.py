@@ -190,7 +190,7 @@ def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame
     frame = pd.DataFrame(typed)
     frame["_row"] = raw.rows
     if declared.keys and not frame.empty and declared.name != "meta":
-        duplicated = frame.duplicated(list(declared.keys), keep="first").to_numpy()
+        duplicated = _duplicated(frame, list(declared.keys))
         for row, values in zip(raw.rows[duplicated][:MAX_PER_COLUMN],
                                frame.loc[duplicated, list(declared.keys)].itertuples(index=False),
                                strict=False):
@@ -204,6 +204,20 @@ def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame
             if values.notna().all():
                 frame[column.key] = values.astype(np.int64)
     return frame
+
+
+def _duplicated(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """``frame.duplicated(keys)`` through one integer per row (each key column factorised),
+    which is several times faster on a million rows of strings."""
+    codes, sizes = [], []
+    for key in keys:
+        code, uniques = pd.factorize(frame[key], use_na_sentinel=False)
+        codes.append(code.astype(np.int64))
+        sizes.append(max(len(uniques), 1))
+    if float(np.prod(np.asarray(sizes, dtype=float))) >= 2.0**62:
+        return frame.duplicated(keys, keep="first").to_numpy()
+    combined = np.ravel_multi_index(codes, sizes) if len(codes) > 1 else codes[0]
+    return pd.Series(combined).duplicated(keep="first").to_numpy()
 
 
 def _same_code_written_differently(frame, key, raw, out: Collector) -> None:
@@ -454,8 +468,10 @@ def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -
     rest = (standards["unit_cost"] * (standards["topup"] - standards["central_share"])).to_numpy()
     has_rest = np.zeros((item_codes.size, max(years.size, 1)), dtype=bool)
     s_item = item_codes.get_indexer(standards["item"].astype(str))
-    s_year = np.searchsorted(years, standards["year"].to_numpy())
+    s_years = standards["year"].to_numpy()
+    s_year = np.clip(np.searchsorted(years, s_years), 0, max(years.size - 1, 0))
     known = (s_item >= 0) & (rest > 0)
+    known &= (years[s_year] == s_years) if years.size else False
     has_rest[s_item[known], s_year[known]] = True
     b_item = item_codes.get_indexer(beneficiaries["item"].astype(str))
     b_years = beneficiaries["year"].to_numpy()
@@ -472,6 +488,7 @@ def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -
                    & is_receiving[np.maximum(b_region, 0)])
     else:
         usable[:] = False
+    usable &= tier_of[np.maximum(b_region, 0)] >= 1  # a tier not read is reported once, itself
     pairs = np.unique(tier_of[b_region[usable]].astype(np.int64) * item_codes.size
                       + b_item[usable])
     needed = {(int(t), item_codes[i]) for t, i in zip(*np.divmod(pairs, item_codes.size),

@@ -76,9 +76,16 @@ def _write_labelled_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Non
     book = template_workbook()
     for name, frame in frames.items():
         sheet = book[name]
-        if name == "meta":  # the template lists the keys in column A from row 3, in this order
-            for row, value in enumerate(frame["value"], start=3):
-                sheet.cell(row=row, column=2, value=_cell(value))
+        if name == "meta":  # the template lists every key in column A from row 3
+            values = dict(zip(frame["key"], frame["value"], strict=True))
+            row = 3
+            while sheet.cell(row=row, column=1).value is not None:
+                key = sheet.cell(row=row, column=1).value
+                if key in values:
+                    sheet.cell(row=row, column=2, value=_cell(values[key]))
+                    row += 1
+                else:  # an optional key the case leaves empty: no row (blank is invalid)
+                    sheet.delete_rows(row)
             continue
         for row, values in enumerate(frame.itertuples(index=False), start=3):
             for column, value in enumerate(values, start=1):

@@ -290,7 +290,7 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
     for t in tables:
         for k, w in enumerate(column_widths(t)):
             widths[k] = max(widths[k], w)
-    if not tables:
+    if not tables or not widths:  # no table, or only tables without columns (nothing to show)
         widths = [60.0, 60.0]
     if sum(widths) < 60:  # room for the title block
         widths[-1] += 60 - sum(widths)

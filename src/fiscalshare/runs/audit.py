@@ -30,6 +30,7 @@ from pathlib import Path
 from fiscalshare.runs.folder import (
     ALLOCATION,
     DIAGNOSIS,
+    DIAGNOSIS_WORKBOOK,
     MANIFEST,
     file_hashes,
     manifest_attrs,
@@ -255,6 +256,8 @@ def _compare_workbooks(stored: Path, fresh: Path, name: str) -> list[str]:
 
 
 def _same_cell(x, y) -> bool:
+    if x in (None, "") and y in (None, ""):  # an empty string reads back as an empty cell
+        return True
     if isinstance(x, int | float) and isinstance(y, int | float) and not isinstance(x, bool):
         return math.isclose(float(x), float(y), rel_tol=1e-12, abs_tol=1e-9)
     return x == y
@@ -264,7 +267,7 @@ def _check_infeasible(run_dir: Path, manifest: dict, case: Path | None) -> list[
     """An infeasible run: a diagnosis, no allocation, and a case that really has no solution."""
     from fiscalshare.errors import FiscalshareError, InfeasibleError
 
-    findings = _check_expected_files(run_dir, {DIAGNOSIS, "diagnosis.xlsx", _RUN_LOG})
+    findings = _check_expected_files(run_dir, {DIAGNOSIS, DIAGNOSIS_WORKBOOK, _RUN_LOG})
     path = run_dir / DIAGNOSIS
     if path.is_file():
         try:

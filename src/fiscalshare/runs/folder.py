@@ -41,6 +41,7 @@ from fiscalshare.errors import FiscalshareError
 MANIFEST = "manifest.json"
 ALLOCATION = "allocation.nc"
 DIAGNOSIS = "diagnosis.json"
+DIAGNOSIS_WORKBOOK = "diagnosis.xlsx"  # the same account for a reader, in the run's language
 MARKER = ".fiscalshare-run"
 _MARKER_KEY = "fiscalshare_run"
 _TEMP_MARK = ".tmp-"
@@ -522,7 +523,7 @@ def write_diagnosis(diagnosis: dict, attrs: dict, out: Path, *, force: bool = Fa
     with staged_folder(out, force=force) as folder:
         text = json.dumps(diagnosis, ensure_ascii=False, indent=2, default=_json_default)
         (folder / DIAGNOSIS).write_text(text, encoding="utf-8")
-        write_diagnosis_workbook(diagnosis, attrs, folder / "diagnosis.xlsx", lang=lang)
+        write_diagnosis_workbook(diagnosis, attrs, folder / DIAGNOSIS_WORKBOOK, lang=lang)
         (folder / "run.log").write_text("\n".join(log_lines or []) + "\n", encoding="utf-8")
         write_manifest(folder, {**attrs, "status": "infeasible"})
     return Path(out)

@@ -123,7 +123,8 @@ class _YearLP:
         lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
         lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
         lp.a_matrix_.value_ = matrix.data.astype(float)
-        self.solver = highs.Solver({**options, "method": "dual"})
+        # short warm re-solves: no per-iteration callback (Ctrl-C acts when each returns)
+        self.solver = highs.Solver({**options, "method": "dual"}, stop_mid_run=False)
         self.solver.highs.passModel(lp)
         self.solver.use_method("dual")
         self.all_rows = np.arange(self.rows.size)
@@ -162,7 +163,7 @@ def benders(form: StandardForm, options: dict, *, progress=None) -> BendersResul
     n_sigma = sigma_cols.size
 
     # master: σ and θ_y; the rows of σ alone (priority); cuts added as rows
-    master = highs.Solver({**options, "method": "dual"})
+    master = highs.Solver({**options, "method": "dual"}, stop_mid_run=False)
     only_sigma = np.flatnonzero(split.row_year < 0)
     sub = split.csr[only_sigma][:, sigma_cols].tocsc()
     lp = highspy.HighsLp()
