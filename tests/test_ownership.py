@@ -153,6 +153,16 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 
 
+def test_a_second_sweep_into_the_same_folder_is_refused_while_the_first_holds_it(tmp_path):
+    out = tmp_path / "sweep"
+    with out_lock(out):  # this test process is "the first sweep"
+        second = fiscalshare("sweep", CASE, "--vary", "eta=0.5,1", "--serial", "--out", out)
+        assert second.returncode == 2, second.stderr
+        assert "another fiscalshare process" in second.stderr
+        assert not out.exists()
+    assert not lock_path(out).exists()
+
+
 def test_a_lock_file_we_did_not_create_is_left_alone(tmp_path):
     out = tmp_path / "run"
     lock_path(out).write_text("someone else's file")

@@ -269,6 +269,7 @@ def run_sweep(request: SweepRequest):
     """Plan, solve and summarise every scenario; returns the sweep's outcome."""
     from dataclasses import asdict
 
+    from fiscalshare.runs.folder import out_lock
     from fiscalshare.sweep import run_sweep as sweep
 
     options = {key: value for key, value in asdict(request).items()
@@ -276,4 +277,5 @@ def run_sweep(request: SweepRequest):
     options["progress_factory"] = request.progress_factory
     options["echo"] = request.echo
     options["vary"] = list(request.vary)
-    return sweep(request.case, request.model, request.out, **options)
+    with out_lock(request.out):  # a second sweep into the same folder is refused (exit 2)
+        return sweep(request.case, request.model, request.out, **options)

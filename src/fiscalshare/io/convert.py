@@ -211,8 +211,18 @@ def _convert_number(column: Column, series: pd.Series, *, from_csv: bool) -> Con
     bad = dates | bools | (~numeric_typed & ~is_text & ~blank & ~errors)
     bad |= is_text & ~blank & ~np.isfinite(values)
     bad |= numeric_typed & ~blank & ~np.isfinite(values)
-    if column.required:
-        bad |= blank
+    bad |= _out_of_range(column, values, blank)
+    bad &= ~errors
+    found = [_display(v) for v in series[bad]]
+    if not column.required and column.default is not None:
+        values = np.where(blank, float(column.default), values)
+    return Converted(values, bad, found, notes)
+
+
+def _out_of_range(column: Column, values: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """Cells that were read as numbers but break the column's declared rules (or are blank
+    where a value is required): the same rules for a workbook and for a CSV file."""
+    bad = blank.copy() if column.required else np.zeros(values.shape, dtype=bool)
     ok = np.isfinite(values)
     if column.kind in ("int", "year"):
         bad |= ok & (values != np.round(values))
@@ -224,11 +234,7 @@ def _convert_number(column: Column, series: pd.Series, *, from_csv: bool) -> Con
         bad |= ok & (values < column.minimum)
     if column.maximum is not None:
         bad |= ok & (values > column.maximum)
-    bad &= ~errors
-    found = [_display(v) for v in series[bad]]
-    if not column.required and column.default is not None:
-        values = np.where(blank, float(column.default), values)
-    return Converted(values, bad, found, notes)
+    return bad
 
 
 def _convert_number_text(column: Column, series: pd.Series) -> Converted:
@@ -252,19 +258,7 @@ def _convert_number_text(column: Column, series: pd.Series) -> Converted:
             notes.append("thousands separators removed")
     values[blank] = np.nan
     bad = ~blank & ~np.isfinite(values)
-    if column.required:
-        bad |= blank
-    ok = np.isfinite(values)
-    if column.kind in ("int", "year"):
-        bad |= ok & (values != np.round(values))
-    if column.kind == "share":
-        bad |= ok & ((values < 0) | (values > 1))
-    if column.positive:
-        bad |= ok & (values <= 0)
-    if column.minimum is not None:
-        bad |= ok & (values < column.minimum)
-    if column.maximum is not None:
-        bad |= ok & (values > column.maximum)
+    bad |= _out_of_range(column, values, blank)
     found = [_display(v) for v in series[bad]]
     if not column.required and column.default is not None:
         values = np.where(blank, float(column.default), values)

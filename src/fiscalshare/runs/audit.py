@@ -53,7 +53,7 @@ def audit_run(run_dir: Path, case: Path | None = None) -> list[str]:
             isinstance(k, str) and isinstance(v, str) for k, v in recorded.items()):
         findings.append(f"{MANIFEST}: 'files' is not a mapping of file name to sha256")
         recorded = {}
-    findings += _check_hashes(run_dir, recorded)
+    findings += check_hashes(run_dir, recorded)
     status = manifest.get("status")
     if status == "infeasible":
         return findings + _check_infeasible(run_dir, manifest, case)
@@ -93,16 +93,18 @@ def _open_allocation(path: Path):
         return None, f"{ALLOCATION}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})"
 
 
-def _check_hashes(run_dir: Path, recorded: dict) -> list[str]:
+def check_hashes(folder: Path, recorded: dict, writer: str = "run") -> list[str]:
+    """Every file below ``folder`` against the sha256 the manifest recorded for it: missing,
+    altered, or not written by the ``writer`` (a run or a sweep)."""
     findings = []
-    actual = file_hashes(run_dir)
+    actual = file_hashes(folder)
     for name, digest in sorted(recorded.items()):
         if name not in actual:
             findings.append(f"{name}: listed in {MANIFEST} but missing")
         elif actual[name] != digest:
             findings.append(f"{name}: altered (sha256 differs from {MANIFEST})")
     for name in sorted(set(actual) - set(recorded)):
-        findings.append(f"{name}: not written by the run (absent from {MANIFEST})")
+        findings.append(f"{name}: not written by the {writer} (absent from {MANIFEST})")
     return findings
 
 

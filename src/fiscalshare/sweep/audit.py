@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from fiscalshare.runs.folder import MANIFEST, file_hashes, read_manifest
+from fiscalshare.runs.audit import check_hashes
+from fiscalshare.runs.folder import MANIFEST, read_manifest
 from fiscalshare.sweep import folder as sweep_folder
 
 RESOLVED = 3  # scenarios solved again (besides the baseline)
@@ -38,7 +39,7 @@ def audit_sweep(folder: Path, case: Path | None = None) -> list[str]:
         return [f"{folder}: {MANIFEST} or {sweep_folder.PLAN} unreadable ({exc})"]
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         return [f"{MANIFEST}: not a sweep manifest (no file list)"]
-    findings = _files(folder, manifest["files"])
+    findings = check_hashes(folder, manifest["files"], "sweep")
     if manifest.get("input_sha256") != plan.input_sha256:
         findings.append(f"{MANIFEST}: input_sha256 differs from {sweep_folder.PLAN}")
     sweep = _open_sweep(folder, findings)
@@ -54,19 +55,6 @@ def audit_sweep(folder: Path, case: Path | None = None) -> list[str]:
         return findings
     findings += _records_match(folder, sweep)
     findings += _solved_again(folder, plan, sweep, case)
-    return findings
-
-
-def _files(folder: Path, recorded: dict) -> list[str]:
-    findings = []
-    actual = file_hashes(folder)
-    for name, digest in sorted(recorded.items()):
-        if name not in actual:
-            findings.append(f"{name}: listed in {MANIFEST} but missing")
-        elif actual[name] != digest:
-            findings.append(f"{name}: altered (sha256 differs from {MANIFEST})")
-    for name in sorted(set(actual) - set(recorded)):
-        findings.append(f"{name}: not written by the sweep (absent from {MANIFEST})")
     return findings
 
 
