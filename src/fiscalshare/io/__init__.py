@@ -17,7 +17,7 @@ __all__ = ["Limits", "load_case", "read_tables", "write_case"]
 
 def read_tables(path: Path, *, limits: Limits | None = None):
     """Validated tables and the warnings, or InputError with every problem."""
-    from fiscalshare.io.tables import Collector, parse
+    from fiscalshare.io.validate import Collector, parse
 
     raw, file_problems = read_raw(Path(path), limits or Limits())
     out = Collector()

@@ -2,7 +2,7 @@
 
 A target (or baseline) cell is kept exactly as printed and read into a comparator (``≥ ≤ = > <``
 or none), a number, or a text target (应保尽保, 全覆盖, 动态清零, 低于全国平均值 …).  ``/`` and an
-empty cell mean "no value".  The reader (``io.tables``) and the inputs Dataset builder
+empty cell mean "no value".  The reader (``io.validate``) and the inputs Dataset builder
 (``io.dataset``) both use :func:`read_value`, so a case built in code reads like a typed one.
 """
 
