@@ -98,6 +98,17 @@ def test_solve_refuses_them_before_solving_and_writes_nothing(tmp_path, name):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]
 
 
+@pytest.mark.parametrize("command", ["solve", "compare"])
+def test_a_bell_in_a_region_name_gets_the_same_answer_from_solve_and_compare(tmp_path, command):
+    """Issue 14's case: \x07 in a name once crashed compare (exit 1) while solve succeeded."""
+    case = tmp_path / "case"
+    write_case(two(names=("甲\x07市", "乙市")), case)
+    done = fiscalshare(command, case, "--out", tmp_path / "out")
+    assert done.returncode == 2, done.stderr
+    assert "regions.csv!2: column 'name'" in done.stderr and "U+0007" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
 def test_a_repeated_column_in_a_workbook_is_located(tmp_path):
     path = tmp_path / "case.xlsx"
     write_case(two(), path)
