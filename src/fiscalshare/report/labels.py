@@ -106,6 +106,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "rule_local": ("地方全额承担", "Paid in full locally"),
     "mode_local_split": ("地方部分省级按财力档次承担{}", "the province bears {} of the local part "
                          "by tier"),
+    "mode_local_fixed": ("地方部分省级按政策规定承担{}", "the province bears {} of the local "
+                         "part, fixed by policy"),
     "mode_topup": ("省级提标部分由地方承担", "the provincial top-up is paid locally"),
     "binding_hard": ("约束性", "binding"),
     "binding_soft": ("预期性", "expected"),

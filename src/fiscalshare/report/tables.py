@@ -392,14 +392,17 @@ def _mode_in_words(results, i, mask, lang) -> str:
     """The sharing mode as a 实施方案 writes it (the shares of cost are in the next columns)."""
     rule = str(results["rule"].values[i])
     words = [label(f"rule_{rule}", lang)]
-    if rule == "ratio":
+    if rule in ("ratio", "uniform"):  # both leave a local part that the province shares in
+        fixed = "province_rule" in results.coords and \
+            str(results["province_rule"].values[i]) == "fixed"
         tiers = sorted({int(t) for t in results["region_tier"].values[mask]})
         index = {int(t): k for k, t in enumerate(results["tier"].values)}
         sigma = results["provincial_share"].transpose("tier", "item").values
         shares = sorted({round(float(sigma[index[t], i]) * 100, 2) for t in tiers})
         shown = "、".join(f"{v:g}%" for v in shares) if lang == "zh" else \
             ", ".join(f"{v:g}%" for v in shares)
-        words.append(label("mode_local_split", lang).format(shown))
+        words.append(label("mode_local_fixed" if fixed else "mode_local_split", lang)
+                     .format(shown))
     if rule == "central" and "topup" in results and np.nanmax(results["topup"].values[i]) > 1:
         words.append(label("mode_topup", lang))
     return ("，" if lang == "zh" else "; ").join(words)
