@@ -46,7 +46,7 @@ inputs: install
 	$(BIN)/python -m fiscalshare.examples.workbooks inputs
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2  # two processes: the machine has two cores
 
 bench: install
 	$(BIN)/python bench/run.py
