@@ -108,3 +108,19 @@ def two_years_two_items():
                  for t in (1, 2) for i in ("X", "H")],
         years=(2021, 2022),
     )
+
+
+def solve(ds, model="default", **overrides):
+    """Solve with a packaged configuration and hold the result to the independent check."""
+    from fiscalshare.analysis.verify import check_solution
+    from fiscalshare.config import load_config
+    from fiscalshare.solve import solve_case
+
+    results = solve_case(ds, load_config(model, overrides))
+    assert check_solution(ds, results) == []
+    return results
+
+
+def z(results):
+    """``(z1, z2)``: the weighted shortfall and the provincial money, in yuan."""
+    return results.attrs["objective_shortfall"], results.attrs["objective_cost"]

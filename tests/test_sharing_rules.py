@@ -11,25 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.hand_cases import ITEM, three_regions
+from tests.hand_cases import ITEM, solve, three_regions, z
 
-from fiscalshare.analysis.verify import check_solution
 from fiscalshare.config import load_config
 from fiscalshare.errors import InputError
 from fiscalshare.io import read_tables, write_case
 from fiscalshare.io.dataset import build_inputs
 from fiscalshare.model.checks import check_case
-from fiscalshare.solve import solve_case
-
-
-def solve(ds, model="default", **overrides):
-    results = solve_case(ds, load_config(model, overrides))
-    assert check_solution(ds, results) == []
-    return results
-
-
-def z(results):
-    return results.attrs["objective_shortfall"], results.attrs["objective_cost"]
 
 
 def shares(results):

@@ -13,23 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from tests.factories import case
-from tests.hand_cases import ITEM, prefecture_with_counties, three_regions
-
-from fiscalshare.analysis.verify import check_solution
-from fiscalshare.config import load_config
-from fiscalshare.solve import solve_case
+from tests.hand_cases import ITEM, prefecture_with_counties, solve, three_regions, z
 
 MENU = (0.2, 0.5, 0.8, 1.0)
-
-
-def solve(ds, model="default", **overrides):
-    results = solve_case(ds, load_config(model, overrides))
-    assert check_solution(ds, results) == []
-    return results
-
-
-def z(results):
-    return results.attrs["objective_shortfall"], results.attrs["objective_cost"]
 
 
 def shares(results, item="X"):

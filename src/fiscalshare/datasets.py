@@ -275,14 +275,15 @@ def datasets_markdown() -> str:
         "",
         *_table(BASELINE),
         "",
-        "Attributes:",
-        "",
-        "| attribute | meaning |",
-        "|---|---|",
-        *[f"| {_names(name)} | {meaning} |" for name, meaning in ATTRIBUTES],
-        "",
+        *_attribute_table(),
     ]
     return "\n".join(lines)
+
+
+def _attribute_table() -> list[str]:
+    """The results attributes as a Markdown table (datasets.md and results.md show the same)."""
+    return ["Attributes:", "", "| attribute | meaning |", "|---|---|",
+            *[f"| {_names(name)} | {meaning} |" for name, meaning in ATTRIBUTES], ""]
 
 
 _RUN_FOLDER = """\
@@ -358,12 +359,7 @@ def results_markdown() -> str:
         "The file also holds " + ", ".join(f"`{v.name}`" for v in DERIVED) + " and the inputs "
         "that reports and audits read ([datasets.md](datasets.md)).",
         "",
-        "Attributes:",
-        "",
-        "| attribute | meaning |",
-        "|---|---|",
-        *[f"| {_names(name)} | {meaning} |" for name, meaning in ATTRIBUTES],
-        "",
+        *_attribute_table(),
         "## Exit codes",
         "",
         "| code | meaning |",
