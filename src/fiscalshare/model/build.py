@@ -34,7 +34,7 @@ from fiscalshare.model.constraints import FAMILIES
 from fiscalshare.model.rows import RowBlock, add_constraint
 from fiscalshare.model.variables import Columns
 
-PYOMO_UP_TO_SIZE = 20_000  # columns + non-zeros
+PYOMO_UP_TO_SIZE = 5_000  # columns + non-zeros
 
 
 @dataclass(eq=False)

@@ -20,7 +20,7 @@ from fiscalshare.report.filenames import prefecture_files
 
 __all__ = ["prefecture_file_names", "prefecture_files", "print_summary", "write_reports"]
 
-PARALLEL_CELLS = 50_000  # region × item × year cells above which prefecture books go in parallel
+PARALLEL_CELLS = 0  # region × item × year cells above which prefecture books go in parallel
 _SHARED: dict = {}  # what forked workers read (inherited, never pickled)
 
 
