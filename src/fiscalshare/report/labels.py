@@ -146,6 +146,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "by_prefecture_note": ("本表按市州汇总（含所辖县）；分县明细见各市州工作簿和 allocation.nc。",
                            "This table sums each prefecture with its counties; county detail is "
                            "in each prefecture's workbook and in allocation.nc."),
+    "by_prefecture_total_note": ("本表按市州汇总（含所辖县）、各事项合计；分事项、分县明细见各市州工作簿和 "
+                                 "allocation.nc。",
+                                 "This table sums each prefecture with its counties over all "
+                                 "items; item and county detail is in each prefecture's workbook "
+                                 "and in allocation.nc."),
+    "all_items": ("全部事项", "All items"),
     "sigma_note": ("σ 是省级承担地方部分（标准支出减中央承担部分）的比例，不是占标准支出的比例；"
                    "按标准支出计的各级占比见左侧各列。",
                    "σ is the province's part of the local share (standard cost less the central "

@@ -90,9 +90,26 @@ def _catalogue():
 # ---------------------------------------------------------------- 支出责任表
 
 
-def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:
-    """One row per region × item × year (or prefecture × item × year): who pays, in 万元."""
+def detail_level(results, mask) -> str:
+    """How finely the province's 支出责任表 can list without passing :data:`DETAIL_LIMIT` rows:
+    ``region`` (× item × year), ``prefecture`` (each with its counties, × item × year) or
+    ``prefecture_total`` (× year, all items together, at national scale)."""
+    items_years = results.sizes["item"] * results.sizes["year"]
+    if not has_counties(results) or int(mask.sum()) * items_years <= DETAIL_LIMIT:
+        return "region"
+    prefectures = np.unique(results["region_prefecture"].values[mask]).size
+    return "prefecture" if prefectures * items_years <= DETAIL_LIMIT else "prefecture_total"
+
+
+def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False,
+                   all_items: bool = False) -> Table:
+    """One row per region × item × year (or prefecture × item × year, or prefecture × year with
+    every item together): who pays, in 万元."""
     cost, parts, names, codes, tiers, flags = _regional(results, fen, mask, lang, by_prefecture)
+    item_names = results["item_name"].values
+    if all_items:
+        cost, parts = cost.sum(axis=1, keepdims=True), parts.sum(axis=1, keepdims=True)
+        item_names = np.array([label("all_items", lang)], dtype=object)
     n_r, n_i, n_y = cost.shape
     r, i, y = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), np.arange(n_y),
                                               indexing="ij"))
@@ -102,7 +119,7 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
         label("region_name", lang): names[r],
         label("tier", lang): tiers[r],
         label("flags", lang): flags[r],
-        label("item_name", lang): results["item_name"].values[i],
+        label("item_name", lang): item_names[i],
         label("year", lang): results["year"].values[y].astype(int),
         label("standard_cost", lang): wan(cost.ravel()),
     })
@@ -116,11 +133,16 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
                  total_label=label("total", lang), keys=2, max_text=18)
 
 
-def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:
+def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool = False,
+                           all_items: bool = False) -> Table:
     """Per region and item over the planning years: each level's share of the standard cost
     (0.01 %, each row adding up to 100.00 %)."""
     cost, parts, names, codes, tiers, _ = _regional(results, fen, mask, lang, by_prefecture)
     cost, parts = cost.sum(axis=2), parts.sum(axis=2)  # over the years
+    item_names = results["item_name"].values
+    if all_items:
+        cost, parts = cost.sum(axis=1, keepdims=True), parts.sum(axis=1, keepdims=True)
+        item_names = np.array([label("all_items", lang)], dtype=object)
     n_r, n_i = cost.shape
     r, i = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), indexing="ij"))
     shown = shown_parts(results, fen, mask)
@@ -129,7 +151,7 @@ def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool
         label("region", lang): codes[r],
         label("region_name", lang): names[r],
         label("tier", lang): tiers[r],
-        label("item_name", lang): results["item_name"].values[i],
+        label("item_name", lang): item_names[i],
         label("standard_cost", lang): wan(cost.ravel()),
     })
     has_cost = cost.ravel() > 0
@@ -199,29 +221,47 @@ def by_domain_and_level(results, fen: Fen, mask, lang) -> Table:
                  title=label("by_domain_level", lang), total_label=label("total", lang))
 
 
-def transfers(results, fen: Fen, unit_mask, lang) -> Table:
-    """Per spending unit and year: co-financing, equalisation, their total, burden, capacity."""
+def transfers(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False) -> Table:
+    """Per spending unit and year (or per prefecture with its counties and year):
+    co-financing, equalisation, their total, burden, capacity."""
     idx = np.flatnonzero(unit_mask)
-    cofinancing = fen.by_unit("province")[idx]
-    burden = (fen.by_unit("county") + _prefecture_burden(results, fen))[idx]
-    equal = fen.equalisation[idx]
-    n_u, n_y = cofinancing.shape
+    columns = {
+        "cofinancing": fen.by_unit("province")[idx],
+        "equalisation": fen.equalisation[idx],
+        "burden": (fen.by_unit("county") + _prefecture_burden(results, fen))[idx],
+        "capacity": fen.capacity[idx],
+    }
+    codes = results["unit"].values[idx].astype(str)
+    names = results["unit_name"].values[idx]
+    tiers = tier_words(results["unit_tier"].values[idx], lang)
+    notes = (label("transfer_note", lang),)
+    if by_prefecture:  # each county's figures added to its prefecture's
+        parent = results["unit_parent"].values[idx].astype(str)
+        owner = np.where(parent == "", codes, parent)
+        keys, inverse = np.unique(owner, return_inverse=True)
+        for key, values in columns.items():
+            summed = np.zeros((len(keys), values.shape[1]), dtype=np.int64)
+            np.add.at(summed, inverse, values)
+            columns[key] = summed
+        at = np.array([np.flatnonzero(codes == k)[0] for k in keys])
+        codes, names, tiers = keys, names[at], tiers[at]
+        notes += (label("by_prefecture_note", lang),)
+    n_u, n_y = columns["cofinancing"].shape
     a, y = (v.ravel() for v in np.meshgrid(np.arange(n_u), np.arange(n_y), indexing="ij"))
     frame = pd.DataFrame({
-        label("unit", lang): results["unit"].values[idx][a],
-        label("unit_name", lang): results["unit_name"].values[idx][a],
-        label("tier", lang): tier_words(results["unit_tier"].values[idx], lang)[a],
+        label("unit", lang): codes.astype(object)[a],
+        label("unit_name", lang): names[a],
+        label("tier", lang): tiers[a],
         label("year", lang): results["year"].values[y].astype(int),
-        label("cofinancing", lang): wan(cofinancing.ravel()),
-        label("equalisation", lang): wan(equal.ravel()),
-        label("transfer", lang): wan((cofinancing + equal).ravel()),
-        label("burden", lang): wan(burden.ravel()),
-        label("capacity", lang): wan(fen.capacity[idx].ravel()),
+        label("cofinancing", lang): wan(columns["cofinancing"].ravel()),
+        label("equalisation", lang): wan(columns["equalisation"].ravel()),
+        label("transfer", lang): wan((columns["cofinancing"] + columns["equalisation"]).ravel()),
+        label("burden", lang): wan(columns["burden"].ravel()),
+        label("capacity", lang): wan(columns["capacity"].ravel()),
     })
     return Table(frame, _kinds(frame, lang, money=["cofinancing", "equalisation", "transfer",
                                                    "burden", "capacity"], integer=["year"]),
-                 total_label=label("total", lang), keys=2,
-                 notes=(label("transfer_note", lang),))
+                 total_label=label("total", lang), keys=2, notes=notes)
 
 
 def _prefecture_burden(results, fen: Fen) -> np.ndarray:
