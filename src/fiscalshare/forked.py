@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 _JOBS: list[Callable[[], Any]] = []  # what the forked children read (inherited, never pickled)
@@ -34,17 +34,42 @@ def can_fork() -> bool:
 def run_jobs(jobs: Sequence[Callable[[], Any]], *, workers: int | None = None) -> list[Any]:
     """Each job's result, in the order given, with the jobs spread over ``workers`` processes.
 
-    List the longest jobs first: the pool hands them out in that order.
+    List the longest jobs first: the pool hands them out in that order.  If a job fails, or
+    the user presses Ctrl-C, the other children are stopped at once (not left to finish the
+    queue) before the error goes on, so the caller can remove what was half written.
     """
     workers = min(workers or default_workers(), len(jobs))
     if workers <= 1 or not can_fork() or _JOBS:  # _JOBS set: already inside a run (no nesting)
         return [job() for job in jobs]
     _JOBS[:] = jobs
+    settled = threading.Event()  # every job done, or one failed
+    failures: list[BaseException] = []
+    left = [len(jobs)]
+
+    def succeeded(_result) -> None:
+        left[0] -= 1  # callbacks run one at a time, on the pool's result thread
+        if left[0] == 0:
+            settled.set()
+
+    def failed(error: BaseException) -> None:
+        failures.append(error)
+        settled.set()
+
+    pool = multiprocessing.get_context("fork").Pool(workers)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run, k) for k in range(len(jobs))]
-            return [future.result() for future in futures]
+        pending = [pool.apply_async(_run, (k,), callback=succeeded, error_callback=failed)
+                   for k in range(len(jobs))]
+        settled.wait()
+        if failures:
+            raise failures[0]
+        done = [result.get() for result in pending]
+        pool.close()
+        return done
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
+        pool.join()
         _JOBS.clear()
 
 
