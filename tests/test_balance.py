@@ -98,6 +98,13 @@ def test_a_summarised_province_workbook_balances_and_keeps_the_totals(runs, tmp_
     assert {str(v) for v in table.values()[0][:1]} <= set(results["unit"].values.astype(str))
     k = table.column(label("standard_cost", "zh"))
     assert fen(table.total[k].value) == int(fen_of(results).cost.sum())
+    # the per-unit transfers: 27 units × 2 years pass a limit of 20 rows, not one of 100
+    (transfers,) = tables_of(book[label("sheet_transfers", "zh")], label("total", "zh"))
+    assert len(transfers.values()) == (3 * 2 if limit < 27 * 2 else 27 * 2)
+    k = transfers.column(label("transfer", "zh"))
+    fens = fen_of(results)
+    assert fen(transfers.total[k].value) == int(fens.by_unit("province").sum()
+                                                + fens.equalisation.sum())
 
 
 def _check_balance(path: Path, name: str, checked: dict) -> None:

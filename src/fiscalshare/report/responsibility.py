@@ -94,9 +94,8 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     book.table_sheet(label("sheet_sharing", lang), label("title_sharing", lang),
                      tables.sharing(results, fen, mask, lang))
     book.table_sheet(label("sheet_transfers", lang), label("title_transfers", lang),
-                     tables.transfers(results, fen, unit_mask, lang,
-                                      by_prefecture=province_wide and int(unit_mask.sum())
-                                      * results.sizes["year"] > tables.DETAIL_LIMIT))
+                     tables.transfers(results, fen, unit_mask, lang, by_prefecture=province_wide
+                                      and tables.units_by_prefecture(results, unit_mask)))
     city = tables.city_to_county(results, fen, prefecture, lang)
     if city is not None:
         book.table_sheet(label("sheet_city_county", lang), label("title_city_county", lang),
@@ -138,7 +137,8 @@ def _summary(book: Book, results, fen, mask, unit_mask, lang, *, province_wide: 
     sheet = book.sheet(label("sheet_summary", lang), label("title_summary", lang))
     sheet.add(tables.by_level_and_year(results, fen, mask, lang))
     sheet.add(tables.by_domain_and_level(results, fen, mask, lang))
-    sheet.add(tables.transfers_wide(results, fen, unit_mask, lang))
+    sheet.add(tables.transfers_wide(results, fen, unit_mask, lang, by_prefecture=province_wide
+                                    and tables.units_by_prefecture(results, unit_mask)))
     short = fen.parts[mask][..., tables.PARTS.index("shortfall")]
     hard = results["binding"].values == "hard"
     rows = []

@@ -231,20 +231,10 @@ def transfers(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False
         "burden": (fen.by_unit("county") + _prefecture_burden(results, fen))[idx],
         "capacity": fen.capacity[idx],
     }
-    codes = results["unit"].values[idx].astype(str)
-    names = results["unit_name"].values[idx]
-    tiers = tier_words(results["unit_tier"].values[idx], lang)
+    codes, names, tiers = _unit_labels(results, idx, lang)
     notes = (label("transfer_note", lang),)
-    if by_prefecture:  # each county's figures added to its prefecture's
-        parent = results["unit_parent"].values[idx].astype(str)
-        owner = np.where(parent == "", codes, parent)
-        keys, inverse = np.unique(owner, return_inverse=True)
-        for key, values in columns.items():
-            summed = np.zeros((len(keys), values.shape[1]), dtype=np.int64)
-            np.add.at(summed, inverse, values)
-            columns[key] = summed
-        at = np.array([np.flatnonzero(codes == k)[0] for k in keys])
-        codes, names, tiers = keys, names[at], tiers[at]
+    if by_prefecture:
+        codes, names, tiers, columns = _by_prefecture_units(results, idx, lang, columns)
         notes += (label("by_prefecture_note", lang),)
     n_u, n_y = columns["cofinancing"].shape
     a, y = (v.ravel() for v in np.meshgrid(np.arange(n_u), np.arange(n_y), indexing="ij"))
@@ -274,18 +264,49 @@ def _prefecture_burden(results, fen: Fen) -> np.ndarray:
     return out
 
 
-def transfers_wide(results, fen: Fen, unit_mask, lang) -> Table:
-    """Provincial transfer by unit (rows) and year (columns) with a 合计 column, 万元."""
+def transfers_wide(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False) -> Table:
+    """Provincial transfer by unit (or prefecture with its counties; rows) and year (columns)
+    with a 合计 column, 万元."""
     idx = np.flatnonzero(unit_mask)
     total = (fen.by_unit("province") + fen.equalisation)[idx]
+    codes, names, _ = _unit_labels(results, idx, lang)
+    notes = ()
+    if by_prefecture:
+        codes, names, _, summed = _by_prefecture_units(results, idx, lang, {"total": total})
+        total = summed["total"]
+        notes = (label("by_prefecture_note", lang),)
     years = [label("year_n", lang).format(int(y)) for y in results["year"].values]
     frame = pd.DataFrame(wan(total), columns=years)
     frame[label("total", lang)] = wan(total.sum(axis=1))
-    frame.insert(0, label("unit_name", lang), results["unit_name"].values[idx])
-    frame.insert(0, label("unit", lang), results["unit"].values[idx])
+    frame.insert(0, label("unit_name", lang), names)
+    frame.insert(0, label("unit", lang), codes.astype(object))
     kinds = {c: "money" for c in [*years, label("total", lang)]}
     return Table(frame, kinds, title=label("transfers_by_region", lang),
-                 total_label=label("total", lang), keys=2)
+                 total_label=label("total", lang), keys=2, notes=notes)
+
+
+def units_by_prefecture(results, unit_mask) -> bool:
+    """Whether the province's per-unit tables list prefectures (each with its counties)
+    instead: above :data:`DETAIL_LIMIT` unit × year rows."""
+    return int(unit_mask.sum()) * results.sizes["year"] > DETAIL_LIMIT
+
+
+def _unit_labels(results, idx, lang) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (results["unit"].values[idx].astype(str), results["unit_name"].values[idx],
+            tier_words(results["unit_tier"].values[idx], lang))
+
+
+def _by_prefecture_units(results, idx, lang, columns: dict) -> tuple:
+    """Per-unit ``[u, y]`` fen arrays with each county's figures added to its prefecture's."""
+    codes, names, tiers = _unit_labels(results, idx, lang)
+    parent = results["unit_parent"].values[idx].astype(str)
+    keys, inverse = np.unique(np.where(parent == "", codes, parent), return_inverse=True)
+    summed = {}
+    for key, values in columns.items():
+        summed[key] = np.zeros((len(keys), values.shape[1]), dtype=np.int64)
+        np.add.at(summed[key], inverse, values)
+    at = np.array([np.flatnonzero(codes == k)[0] for k in keys], dtype=int)
+    return keys, names[at], tiers[at], summed
 
 
 def city_to_county(results, fen: Fen, prefecture: str | None, lang) -> Table | None:
