@@ -3,9 +3,9 @@
 A run's outputs (allocation.nc, the province workbook, one workbook per prefecture, the plots)
 are independent once the results are known.  Forked children inherit the results and every
 imported module, so nothing large is pickled and no child pays Python's start-up again; each
-job returns something small (a path, a few timings).  Where ``fork`` does not exist (Windows,
-macOS's default) or one worker is asked for, the jobs run here in turn: the outputs are the
-same either way (tested), only the wall time differs.
+job returns something small (a path, a few timings).  Where ``fork`` does not exist (Windows),
+inside a daemonic worker, or when one worker is asked for, the jobs run here in turn: the
+outputs are the same either way (tested), only the wall time differs.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def run_jobs(jobs: Sequence[Callable[[], Any]], *, workers: int | None = None) -
     queue) before the error goes on, so the caller can remove what was half written.
     """
     workers = min(workers or default_workers(), len(jobs))
-    if workers <= 1 or not can_fork() or _JOBS:  # _JOBS set: already inside a run (no nesting)
+    if (workers <= 1 or not can_fork() or _JOBS  # _JOBS set: inside a run already (no nesting)
+            or multiprocessing.current_process().daemon):  # e.g. a pool's worker: no children
         return [job() for job in jobs]
     _JOBS[:] = jobs
     settled = threading.Event()  # every job done, or one failed
