@@ -260,8 +260,8 @@ def test_a_linked_indicator_stands_beside_its_item_in_the_listing(tmp_path, lang
         books[prefecture] = write_workbook(results, tmp_path / f"{prefecture}.xlsx", lang=lang,
                                            prefecture=prefecture)
     if lang == "zh":
-        county, everywhere, area = "二县托位数 ≥4.5（二县）", "全省覆盖率 100%（约束性）", \
-            "二县面积 ≥2.6平方米（预期性；二县）"
+        county, everywhere, area = "二县托位数≥4.5（二县）", "全省覆盖率：100%（约束性）", \
+            "二县面积≥2.6平方米（预期性；二县）"
     else:
         county, everywhere, area = "二县托位数 ≥4.5 (二县)", "全省覆盖率 100% (binding)", \
             "二县面积 ≥2.6 平方米 (expected; 二县)"

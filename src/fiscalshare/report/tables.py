@@ -376,7 +376,7 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
 
 
 def _indicators_in_words(results, table: pd.DataFrame, lang) -> str | None:
-    """Indicators as a plan prints them: "九年义务教育巩固率 ≥96%（约束性）", the regions named
+    """Indicators as a plan prints them: "九年义务教育巩固率≥96%（约束性）", the regions named
     where not province-wide; several joined by "；" (None, a blank cell, when there are none)."""
     from fiscalshare.io.indicators import region_codes
 
@@ -396,7 +396,9 @@ def _indicators_in_words(results, table: pd.DataFrame, lang) -> str | None:
         about = [text_of(row.nature, lang)] if row.nature else []
         about += [("、" if zh else ", ").join(names.get(c, c) for c in region_codes(row.regions))]
         about = [a for a in about if a]
-        words = f"{row.name} {target}".strip()
+        # zh: 巩固率≥96%, 覆盖率：应保尽保 — no space, at which LibreOffice would break the line
+        between = "" if not zh else ("" if row.comparator and np.isfinite(row.target) else "：")
+        words = f"{row.name}{between}{target}" if zh else f"{row.name} {target}".strip()
         if about:
             words += f"（{'；'.join(about)}）" if zh else f" ({'; '.join(about)})"
         shown.append(words)
