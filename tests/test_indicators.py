@@ -272,3 +272,26 @@ def test_a_linked_indicator_stands_beside_its_item_in_the_listing(tmp_path, lang
     for path in books.values():
         cells = "".join(str(v) for v in _listed(path, lang).values())
         assert "二市参保率" not in cells and "全省指标" not in cells  # linked to no item
+
+
+def test_gansu_indicators_stand_in_the_listings_of_the_prefectures_they_name(tmp_path):
+    """The packaged Gansu case links 城乡低保对象 (item SA01) to 临夏 and 甘南 and 人均体育场地面积
+    (WT03) to 兰州: each is in its prefectures' 清单 and the province's, in no other prefecture's;
+    the province-wide 九年义务教育巩固率 (ED01) is in all of them."""
+    from fiscalshare.examples import example_path
+
+    results = solve_case(load_case(example_path("gansu")), load_config("default"))
+    listed = {code: _listed(write_workbook(results, tmp_path / f"{code}.xlsx", prefecture=code
+                                           if code != "province" else None), "zh")
+              for code in ("province", "622900", "620100")}
+    low_income = "城乡低保对象：应保尽保（约束性；临夏回族自治州、甘南藏族自治州）"
+    sports = "人均体育场地面积≥2.6平方米（预期性；兰州市）"
+    school = "九年义务教育巩固率≥96%（约束性）"
+    assert listed["province"]["最低生活保障"] == low_income
+    assert listed["province"]["公共体育场馆免费或低收费开放"] == sports
+    assert listed["622900"]["最低生活保障"] == low_income
+    assert listed["622900"]["公共体育场馆免费或低收费开放"] is None
+    assert listed["620100"]["最低生活保障"] is None
+    assert listed["620100"]["公共体育场馆免费或低收费开放"] == sports
+    for code in listed:
+        assert listed[code]["义务教育公用经费（小学）"] == school
