@@ -286,3 +286,44 @@ def test_command_writes_the_folder_and_refuses_to_overwrite(tmp_path):
     again = runner.invoke(cli, ["compare", str(case_dir), "--out", str(out)])
     assert again.exit_code != 0
     assert "exists" in str(again.exception or again.output)
+
+
+def test_verify_audits_a_compare_folder_and_finds_a_changed_figure(tmp_path):
+    """A compare folder checks out; a figure changed in compare.xlsx with the manifest's hashes
+    recomputed to match is still found (the workbook is rendered again from the allocations),
+    and so is a status quo that is not the case's."""
+    from click.testing import CliRunner
+
+    from fiscalshare.cli import cli
+    from fiscalshare.runs.audit import audit_run
+    from fiscalshare.runs.folder import file_hashes
+
+    out = tmp_path / "cmp"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["compare", str(write_csv_case(tmp_path / "case")), "--out",
+                               str(out)]).exit_code == 0
+    checked = runner.invoke(cli, ["verify", str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert "compare.xlsx check out" in checked.output
+
+    def rehash():
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"] = file_hashes(out)
+        (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    book = openpyxl.load_workbook(out / "compare.xlsx")
+    sheet = book["省级资金"]
+    money = only_table(sheet, "合计")
+    cell = money.body[0][money.column("现行：合计")]
+    cell.value = cell.value + 1.0
+    book.save(out / "compare.xlsx")
+    rehash()
+    findings = audit_run(out)
+    assert len(findings) == 1 and "compare.xlsx: sheet '省级资金' cell" in findings[0], findings
+
+    with xr.open_dataset(out / "baseline.nc", engine="h5netcdf") as stored:
+        changed = stored.load()
+    changed["transfer"] = changed["transfer"] * 1.01
+    changed.to_netcdf(out / "baseline.nc", engine="h5netcdf")
+    rehash()
+    assert "baseline.nc: 'transfer' is not the status quo the case gives" in audit_run(out)
