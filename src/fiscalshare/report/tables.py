@@ -387,10 +387,14 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
 # ---------------------------------------------------------------- 支出责任清单
 
 
-def listing(results, fen: Fen, mask, lang) -> Table:
+def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
     """One row per item grouped by the nine domains in their official order: 服务对象, 服务内容,
     national and provincial standards with unit, the sharing mode in words and in % of cost,
-    牵头单位."""
+    牵头单位, and the plan indicators linked to the item that apply to ``region`` (a prefecture;
+    None = the province) — the column only where some indicator is linked to an item."""
+    from fiscalshare.analysis.indicators import indicator_table, indicators_for
+
+    linked = bool((indicator_table(results)["item"].astype(str) != "").any())
     shown = shown_parts(results, fen, mask)
     parts = fen.parts[mask].sum(axis=(0, 2))[:, [PARTS.index(p) for p in shown]]
     points = percent_points(parts)
@@ -403,7 +407,7 @@ def listing(results, fen: Fen, mask, lang) -> Table:
     columns = [label("seq", lang), label("service_item", lang), label("target_group", lang),
                label("content", lang), label("national_standard", lang),
                label("provincial_standard", lang), label("sharing_mode", lang)] + [label(PCT_LABELS[p], lang) for p in shown] + [
-        label("lead_department", lang)]
+        label("lead_department", lang)] + ([label("linked_indicators", lang)] if linked else [])
     seq = 0
     for g, d in enumerate(order):
         heading = f"{numerals[g] if g < len(numerals) else g + 1}{label('enum_sep', lang)}" \
@@ -419,11 +423,47 @@ def listing(results, fen: Fen, mask, lang) -> Table:
                    national, provincial, _mode_in_words(results, i, mask, lang)]
             row += [points[i, k] / 1e4 if parts[i].sum() else np.nan for k in range(len(shown))]
             row.append(_text(results, "item_lead_department", i))
+            if linked:
+                row.append(_indicators_in_words(
+                    results, indicators_for(results, item=str(results["item"].values[i]),
+                                            region=region), lang))
             rows.append(row)
     frame = pd.DataFrame(rows, columns=columns)
     kinds = {label("seq", lang): "integer"}
     kinds.update({label(PCT_LABELS[p], lang): "percent" for p in shown})
-    return Table(frame, kinds, keys=2, notes=(label("listing_note", lang),))
+    notes = (label("listing_note", lang),) + ((label("listing_indicators_note", lang),)
+                                              if linked else ())
+    return Table(frame, kinds, keys=2, notes=notes)
+
+
+def _indicators_in_words(results, table: pd.DataFrame, lang) -> str | None:
+    """Indicators as a plan prints them: "九年义务教育巩固率≥96%（约束性）", the regions named
+    where not province-wide; several joined by "；" (None, a blank cell, when there are none)."""
+    from fiscalshare.io.indicators import region_codes
+
+    if table.empty:
+        return None
+    names = dict(zip(results["unit"].values.astype(str), results["unit_name"].values.astype(str),
+                     strict=True))
+    zh = lang == "zh"
+    shown = []
+    for row in table.itertuples(index=False):
+        unit = str(row.unit)
+        if np.isfinite(row.target):
+            target = f"{row.comparator}{row.target:g}" + (unit if zh or unit == "%" else
+                                                          f" {unit}".rstrip())
+        else:
+            target = str(row.target_text)
+        about = [text_of(row.nature, lang)] if row.nature else []
+        about += [("、" if zh else ", ").join(names.get(c, c) for c in region_codes(row.regions))]
+        about = [a for a in about if a]
+        # zh: 巩固率≥96%, 覆盖率：应保尽保 — no space, at which LibreOffice would break the line
+        between = "" if not zh else ("" if row.comparator and np.isfinite(row.target) else "：")
+        words = f"{row.name}{between}{target}" if zh else f"{row.name} {target}".strip()
+        if about:
+            words += f"（{'；'.join(about)}）" if zh else f" ({'; '.join(about)})"
+        shown.append(words)
+    return ("；" if zh else "; ").join(shown)
 
 
 def _text(results, name, i) -> str | None:
