@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fiscalshare.messages import render_problem, render_problems, translate
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -30,19 +32,21 @@ class Problem:
     cell: str | None = None  # e.g. "D7"; for CSV files the line number is given as the row
 
     def __str__(self) -> str:
-        where = self.sheet
-        if self.cell:
-            where += f"!{self.cell}"
-        elif self.row is not None:
-            where += f"!{self.row}"
-        column = f"column '{self.column}': " if self.column else ""
-        return f"{where}: {column}{self.message}"
+        return render_problem(self, "en")
+
+    def render(self, lang: str = "en") -> str:
+        """The located problem in ``lang`` (the message catalogue: fiscalshare.messages)."""
+        return render_problem(self, lang)
 
 
 class FiscalshareError(Exception):
     """Base of the errors that end a command with a one-line message and a distinct exit code."""
 
     exit_code = 1
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang``: Chinese from the catalogue, English as raised."""
+        return translate(str(self), lang)
 
 
 class InputError(FiscalshareError):
@@ -56,10 +60,9 @@ class InputError(FiscalshareError):
         self.problems = list(problems)
         super().__init__(self.render())
 
-    def render(self) -> str:
-        lines = [str(p) for p in self.problems]
-        head = f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the input:"
-        return "\n".join([head, *("  " + line for line in lines)])
+    def render(self, lang: str = "en") -> str:
+        """Every problem, located, under one head line, in ``lang``."""
+        return render_problems(self.problems, lang)
 
 
 class ConfigError(InputError):

@@ -15,6 +15,7 @@ import click
 
 from fiscalshare import __version__
 from fiscalshare.errors import FiscalshareError, printable
+from fiscalshare.messages import command_language, frame
 
 COMMANDS = {
     "validate": "Check a case and summarise it.",
@@ -82,7 +83,8 @@ def main(argv=None):
     except FiscalshareError as exc:
         if debug:
             raise
-        click.echo(f"Error: {printable(exc)}", err=True)
+        lang = command_language(argv)
+        click.echo(frame("error", lang) + printable(exc.render(lang)), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

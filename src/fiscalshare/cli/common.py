@@ -65,11 +65,13 @@ def console():
     return _CONSOLE
 
 
-def print_warnings(warnings) -> None:
+def print_warnings(warnings, lang: str = "zh") -> None:
+    """Each warning about the input on its own line, in the command's language."""
     from fiscalshare.errors import printable
+    from fiscalshare.messages import frame, render_problem
 
     for warning in warnings:
-        click.echo(f"warning: {printable(warning)}", err=True)
+        click.echo(frame("warning", lang) + printable(render_problem(warning, lang)), err=True)
 
 
 def silence_solver_banner() -> None:

@@ -33,7 +33,7 @@ def command(case, model, out, force, lang, time_limit):
     silence_solver_banner()  # the console shows only our own lines, as for solve
     run = run_compare(CompareRequest(resolve_case(case), model, out=out, force=force, lang=lang,
                                      time_limit=time_limit))
-    print_warnings(run.warnings)
+    print_warnings(run.warnings, lang)
     from fiscalshare.report.story import headline
 
     for sentence in headline(run.result.story, lang):

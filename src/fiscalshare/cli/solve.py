@@ -67,7 +67,7 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
 
         silence_solver_banner()
     outcome = run_solve(request)
-    print_warnings(outcome.warnings)
+    print_warnings(outcome.warnings, lang)
     if quiet:
         echo(str(outcome.run_dir))
         return outcome.exit_code

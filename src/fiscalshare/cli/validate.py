@@ -11,25 +11,30 @@ from fiscalshare.cli.common import case_argument, echo, print_warnings, resolve_
 
 @click.command("validate")
 @case_argument
-def command(case: Path | None):
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the summary and of the problems found.")
+def command(case: Path | None, lang: str):
     """Check CASE (a workbook or CSV folder; default: the packaged example) and summarise it."""
     from fiscalshare.io import load_case
     from fiscalshare.quantities import standard_cost
+    from fiscalshare.report.labels import label
 
     path = resolve_case(case)
     warnings: list = []
     ds = load_case(path, warnings=warnings)
-    print_warnings(warnings)
+    print_warnings(warnings, lang)
     receiving = int(ds.sizes["region"])
     units = int(ds.sizes["unit"])
-    echo(f"{path}: valid case '{ds.attrs['case']}' ({ds.attrs['province']})")
-    click.echo(f"  {receiving} receiving regions, {units - receiving} prefectures with counties, "
-               f"{ds.sizes['item']} items, years {ds.attrs['first_year']}–{ds.attrs['last_year']}, "
-               f"tiers {', '.join(str(t) for t in ds['tier'].values)}")
+    echo(label("validate_valid", lang).format(path=path, case=ds.attrs["case"],
+                                              province=ds.attrs["province"]))
+    click.echo(label("validate_regions", lang).format(
+        receiving=receiving, prefectures=units - receiving, items=ds.sizes["item"],
+        first=ds.attrs["first_year"], last=ds.attrs["last_year"],
+        tiers=", ".join(str(t) for t in ds["tier"].values)))
     hard = int((ds["binding"] == "hard").sum())
-    click.echo(f"  {hard} hard and {ds.sizes['item'] - hard} soft items; "
-               f"{len(warnings)} warning(s)")
+    click.echo(label("validate_items", lang).format(hard=hard, soft=ds.sizes["item"] - hard,
+                                                    warnings=len(warnings)))
     cost = standard_cost(ds).sum(("region", "item"))
-    click.echo("  standard cost (亿元): " + ", ".join(
-        f"{int(y)} {float(v) / 1e8:,.2f}" for y, v in zip(ds["year"].values, cost.values,
-                                                           strict=True)))
+    click.echo(label("validate_cost", lang).format(costs=", ".join(
+        f"{int(y)} {float(v) / 1e4:,.2f}" for y, v in zip(ds["year"].values, cost.values,
+                                                          strict=True))))

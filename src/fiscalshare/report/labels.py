@@ -395,6 +395,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_line_hard": ("现行办法下部分约束性事项存在缺口，详见 compare.xlsx。",
                       "Under the status quo some binding items fall short; see compare.xlsx."),
     "cmp_written": ("已写入 {}", "Written to {}"),
+    # `fiscalshare validate`
+    "validate_valid": ("{path}：测算案例 '{case}'（{province}）有效",
+                       "{path}: valid case '{case}' ({province})"),
+    "validate_regions": ("  受益地区 {receiving} 个，下辖县的市州 {prefectures} 个，项目 {items} 个，"
+                         "年度 {first}—{last}，财力档次 {tiers}",
+                         "  {receiving} receiving regions, {prefectures} prefectures with counties, "
+                         "{items} items, years {first}–{last}, tiers {tiers}"),
+    "validate_items": ("  约束性项目 {hard} 个，预期性项目 {soft} 个；警告 {warnings} 条",
+                       "  {hard} hard and {soft} soft items; {warnings} warning(s)"),
+    "validate_cost": ("  标准支出（万元）：{costs}", "  standard cost (10,000 yuan): {costs}"),
     "cmp_plot_baseline": ("现行办法", "status quo"),
     "cmp_plot_optimised": ("优化方案", "optimised"),
     "cmp_plot_baseline_before": ("现行：省级转移前", "status quo, before provincial transfers"),

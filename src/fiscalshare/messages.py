@@ -1,0 +1,312 @@
+"""The Chinese face of the messages about bad input, options and output folders.
+
+The English text built where a problem is found stays the message's identity (the library API
+and the tests hold it exactly); this catalogue renders it in Chinese at the edge, when a command
+prints it.  Each entry is a pattern over the English message, with named groups, and its Chinese
+template.  Groups named ``found…`` (what a cell held), ``expected…`` (what it should hold) and
+``message…`` (a nested message) are translated in turn; every other group is a name, a code or a
+number from the input and is kept as it is.  A message no entry matches is shown in English:
+tests/test_messages.py holds every message the fixtures produce to some entry.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+
+class _Located(Protocol):
+    sheet: str
+    message: str
+    row: int | None
+    column: str | None
+    cell: str | None
+
+
+def _compile(entries: list[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(pattern, re.DOTALL), chinese) for pattern, chinese in entries]
+
+
+# what a cell held (io/convert.py's descriptions)
+FOUND = _compile([
+    (r"a date (?P<date>\S+)", "日期 {date}"),
+    (r"nothing", "空白"),
+    (r"an Excel error", "Excel 错误值"),
+    (r"the character U\+(?P<point>[0-9A-F]+) at position (?P<position>\d+) \(control characters "
+     r"and non-characters are not allowed\)", "第 {position} 个字符 U+{point}（不允许控制字符和非字符）"),
+    (r"(?P<count>\d+) characters", "{count} 个字符"),
+    (r"(?P<value>'.*'|\".*\"|[-+]?[\d.,]+(?:e[-+]?\d+)?|[-+]?inf|nan|True|False|None)", "{value}"),
+    (r"(?P<type>list|int|float|str|bool|NoneType)", "{type}"),
+])
+
+# what a cell should hold (io/schema.py Column.expected, config.py)
+EXPECTED = _compile([
+    (r"an integer (?P<low>-?\d+)\.\.(?P<high>-?\d+)", "{low} 至 {high} 之间的整数"),
+    (r"an integer ≥ (?P<low>-?\d+)", "不小于 {low} 的整数"),
+    (r"an integer", "整数"),
+    (r"a year within meta's first_year\.\.last_year",
+     "介于 meta 中 first_year 与 last_year 之间的年份"),
+    (r"a number in \[(?P<low>[^,\]]+), (?P<high>[^\]]+)\]", "[{low}, {high}] 之间的数"),
+    (r"0 or 1", "0 或 1"),
+    (r"on or off", "on 或 off"),
+    (r"one of (?P<choices>.+?)(?P<nothing> or nothing)?",
+     "以下之一：{choices}"),
+    (r"a number > 0 and ≤ (?P<high>\S+)", "大于 0 且不大于 {high} 的数"),
+    (r"a number > 0", "大于 0 的数"),
+    (r"a number ≥ (?P<low>\S+) and ≤ (?P<high>\S+)", "不小于 {low} 且不大于 {high} 的数"),
+    (r"a number ≥ (?P<low>\S+)", "不小于 {low} 的数"),
+    (r"a number ≤ (?P<high>\S+)", "不大于 {high} 的数"),
+    (r"a number", "数"),
+    (r"a code \(text, at most (?P<most>\d+) characters, no control characters\)",
+     "代码（文本，至多 {most} 个字符，不含控制字符）"),
+    (r"text without control characters", "不含控制字符的文本"),
+    (r"seconds > 0 or nothing", "大于 0 的秒数或空白"),
+    (r"a whole number ≥ (?P<low>\d+)", "不小于 {low} 的整数"),
+    (r"a mapping flag → number ≥ 0", "标志 → 不小于 0 的数 的映射"),
+    (r"a mapping of keys to values", "键到值的映射"),
+])
+
+# whole messages
+MESSAGES = _compile([
+    # reading the file (io/files.py)
+    (r"no such file or folder", "没有这个文件或文件夹"),
+    (r"the file is empty; expected an \.xlsx workbook", "文件为空；应为 .xlsx 工作簿"),
+    (r"the file is (?P<size>[\d,]+) bytes, above the limit of (?P<limit>[\d,]+)",
+     "文件大小 {size} 字节，超过上限 {limit} 字节"),
+    (r"macro-enabled workbooks \(\.xlsm\) are not accepted; save it as \.xlsx \(Excel: File → "
+     r"Save As → Excel Workbook\)",
+     "不接受启用宏的工作簿（.xlsm）；请另存为 .xlsx（Excel：文件 → 另存为 → Excel 工作簿）"),
+    (r"old \.xls workbooks are not read; save it as \.xlsx",
+     "不读取旧式 .xls 工作簿；请另存为 .xlsx"),
+    (r"a single CSV file is not a case; give the folder that holds one CSV file per sheet",
+     "单个 CSV 文件不构成测算案例；请给出每张表一个 CSV 文件的文件夹"),
+    (r"the workbook is encrypted or in the old binary format \(OLE\); remove the password and "
+     r"save it as \.xlsx", "工作簿已加密或为旧式二进制格式（OLE）；请去掉密码并另存为 .xlsx"),
+    (r"not an \.xlsx workbook \(it is not a zip package\); save it from Excel or WPS as \.xlsx",
+     "不是 .xlsx 工作簿（不是 zip 包）；请用 Excel 或 WPS 另存为 .xlsx"),
+    (r"the workbook holds (?P<count>[\d,]+) parts, above the limit of (?P<limit>[\d,]+)",
+     "工作簿含 {count} 个部件，超过上限 {limit}"),
+    (r"the workbook unpacks to (?P<size>[\d,]+) bytes \(ratio (?P<ratio>[\d,]+):1\), above the "
+     r"limits: refused as a possible zip bomb",
+     "工作簿解压后为 {size} 字节（压缩比 {ratio}:1），超过上限：疑为压缩炸弹，拒绝读取"),
+    (r"the workbook carries macros \(vbaProject\.bin\); save it as a macro-free \.xlsx",
+     "工作簿含宏（vbaProject.bin）；请另存为不含宏的 .xlsx"),
+    (r"not an \.xlsx workbook \(no workbook part inside\)", "不是 .xlsx 工作簿（其中没有工作簿部件）"),
+    (r"a damaged workbook part \((?P<detail>.*)\)", "工作簿部件已损坏（{detail}）"),
+    (r"more than (?P<limit>[\d,]+) cells: above the limit", "单元格多于 {limit} 个：超过上限"),
+    (r"the workbook cannot be read safely \((?P<detail>.*)\)", "无法安全读取工作簿（{detail}）"),
+    (r"merged cells inside a table \((?P<refs>[^)]*)\): unmerge them",
+     "表内有合并单元格（{refs}）：请取消合并"),
+    (r"a formula without a cached value: open and save the workbook in Excel, or type the value",
+     "公式没有缓存的计算结果：请在 Excel 中打开并保存工作簿，或直接填写数值"),
+    (r"an Excel error value (?P<value>'.*')", "Excel 错误值 {value}"),
+    (r"the CSV files exceed (?P<limit>[\d,]+) bytes", "CSV 文件合计超过 {limit} 字节"),
+    (r"neither UTF-8 nor GB18030 text", "既不是 UTF-8 也不是 GB18030 编码的文本"),
+    (r"not a readable CSV table \((?P<detail>.*)\)", "无法读取的 CSV 表（{detail}）"),
+    (r"the folder holds no \.csv files; a case is an \.xlsx workbook or a folder of CSV files, "
+     r"one per sheet", "文件夹中没有 .csv 文件；测算案例是一个 .xlsx 工作簿，或每张表一个 CSV 文件的文件夹"),
+    (r"the case could not be read", "无法读取测算案例"),
+    # sheets and columns (io/validate.py)
+    (r"missing sheet '(?P<name>[^']*)' \((?P<label>[^)]*)\): .*", "缺少工作表 '{name}'（{label}）"),
+    (r"unknown sheet, ignored", "未知工作表，已忽略"),
+    (r"two sheets named '(?P<a>.*)' and '(?P<b>.*)' differ only in case or spaces: keep one",
+     "两张工作表 '{a}' 与 '{b}' 只在大小写或空格上不同：请只保留一张"),
+    (r"sheet name read as '(?P<key>.*)'", "工作表名按 '{key}' 读取"),
+    (r"blank row skipped", "已跳过空行"),
+    (r"column keys read ignoring case and spaces", "列名已忽略大小写和空格读取"),
+    (r"the column appears twice in the header", "该列在表头中出现两次"),
+    (r"unknown column ignored", "未知列，已忽略"),
+    (r"missing column '(?P<key>[^']*)' \((?P<label>[^)]*)\): .*", "缺少列 '{key}'（{label}）"),
+    (r"the sheet has a header but no rows: .*", "工作表只有表头，没有数据行"),
+    (r"missing key '(?P<key>[^']*)' \((?P<label>[^)]*)\): .*", "缺少键 '{key}'（{label}）"),
+    (r"(?P<key>\w+): expected (?P<expected>.+), found (?P<found>.+)",
+     "{key}：应为{expected}，实际为{found}"),
+    (r"expected (?P<expected>.+), found (?P<found>.+)", "应为{expected}，实际为{found}"),
+    (r"… and (?P<count>\d+) more such cells", "…… 另有 {count} 个同类单元格"),
+    (r"duplicate key (?P<key>.+): the same as (?P<first>.+) \(row (?P<row>\d+)\) once "
+     r"full-width characters and case are ignored",
+     "重复的键 {key}：忽略全角字符和大小写后与 {first}（第 {row} 行）相同"),
+    (r"duplicate key (?P<key>.+)", "重复的键 {key}"),
+    (r"full-width characters read as ordinary digits and letters", "全角字符已按普通数字和字母读取"),
+    (r"leading or trailing spaces removed", "已去掉首尾空格"),
+    (r"flags such as 是/否 or TRUE/FALSE read as 1/0", "是/否、TRUE/FALSE 等标志已按 1/0 读取"),
+    (r"choices matched ignoring case and spaces", "选项已忽略大小写和空格匹配"),
+    (r"full-width digits read as ordinary digits", "全角数字已按普通数字读取"),
+    (r"thousands separators removed", "已去掉千位分隔符"),
+    (r"numbers stored as text read as numbers", "以文本存储的数字已按数字读取"),
+    # the case as a whole (io/validate.py)
+    (r"first_year (?P<first>\S+) is after last_year (?P<last>\S+)",
+     "first_year {first} 晚于 last_year {last}"),
+    (r"year (?P<year>\S+) is outside meta's (?P<first>\d+)\.\.(?P<last>\d+)",
+     "年份 {year} 不在 meta 的 {first} 至 {last} 之间"),
+    (r"parent (?P<parent>.+) of (?P<code>.+) is not a region code",
+     "{code} 的上级 {parent} 不是地区代码"),
+    (r"parent (?P<parent>.+) of (?P<code>.+) is itself a county: a parent must be a prefecture "
+     r"\(a row with a blank parent\)",
+     "{code} 的上级 {parent} 本身是县：上级必须是市州（parent 为空的行）"),
+    (r"(?P<code>.+) is its own parent", "{code} 以自身为上级"),
+    (r"(?P<value>.+) is not an item code of the items sheet", "{value} 不是 items 表中的项目代码"),
+    (r"(?P<value>.+) is not a region code of the regions sheet",
+     "{value} 不是 regions 表中的地区代码"),
+    (r"(?P<value>.+) not a region code of the regions sheet", "{value} 不是 regions 表中的地区代码"),
+    (r"(?P<value>.+) is a prefecture with counties: its beneficiaries belong to its counties",
+     "{value} 是下辖县的市州：其受益对象应填在所辖各县"),
+    (r"no standard for item (?P<item>.+) in year\(s\) (?P<years>.+)",
+     "项目 {item} 在 {years} 年没有标准"),
+    (r"item (?P<item>.+) is rule=central: central_share must be 1, found (?P<share>\S+)",
+     "项目 {item} 为 rule=central：central_share 应为 1，实际为 {share}"),
+    (r"item (?P<item>.+) is rule=local: central_share must be 0, found (?P<share>\S+)",
+     "项目 {item} 为 rule=local：central_share 应为 0，实际为 {share}"),
+    (r"ratio item (?P<item>.+): central_share differs from the central tier (?P<tier>\S+) share "
+     r"(?P<share>\S+); an item the centre shares alike in every province \(e\.g\. 5:5\) is "
+     r"rule=uniform",
+     "按比例分担的项目 {item}：central_share 与中央分档第 {tier} 档的比例 {share} 不同；"
+     "中央对各省统一比例分担的项目（如 5:5）应为 rule=uniform"),
+    (r"no capacity for spending unit (?P<code>.+) in (?P<year>\d+)",
+     "支出单位 {code} 缺少 {year} 年的可用财力"),
+    (r"… and (?P<count>\d+) more missing capacity rows", "…… 另缺 {count} 行可用财力"),
+    (r"province_min (?P<low>\S+) is above province_max (?P<high>\S+)",
+     "province_min {low} 大于 province_max {high}"),
+    (r"province_share (?P<share>\S+) is outside \[(?P<low>[^,]+), (?P<high>[^\]]+)\]",
+     "province_share {share} 不在 [{low}, {high}] 之内"),
+    (r"tier (?P<tier>\S+) has no receiving region: row ignored", "第 {tier} 档没有受益地区：该行已忽略"),
+    (r"item (?P<item>.+) has no beneficiaries anywhere", "项目 {item} 在任何地区都没有受益对象"),
+    (r"region (?P<code>.+) has no beneficiaries", "地区 {code} 没有受益对象"),
+    (r"the standard cost of this row is (?P<value>\S+) yuan \(q × top-up × cost index × units\), "
+     r"above the (?P<limit>\S+) yuan the model represents faithfully: give money in yuan and "
+     r"check the units",
+     "该行的标准支出为 {value} 元（标准 × 上浮系数 × 成本系数 × 受益单位数），超过模型能准确表示的 "
+     "{limit} 元：金额请以元填写，并核对单位"),
+    (r"comparator (?P<comparator>\S+) needs a numeric target, found (?P<found>.+)",
+     "比较符 {comparator} 需要数值目标，实际为 {found}"),
+    (r"the target (?P<target>.+) says (?P<a>\S+) but the comparator column says (?P<b>\S+)",
+     "目标 {target} 写的是 {a}，而 comparator 列写的是 {b}"),
+    (r"no row for tier (?P<tier>\S+) and item (?P<item>.+), which has a remainder to share",
+     "缺少第 {tier} 档、项目 {item} 的分担行，而该项目有需要分担的地方部分"),
+    # the model's checks of the case (model/checks.py)
+    (r"ratio_mode menu needs a ratio_menu sheet with at least one share",
+     "ratio_mode 为 menu 时需要至少含一个比例的 ratio_menu 表"),
+    (r"no ratio_menu share lies in \[(?P<low>[^,]+), (?P<high>[^\]]+)\]",
+     "ratio_menu 中没有比例落在 [{low}, {high}] 之内"),
+    # model configurations (config.py)
+    (r"not a readable YAML file: (?P<detail>.*)", "无法读取的 YAML 文件：{detail}"),
+    (r"configuration file (?P<path>.+) not found", "找不到配置文件 {path}"),
+    (r"unknown configuration (?P<name>.+); available: (?P<names>.*)",
+     "未知配置 {name}；可用：{names}"),
+    (r"unknown key; accepted keys: (?P<keys>.*)", "未知键；可用的键：{keys}"),
+    (r"unknown flag (?P<flag>.+); flags: (?P<flags>.*)", "未知标志 {flag}；可用标志：{flags}"),
+    # packaged examples, run and sweep folders
+    (r"no packaged example (?P<name>.+); available: (?P<names>.*)",
+     "没有名为 {name} 的内置示例；可用：{names}"),
+    (r"(?P<folder>.+): no (?P<file>\S+) to report on", "{folder}：没有可据以生成报表的 {file}"),
+    (r"(?P<folder>.+) is not a sweep folder \(no (?P<file>\S+)\)",
+     "{folder} 不是情景测算文件夹（没有 {file}）"),
+    (r"--out is empty \(nothing was written\)", "--out 为空（未写入任何文件）"),
+    (r"--out (?P<out>.+) is a symbolic link; give the folder itself \(nothing was written\)",
+     "--out {out} 是符号链接；请给出文件夹本身（未写入任何文件）"),
+    (r"--out (?P<out>.+) is the input or holds it \((?P<source>.+)\); choose another folder "
+     r"\(nothing was written\)", "--out {out} 就是输入或包含输入（{source}）；请另选文件夹（未写入任何文件）"),
+    (r"(?P<out>.+) exists; give --force to replace it \(nothing was written\)",
+     "{out} 已存在；如要替换请加 --force（未写入任何文件）"),
+    (r"(?P<out>.+) exists; give --force to replace it", "{out} 已存在；如要替换请加 --force"),
+    (r"(?P<out>.+) is a symbolic link; give the file itself", "{out} 是符号链接；请给出文件本身"),
+    (r"--out (?P<out>.+) is the current folder or one that holds it; choose a new folder "
+     r"\(nothing was written\)", "--out {out} 是当前文件夹或包含当前文件夹；请另选新文件夹（未写入任何文件）"),
+    (r"--out: the folder name is longer than (?P<limit>\d+) bytes \(nothing was written\)",
+     "--out：文件夹名长于 {limit} 字节（未写入任何文件）"),
+    (r"(?P<out>.+) is a folder that fiscalshare did not write and it is not empty; it is never "
+     r"replaced, not even with --force: choose another --out \(nothing was written\)",
+     "{out} 是非 fiscalshare 写入的非空文件夹；即使加 --force 也不会替换：请另选 --out（未写入任何文件）"),
+    (r"--out (?P<out>.+): (?P<path>.+) is a dangling symbolic link \(nothing was written\)",
+     "--out {out}：{path} 是失效的符号链接（未写入任何文件）"),
+    (r"--out (?P<out>.+): (?P<path>.+) is not a folder \(nothing was written\)",
+     "--out {out}：{path} 不是文件夹（未写入任何文件）"),
+    (r"--out (?P<out>.+): cannot write in (?P<path>.+) \((?P<detail>.*)\); nothing was written",
+     "--out {out}：无法在 {path} 中写入（{detail}）；未写入任何文件"),
+    (r"(?P<out>.+) is not empty; give --force to write into it",
+     "{out} 不为空；如要写入请加 --force"),
+    (r"(?P<out>.+) exists and is not a folder \(nothing was written\)",
+     "{out} 已存在且不是文件夹（未写入任何文件）"),
+])
+
+# the frame around the messages
+FRAME = {
+    "en": {"problems": "{n} problems in the input:", "problem": "1 problem in the input:",
+           "column": "column '{column}': ", "sep": ": ", "error": "Error: ",
+           "warning": "warning: "},
+    "zh": {"problems": "输入有 {n} 处问题：", "problem": "输入有 1 处问题：",
+           "column": "列 '{column}'：", "sep": "：", "error": "错误：", "warning": "警告："},
+}
+
+
+def _match(message: str, table) -> str | None:
+    for pattern, chinese in table:
+        matched = pattern.fullmatch(message)
+        if matched is None:
+            continue
+        parts = {}
+        for name, value in matched.groupdict().items():
+            if value is None:
+                parts[name] = ""
+            elif name.startswith("found"):
+                parts[name] = _match(value, FOUND)
+            elif name.startswith("expected"):
+                parts[name] = _match(value, EXPECTED)
+            elif name.startswith("message"):
+                parts[name] = _match(value, MESSAGES)
+            else:
+                parts[name] = value
+        if any(part is None for part in parts.values()):
+            continue  # a nested part this catalogue does not know: try the next entry
+        return chinese.format(**parts)
+    return None
+
+
+def chinese(message: str) -> str | None:
+    """The Chinese rendering of an English message, or None when the catalogue lacks it."""
+    return _match(str(message), MESSAGES)
+
+
+def translate(message: str, lang: str) -> str:
+    """``message`` in ``lang`` ("zh" or "en"); English when the catalogue lacks it."""
+    if lang != "zh":
+        return str(message)
+    rendered = chinese(message)
+    return str(message) if rendered is None else rendered
+
+
+def render_problem(problem: _Located, lang: str = "en") -> str:
+    """One problem with its place: ``sheet!cell: column 'x': message`` (or its Chinese)."""
+    if not hasattr(problem, "sheet"):  # a bare message given where a problem was due
+        return translate(str(problem), lang)
+    frame = FRAME["zh" if lang == "zh" else "en"]
+    where = problem.sheet
+    if problem.cell:
+        where += f"!{problem.cell}"
+    elif problem.row is not None:
+        where += f"!{problem.row}"
+    column = frame["column"].format(column=problem.column) if problem.column else ""
+    return f"{where}{frame['sep']}{column}{translate(problem.message, lang)}"
+
+
+def render_problems(problems: list, lang: str = "en") -> str:
+    """The located problems under one head line, two spaces in."""
+    frame = FRAME["zh" if lang == "zh" else "en"]
+    lines = [render_problem(p, lang) for p in problems]
+    head = (frame["problem"] if len(lines) == 1 else frame["problems"]).format(n=len(lines))
+    return "\n".join([head, *("  " + line for line in lines)])
+
+
+def command_language(argv: list[str]) -> str:
+    """The language a command line asks for: ``--lang en`` (or ``--lang=en``) or Chinese."""
+    for k, arg in enumerate(argv):
+        if arg == "--lang" and k + 1 < len(argv):
+            return "en" if argv[k + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg == "--lang=en" else "zh"
+    return "zh"
+
+
+def frame(key: str, lang: str) -> str:
+    """A piece of the frame (``error``, ``warning``, …) in ``lang``."""
+    return FRAME["zh" if lang == "zh" else "en"][key]
