@@ -49,8 +49,8 @@ EXPECTED = _compile([
     (r"a number in \[(?P<low>[^,\]]+), (?P<high>[^\]]+)\]", "[{low}, {high}] 之间的数"),
     (r"0 or 1", "0 或 1"),
     (r"on or off", "on 或 off"),
-    (r"one of (?P<choices>.+?)(?P<nothing> or nothing)?",
-     "以下之一：{choices}"),
+    (r"one of (?P<choices>.+) or nothing", "以下之一或空白：{choices}"),
+    (r"one of (?P<choices>.+)", "以下之一：{choices}"),
     (r"a number > 0 and ≤ (?P<high>\S+)", "大于 0 且不大于 {high} 的数"),
     (r"a number > 0", "大于 0 的数"),
     (r"a number ≥ (?P<low>\S+) and ≤ (?P<high>\S+)", "不小于 {low} 且不大于 {high} 的数"),
@@ -92,9 +92,9 @@ MESSAGES = _compile([
     (r"the workbook carries macros \(vbaProject\.bin\); save it as a macro-free \.xlsx",
      "工作簿含宏（vbaProject.bin）；请另存为不含宏的 .xlsx"),
     (r"not an \.xlsx workbook \(no workbook part inside\)", "不是 .xlsx 工作簿（其中没有工作簿部件）"),
-    (r"a damaged workbook part \((?P<detail>.*)\)", "工作簿部件已损坏（{detail}）"),
+    (r"a damaged workbook part \(.*\)", "工作簿部件已损坏（详细原因是库的英文报错，用 --lang en 可见）"),
     (r"more than (?P<limit>[\d,]+) cells: above the limit", "单元格多于 {limit} 个：超过上限"),
-    (r"the workbook cannot be read safely \((?P<detail>.*)\)", "无法安全读取工作簿（{detail}）"),
+    (r"the workbook cannot be read safely \(.*\)", "无法安全读取工作簿（详细原因是库的英文报错，用 --lang en 可见）"),
     (r"merged cells inside a table \((?P<refs>[^)]*)\): unmerge them",
      "表内有合并单元格（{refs}）：请取消合并"),
     (r"a formula without a cached value: open and save the workbook in Excel, or type the value",
@@ -102,7 +102,7 @@ MESSAGES = _compile([
     (r"an Excel error value (?P<value>'.*')", "Excel 错误值 {value}"),
     (r"the CSV files exceed (?P<limit>[\d,]+) bytes", "CSV 文件合计超过 {limit} 字节"),
     (r"neither UTF-8 nor GB18030 text", "既不是 UTF-8 也不是 GB18030 编码的文本"),
-    (r"not a readable CSV table \((?P<detail>.*)\)", "无法读取的 CSV 表（{detail}）"),
+    (r"not a readable CSV table \(.*\)", "无法读取的 CSV 表（详细原因是库的英文报错，用 --lang en 可见）"),
     (r"the folder holds no \.csv files; a case is an \.xlsx workbook or a folder of CSV files, "
      r"one per sheet", "文件夹中没有 .csv 文件；测算案例是一个 .xlsx 工作簿，或每张表一个 CSV 文件的文件夹"),
     (r"the case could not be read", "无法读取测算案例"),
@@ -143,7 +143,7 @@ MESSAGES = _compile([
      "{code} 的上级 {parent} 不是地区代码"),
     (r"parent (?P<parent>.+) of (?P<code>.+) is itself a county: a parent must be a prefecture "
      r"\(a row with a blank parent\)",
-     "{code} 的上级 {parent} 本身是县：上级必须是市州（parent 为空的行）"),
+     "{code} 的上级 {parent} 本身是县：上级必须是市州（'parent' 列为空的行）"),
     (r"(?P<code>.+) is its own parent", "{code} 以自身为上级"),
     (r"(?P<value>.+) is not an item code of the items sheet", "{value} 不是 items 表中的项目代码"),
     (r"(?P<value>.+) is not a region code of the regions sheet",
@@ -186,10 +186,17 @@ MESSAGES = _compile([
     # the model's checks of the case (model/checks.py)
     (r"ratio_mode menu needs a ratio_menu sheet with at least one share",
      "ratio_mode 为 menu 时需要至少含一个比例的 ratio_menu 表"),
+    (r"province_max (?P<high>\S+) is below the share (?P<floor>\S+) that richer tier "
+     r"(?P<tier>\S+) must get at least; a poorer tier may never get a smaller share",
+     "province_max {high} 低于财力较强的第 {tier} 档至少应得的比例 {floor}；财力较弱的档次所得比例不得更小"),
+    (r"no menu share in \[(?P<low>[^,]+), (?P<high>[^\]]+)\] reaches (?P<floor>\S+), the least "
+     r"share richer tier (?P<tier>\S+) can get; a poorer tier may never get a smaller share",
+     "[{low}, {high}] 内没有可选比例达到财力较强的第 {tier} 档至少可得的比例 {floor}；"
+     "财力较弱的档次所得比例不得更小"),
     (r"no ratio_menu share lies in \[(?P<low>[^,]+), (?P<high>[^\]]+)\]",
      "ratio_menu 中没有比例落在 [{low}, {high}] 之内"),
     # model configurations (config.py)
-    (r"not a readable YAML file: (?P<detail>.*)", "无法读取的 YAML 文件：{detail}"),
+    (r"not a readable YAML file: .*", "无法读取的 YAML 文件（详细原因是库的英文报错，用 --lang en 可见）"),
     (r"configuration file (?P<path>.+) not found", "找不到配置文件 {path}"),
     (r"unknown configuration (?P<name>.+); available: (?P<names>.*)",
      "未知配置 {name}；可用：{names}"),
@@ -206,6 +213,17 @@ MESSAGES = _compile([
      "--out {out} 是符号链接；请给出文件夹本身（未写入任何文件）"),
     (r"--out (?P<out>.+) is the input or holds it \((?P<source>.+)\); choose another folder "
      r"\(nothing was written\)", "--out {out} 就是输入或包含输入（{source}）；请另选文件夹（未写入任何文件）"),
+    (r"(?P<out>.+) exists; give --force to replace it or --resume to finish it "
+     r"\(nothing was written\)", "{out} 已存在；如要替换请加 --force，如要续算请加 --resume（未写入任何文件）"),
+    (r"(?P<out>.+) is not a sweep or run folder; refusing to replace it even with --force "
+     r"\(nothing was written\)", "{out} 不是情景测算或测算结果文件夹；即使加 --force 也不替换（未写入任何文件）"),
+    (r"(?P<path>.+) is in the way of the lock for --out (?P<out>.+) and fiscalshare did not "
+     r"create it \(nothing was written\)",
+     "{path} 占用了 --out {out} 的锁文件位置，且不是 fiscalshare 创建的（未写入任何文件）"),
+    (r"another fiscalshare process is writing (?P<out>.+) \(lock (?P<path>.+)\); nothing was "
+     r"written", "另一个 fiscalshare 进程正在写入 {out}（锁文件 {path}）；未写入任何文件"),
+    (r"could not take the lock (?P<path>.+) for --out (?P<out>.+); nothing was written",
+     "无法取得 --out {out} 的锁文件 {path}；未写入任何文件"),
     (r"(?P<out>.+) exists; give --force to replace it \(nothing was written\)",
      "{out} 已存在；如要替换请加 --force（未写入任何文件）"),
     (r"(?P<out>.+) exists; give --force to replace it", "{out} 已存在；如要替换请加 --force"),

@@ -1,0 +1,211 @@
+"""Messages about bad input in one voice: every problem the bad-input corpus and the rejection
+rules produce renders wholly in Chinese by default, and exactly as before in English.
+
+The English message is the id; fiscalshare.messages renders it in Chinese.  A message no entry of
+the catalogue matches fails here (it would print in English to a Chinese reader)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from test_validation import CASES, sheet_frames, valid_tables, write_frames
+
+from fiscalshare import messages
+from fiscalshare.cli import main
+from fiscalshare.errors import InputError, Problem
+from fiscalshare.io import load_case
+
+DATA = Path(__file__).parent / "data"
+SRC = Path(messages.__file__).parent
+BAD = sorted(yaml.safe_load((DATA / "bad" / "expected.yaml").read_text(encoding="utf-8")))
+ACCEPTED = sorted(yaml.safe_load((DATA / "accepted" / "expected.yaml").read_text(encoding="utf-8")))
+
+# what may stay in Latin letters in a Chinese line: quoted values, sheet!cell places and the
+# column prefix, file names, the schema's keys (snake_case and rule=… settings), units and
+# option names; everything else is a word a Chinese reader should not meet
+_KEPT = [
+    r"'[^']*'", r'"[^"]*"',                       # quoted values, codes and names
+    r"^\s*\S+?(?:!\w+)?：",                        # the place: sheet!cell
+    r"[\w.-]*\.(?:csv|xlsx|xlsm|xltm|xls|yaml|json|nc|bin|xml)\b",  # file names, formats
+    r"--[a-z-]+",                                  # options
+    r"\b[a-z]+(?:_[a-z]+)+\b", r"\brule=\w+\b",    # schema keys, rule settings
+    r"\b(?:meta|items|regions|standards|beneficiaries|capacity|sharing|budget|ratio_menu|"
+    r"comparator|menu|on|off|hard|soft|ratio|uniform|central|local|Excel|WPS|UTF|GB18030|"
+    r"OLE|CSV|YAML|zip|nan|inf|TRUE|FALSE)\b",
+]
+
+
+def english_words(line: str) -> list[str]:
+    for pattern in _KEPT:
+        line = re.sub(pattern, " ", line)
+    return re.findall(r"[A-Za-z]{3,}", line)
+
+
+def corpus_problems(tmp_path) -> list[Problem]:
+    """Every problem and warning the bad-input corpus, the forgiven corpus and the rejection
+    rules of test_validation produce."""
+    found: list[Problem] = []
+    for name in BAD:
+        with pytest.raises(InputError) as caught:
+            load_case(DATA / "bad" / name)
+        found += caught.value.problems
+    for name in ACCEPTED:
+        warnings: list = []
+        load_case(DATA / "accepted" / name, warnings=warnings)
+        found += warnings
+    for name, (change, _) in sorted(CASES.items()):
+        frames = sheet_frames(valid_tables())
+        change(frames)
+        with pytest.raises(InputError) as caught:
+            load_case(write_frames(frames, tmp_path / re.sub(r"\W", "_", name)))
+        found += caught.value.problems
+    return found
+
+
+def test_every_corpus_message_has_a_chinese_rendering_without_english_words(tmp_path):
+    problems = corpus_problems(tmp_path)
+    assert len(problems) >= 60
+    missing = sorted({p.message for p in problems if messages.chinese(p.message) is None})
+    assert not missing, "no catalogue entry for:\n" + "\n".join(missing)
+    rendered = InputError(problems).render("zh")
+    assert rendered.startswith(f"输入有 {len(problems)} 处问题：")
+    leftover = {line: words for line in rendered.splitlines()
+                if (words := english_words(line))}
+    assert not leftover, "\n".join(f"{line}  ← {words}" for line, words in leftover.items())
+
+
+def test_english_rendering_is_the_message_as_raised(tmp_path):
+    problems = corpus_problems(tmp_path)
+    error = InputError(problems)
+    assert error.render("en") == error.render() == str(error)
+    assert error.render("en") == "\n".join([f"{len(problems)} problems in the input:",
+                                            *("  " + str(p) for p in problems)])
+    assert all(messages.translate(p.message, "en") == p.message for p in problems)
+
+
+def test_the_nested_descriptions_are_translated():
+    assert messages.translate("expected a year within meta's first_year..last_year, found a "
+                              "date 2021-01-01", "zh") == (
+        "应为介于 meta 中 first_year 与 last_year 之间的年份，实际为日期 2021-01-01")
+    assert messages.translate("expected a number ≥ 0, found nothing", "zh") == (
+        "应为不小于 0 的数，实际为空白")
+    assert messages.translate("expected 0 or 1, found an Excel error", "zh") == (
+        "应为0 或 1，实际为Excel 错误值")
+    problem = Problem("standards", "no standard for item 'X' in year(s) 2021", cell="B2",
+                      column="year")
+    assert problem.render("zh") == "standards!B2：列 'year'：项目 'X' 在 2021 年没有标准"
+
+
+def test_an_unknown_message_is_not_silently_translated():
+    assert messages.chinese("something the catalogue has never seen") is None
+    assert messages.translate("something the catalogue has never seen", "zh") == (
+        "something the catalogue has never seen")
+    # a nested part the catalogue lacks makes the whole message unknown, not half translated
+    assert messages.chinese("expected a number ≥ 0, found a mystery") is None
+
+
+# ---- every message template in the source has an entry ------------------------------------
+
+_MAKERS = {"error": 1, "warn": 1, "Problem": 1, "InputError": 0, "ConfigError": 0,
+           "OutPathError": 0, "RunExistsError": 0, "RunBusyError": 0, "_problem": 0, "bad": 1}
+_SCANNED = ["io", "config.py", "model/checks.py", "runs/folder.py", "runs/regenerate.py",
+            "examples/__init__.py", "cli/example.py", "cli/init.py", "cli/template.py",
+            "sweep/folder.py"]
+
+
+def _literal_parts(node) -> list[str] | None:
+    """The fixed text of a message argument, or None when it is not a literal template."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.Constant)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal_parts(node.left), _literal_parts(node.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def _templates():
+    for place in _SCANNED:
+        for path in sorted((SRC / place).rglob("*.py")) if (SRC / place).is_dir() else [SRC / place]:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+                if name == "append" and getattr(node.func.value, "id", "") == "notes":
+                    position = 0
+                elif name in _MAKERS:
+                    position = _MAKERS[name]
+                else:
+                    continue
+                argument = next((k.value for k in node.keywords if k.arg == "message"), None)
+                if argument is None and len(node.args) > position:
+                    argument = node.args[position]
+                branches = ([argument.body, argument.orelse] if isinstance(argument, ast.IfExp)
+                            else [argument])
+                for branch in branches:
+                    parts = _literal_parts(branch) if branch is not None else None
+                    if parts is not None:
+                        yield f"{path.relative_to(SRC)}:{node.lineno}", parts
+
+
+def test_every_message_template_in_the_source_has_a_catalogue_entry():
+    # an "expected …, found …" message is the generic entry around an EXPECTED one
+    entries = [p.pattern.replace("\\", "") for p, _ in messages.MESSAGES]
+    entries += [f"{prefix}expected {p.pattern.replace(chr(92), '')}, found"
+                for p, _ in messages.EXPECTED for prefix in ("", ": ")]
+    templates = list(_templates())
+    assert len(templates) >= 60
+    lacking = []
+    for where, parts in templates:
+        words = [w for part in parts for w in re.findall(r"[A-Za-z]+(?: [A-Za-z]+)*", part)
+                 if re.search(r"[A-Za-z]{3,}", w)]
+        if words and not any(all(w in entry for w in words) for entry in entries):
+            lacking.append(f"{where}: {' … '.join(words)}")
+    assert not lacking, "no catalogue entry for:\n" + "\n".join(lacking)
+
+
+# ---- the command line ---------------------------------------------------------------------
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as ended:
+        main(list(args))
+    captured = capsys.readouterr()
+    return ended.value.code, captured.out, captured.err
+
+
+def test_validate_speaks_the_command_language(capsys):
+    case = DATA / "bad" / "date_for_year.xlsx"
+    code, _, err = run(capsys, "validate", str(case))
+    assert code == 2
+    assert err.splitlines() == [
+        "错误：输入有 2 处问题：",
+        "  standards!B2：列 'year'：应为介于 meta 中 first_year 与 last_year 之间的年份，实际为日期 "
+        "2021-01-01",
+        "  standards：列 'year'：项目 'X' 在 2021 年没有标准"]
+    code, _, err = run(capsys, "validate", str(case), "--lang", "en")
+    assert code == 2
+    assert err.splitlines() == [
+        "Error: 2 problems in the input:",
+        "  standards!B2: column 'year': expected a year within meta's first_year..last_year, "
+        "found a date 2021-01-01",
+        "  standards: column 'year': no standard for item 'X' in year(s) 2021"]
+
+
+def test_validate_summary_and_warnings_in_both_languages(capsys):
+    case = DATA / "accepted" / "renamed_sheet.xlsx"
+    code, out, err = run(capsys, "validate", str(case))
+    assert code == 0
+    assert "测算案例" in out and "标准支出（万元）" in out and "警告 " in out
+    assert err.startswith("警告：")
+    for line in (out + err).splitlines():
+        assert not english_words(line.split("：", 1)[-1]), line
+    code, out, err = run(capsys, "validate", str(case), "--lang", "en")
+    assert code == 0
+    assert "valid case" in out and "standard cost (10,000 yuan)" in out
+    assert err.startswith("warning: ") and not re.search(r"[\u4e00-\u9fff]", err.split("'")[0])
