@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import CASES, sheet_frames, valid_tables, write_frames
 
 from fiscalshare import messages
 from fiscalshare.cli import main
 from fiscalshare.errors import InputError, Problem
 from fiscalshare.io import load_case
+from test_validation import CASES, sheet_frames, valid_tables, write_frames
 
 DATA = Path(__file__).parent / "data"
 SRC = Path(messages.__file__).parent
@@ -114,7 +114,7 @@ _MAKERS = {"error": 1, "warn": 1, "Problem": 1, "InputError": 0, "ConfigError": 
            "OutPathError": 0, "RunExistsError": 0, "RunBusyError": 0, "_problem": 0, "bad": 1}
 _SCANNED = ["io", "config.py", "model/checks.py", "runs/folder.py", "runs/regenerate.py",
             "examples/__init__.py", "cli/example.py", "cli/init.py", "cli/template.py",
-            "sweep/folder.py"]
+            "sweep"]
 
 
 def _literal_parts(node) -> list[str] | None:

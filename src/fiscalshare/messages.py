@@ -66,8 +66,76 @@ EXPECTED = _compile([
     (r"a mapping of keys to values", "键到值的映射"),
 ])
 
+# what a sweep key's selector may be (sweep/scenarios.py), one part of "expected …; …" each
+SELECTORS = _compile([
+    (r"tiers (?P<tiers>.+)", "档次 {tiers}"),
+    (r"item codes \((?P<items>.*)\) or domains", "项目代码（{items}）或领域"),
+    (r"years (?P<years>.+)", "年份 {years}"),
+    (r"prefecture codes", "市州代码"),
+])
+
+_ACCEPTED = (r"accepted keys: (?P<keys>.+) — narrow one with :t<tier>, :<item code>, :<domain> or "
+             r":<year>, e\.g\. (?P<example>\S+)")
+_ACCEPTED_ZH = "可用的键：{keys}——可用 :t<档次>、:<项目代码>、:<领域> 或 :<年份> 限定范围，例如 {example}"
+
 # whole messages
 MESSAGES = _compile([
+    # what-if sweeps (sweep/)
+    (r"unknown key (?P<name>.+); " + _ACCEPTED, "未知的键 {name}；" + _ACCEPTED_ZH),
+    (r"(?P<option>.+): expected KEY=VALUES; " + _ACCEPTED, "{option}：应为 KEY=VALUES；" + _ACCEPTED_ZH),
+    (r"nothing to sweep: give --vary KEY=VALUES, --file SWEEP\.yaml, --tornado or --prices; "
+     + _ACCEPTED, "没有可测算的情景：请给出 --vary KEY=VALUES、--file SWEEP.yaml、--tornado 或 "
+     "--prices；" + _ACCEPTED_ZH),
+    (r"(?P<key>\S+): (?P<selector>'.*') is not a selector of (?P<name>\w+); (?P<name2>\w+) takes "
+     r"no selector", "{key}：{selector} 不是 {name} 的限定符；{name2} 不带限定符"),
+    (r"(?P<key>\S+): (?P<selector>'.*') is not a selector of (?P<name>\w+); expected "
+     r"(?P<selectors>.+)", "{key}：{selector} 不是 {name} 的限定符；应为{selectors}"),
+    (r"(?P<key>\S+): 'none' \(no limit\) applies only to budget and pool",
+     "{key}：'none'（不设上限）只适用于 budget 和 pool"),
+    (r"(?P<key>\S+): (?P<raw>'.*') is not a number or a factor such as x1\.1",
+     "{key}：{raw} 既不是数，也不是 x1.1 这样的倍数"),
+    (r"(?P<key>\S+): expected a finite number ≥ 0, found (?P<raw>'.*')",
+     "{key}：应为不小于 0 的有限数，实际为 {raw}"),
+    (r"(?P<key>\S+): (?P<name>\w+) takes a number, not a factor, found (?P<raw>'.*')",
+     "{key}：{name} 取数值而非倍数，实际为 {raw}"),
+    (r"(?P<key>\S+): give (?P<name>\w+) as a factor of the case's own, e\.g\. x1\.05 "
+     r"\(found (?P<raw>'.*')\)", "{key}：{name} 请以相对于案例原值的倍数给出，如 x1.05（实际为 {raw}）"),
+    (r"(?P<key>\S+): a share lies in \[0, 1\], found (?P<raw>'.*')",
+     "{key}：比例应在 [0, 1] 之内，实际为 {raw}"),
+    (r"(?P<key>\S+): the central tier is one of 1, 2, 3, 4, 5, found (?P<raw>'.*')",
+     "{key}：中央分档为 1、2、3、4、5 之一，实际为 {raw}"),
+    (r"(?P<key>\S+): given twice; give all its values in one --vary, e\.g\. (?P<example>\S+) "
+     r"\(a grid over one key\)", "{key}：给了两次；请在一个 --vary 中给出它的全部取值，如 {example}（同一个键上的网格）"),
+    (r"(?P<key>\S+): no values given", "{key}：没有给出取值"),
+    (r"--zip pairs the i-th values of every key, so every key needs as many values; found "
+     r"(?P<counts>.+)", "--zip 把各键的第 i 个取值配成一组，因此每个键的取值个数须相同；实际为 {counts}"),
+    (r"expected a mapping with 'vary:' \(key → list of values, optionally 'zip: true'\) or "
+     r"'scenarios:' \(name → \{key: value\}\)",
+     "应为含 'vary:'（键 → 取值列表，可加 'zip: true'）或 'scenarios:'（名称 → {{键: 值}}）的映射"),
+    (r"unknown entry (?P<entry>.+); expected vary, zip or scenarios",
+     "未知条目 {entry}；应为 vary、zip 或 scenarios"),
+    (r"scenarios: expected name → \{key: value, …\}", "scenarios：应为 名称 → {{键: 值, …}}"),
+    (r"scenario (?P<name>'.*'): expected \{key: value, …\}", "情景 {name}：应为 {{键: 值, …}}"),
+    (r"vary: expected key → list of values", "vary：应为 键 → 取值列表"),
+    (r"give the scenarios either with --vary or in --file, not both",
+     "情景请用 --vary 或 --file 二者之一给出，不要同时给出"),
+    (r"written by another version of fiscalshare \(plan version (?P<version>.+)\)",
+     "由另一版本的 fiscalshare 写出（plan 版本 {version}）"),
+    (r"scenario (?P<id>\d+): … and (?P<count>\d+) more like these", "情景 {id}：…… 另有 {count} 条同类问题"),
+    (r"scenario (?P<id>\d+) \((?P<name>.*?)\): (?P<located>.+)", "情景 {id}（{name}）：{located}"),
+    (r"the case changed since this sweep started \(its input hash differs from plan\.json\); "
+     r"resuming would mix scenarios of two inputs\. Start a new sweep with --out elsewhere, or "
+     r"--force to replace this one",
+     "自本次情景测算开始以来案例已改变（其输入哈希与 plan.json 不同）；续算会混入两份输入的情景。"
+     "请用另一个 --out 重新开始，或加 --force 替换本次测算"),
+    (r"cannot reach the dask scheduler at (?P<address>\S+): .*",
+     "无法连接 dask 调度器 {address}（详细原因用 --lang en 可见）"),
+    (r"workers run another fiscalshare than this (?P<version>\S+): (?P<others>.+)",
+     "工作进程运行的 fiscalshare 版本与本机 {version} 不同：{others}"),
+    (r"--out (?P<out>.+) is or holds the input case (?P<case>.+); choose another folder "
+     r"\(nothing was written\)", "--out {out} 就是或包含输入案例 {case}；请另选文件夹（未写入任何文件）"),
+    (r"--out (?P<out>.+) is or holds the current directory; choose a new folder "
+     r"\(nothing was written\)", "--out {out} 就是或包含当前目录；请另选新文件夹（未写入任何文件）"),
     # reading the file (io/files.py)
     (r"no such file or folder", "没有这个文件或文件夹"),
     (r"the file is empty; expected an \.xlsx workbook", "文件为空；应为 .xlsx 工作簿"),
@@ -272,12 +340,33 @@ def _match(message: str, table) -> str | None:
                 parts[name] = _match(value, EXPECTED)
             elif name.startswith("message"):
                 parts[name] = _match(value, MESSAGES)
+            elif name.startswith("located"):
+                parts[name] = _located(value)
+            elif name.startswith("selectors"):
+                pieces = [_match(piece, SELECTORS) for piece in value.split("; ")]
+                parts[name] = None if None in pieces else "；".join(pieces)
             else:
                 parts[name] = value
         if any(part is None for part in parts.values()):
             continue  # a nested part this catalogue does not know: try the next entry
         return chinese.format(**parts)
     return None
+
+
+_PLACE = re.compile(r"(?P<where>[^\s:]+(?:![A-Z]*\d+)?): (?:column '(?P<column>[^']*)': )?"
+                    r"(?P<message>.+)", re.DOTALL)
+
+
+def _located(text: str) -> str | None:
+    """A problem already rendered in English (``sheet!cell: column 'x': message``), in Chinese."""
+    matched = _PLACE.fullmatch(text)
+    if matched is None:
+        return None
+    message = _match(matched["message"], MESSAGES)
+    if message is None:
+        return None
+    column = FRAME["zh"]["column"].format(column=matched["column"]) if matched["column"] else ""
+    return f"{matched['where']}：{column}{message}"
 
 
 def chinese(message: str) -> str | None:
