@@ -23,7 +23,7 @@ def snapshot(root: Path) -> dict:
 
 def validate(path: Path) -> int:
     with pytest.raises(SystemExit) as ended:
-        main(["validate", str(path)])
+        main(["validate", str(path), "--lang", "en"])
     return ended.value.code
 
 
@@ -52,6 +52,6 @@ def test_a_forgiven_case_is_read_with_a_warning(name, capsys):
 @pytest.mark.parametrize("name", ["xxe.xlsx", "zip_bomb.xlsx", "random_bytes.xlsx"])
 def test_hostile_files_fail_cleanly_in_a_real_process(name):
     done = subprocess.run([sys.executable, "-m", "fiscalshare", "validate",
-                           str(DATA / "bad" / name)], capture_output=True, text=True, timeout=60)
+                           str(DATA / "bad" / name), "--lang", "en"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert BAD[name] in done.stderr and "Traceback" not in done.stderr

@@ -139,3 +139,30 @@ def test_an_infeasible_run_is_diagnosed_in_its_language(tmp_path, lang):
         cell = re.sub(r'&"[^"]*"|&\d+|&P|&N', " ", cell)
         assert not foreign(cell, lang, known), cell
     assert json.loads((tmp_path / "out" / "diagnosis.json").read_text())["money_helps"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_input_under_solve_is_reported_in_its_language(tmp_path, capsys, lang):
+    """`fiscalshare solve` on a bad workbook: every problem in Chinese by default, exactly the
+    English message ids with --lang en; nothing written."""
+    from pathlib import Path
+
+    from fiscalshare.cli import main
+
+    case = Path(__file__).parent / "data" / "bad" / "date_for_year.xlsx"
+    out = tmp_path / "run"
+    with pytest.raises(SystemExit) as ended:
+        main(["solve", str(case), "--out", str(out), *(["--lang", "en"] if lang == "en" else [])])
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and not out.exists()
+    if lang == "zh":
+        assert err.splitlines()[0] == "错误：输入有 2 处问题："
+        assert "standards!B2：列 'year'：应为介于 meta 中 first_year 与 last_year 之间的年份，" \
+               "实际为日期 2021-01-01" in err
+    else:
+        assert err.splitlines()[0] == "Error: 2 problems in the input:"
+        assert "standards!B2: column 'year': expected a year within meta's first_year..last_year, " \
+               "found a date 2021-01-01" in err
+    # the place and the quoted names stay as the workbook has them; the rest is one language
+    text = re.sub(r"'[^']*'|\b(?:meta|first_year|last_year|standards)\b|!B2", " ", err)
+    assert not foreign(text, lang, []), foreign(text, lang, [])
