@@ -10,6 +10,11 @@ DEFAULT_EXAMPLE = "guizhou"
 
 case_argument = click.argument("case", required=False, type=click.Path(path_type=Path))
 
+# the language of what a command prints, its refusals and problems included (the CLI's error
+# handler reads it from the command line: fiscalshare.messages.command_language)
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh",
+                           show_default=True, help="Language of the messages.")
+
 
 class Seconds(click.ParamType):
     """A time limit: a finite number of seconds > 0 (``-1``, ``0``, ``nan`` and ``inf`` are

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from fiscalshare.cli.common import lang_option
+
 # Costs grow up to 5 % a year in the generator: 50 years keeps every row within the input limits
 # (io/schema.py), so `validate` accepts every case `example synthetic` writes.
 MAX_YEARS = 50
@@ -33,7 +35,8 @@ def command():
               "give it a pool of 30 % of that optimum's equalisation and a budget of the "
               "co-financing at the lowest shares plus 30 % of what the optimum spends beyond it.")
 @click.option("--force", is_flag=True, help="Replace an existing OUT.")
-def synthetic(out, regions, prefectures, items, years, seed, budget_factor, hard, force):
+@lang_option
+def synthetic(out, regions, prefectures, items, years, seed, budget_factor, hard, force, lang):
     """Write a synthetic case to OUT (a folder of CSV files, or OUT.xlsx)."""
     from fiscalshare.examples.synthetic import generate
     from fiscalshare.io import write_case
@@ -60,7 +63,8 @@ def synthetic(out, regions, prefectures, items, years, seed, budget_factor, hard
 @click.option("--variant", type=click.Choice(["guizhou", "guizhou-lowbudget"]), default="guizhou",
               show_default=True)
 @click.option("--force", is_flag=True)
-def guizhou(out, variant, force):
+@lang_option
+def guizhou(out, variant, force, lang):
     """Copy the packaged Guizhou example (a CSV folder) to OUT, or write it as OUT.xlsx."""
     from fiscalshare.examples import example_path
     from fiscalshare.io import read_tables, write_case
@@ -105,7 +109,8 @@ def _hard(tables):
 @command.command("gansu")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True)
-def gansu(out, force):
+@lang_option
+def gansu(out, force, lang):
     """Copy the packaged Gansu county-level example (a CSV folder) to OUT, or write it as
     OUT.xlsx."""
-    guizhou.callback(out, "gansu", force)  # the same copy, of another packaged example
+    guizhou.callback(out, "gansu", force, lang)  # the same copy, of another packaged example

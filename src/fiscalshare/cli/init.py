@@ -7,11 +7,14 @@ from pathlib import Path
 
 import click
 
+from fiscalshare.cli.common import lang_option
+
 
 @click.command("init")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Write into a non-empty folder.")
-def command(folder: Path, force: bool):
+@lang_option
+def command(folder: Path, force: bool, lang: str):
     """Copy the Guizhou example (CSV and .xlsx) and models/*.yaml into FOLDER."""
     from fiscalshare.config import configurations_dir
     from fiscalshare.examples import example_path, list_examples

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import click
 
+from fiscalshare.cli.common import lang_option
+
 
 @click.command("template")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace an existing file.")
-def command(out: Path, force: bool):
+@lang_option
+def command(out: Path, force: bool, lang: str):
     """Write a blank workbook with every sheet, Chinese labels, instructions and drop-downs."""
     from fiscalshare.io.template import write_template
     from fiscalshare.runs.folder import RunExistsError

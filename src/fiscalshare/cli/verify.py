@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fiscalshare.cli.common import echo
+from fiscalshare.cli.common import echo, lang_option
 from fiscalshare.errors import VerificationError
 
 
@@ -14,7 +14,8 @@ from fiscalshare.errors import VerificationError
 @click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--case", type=click.Path(path_type=Path, exists=True),
               help="The input case, when it is no longer where the run found it.")
-def command(run_dir, case):
+@lang_option
+def command(run_dir, case, lang):
     """Recompute the input hash, check every file against manifest.json, re-check the allocation
     (of a sweep folder: its scenarios, records, and a few of them solved again; of a compare
     folder: the optimum, the status quo and compare.xlsx)."""
