@@ -112,7 +112,7 @@ def test_bad_input_exits_2_naming_the_cell_and_writes_nothing(tmp_path, capsys):
     regions[3] = ",".join(fields)
     (case / "regions.csv").write_text("\n".join(regions) + "\n")
     out = tmp_path / "out"
-    assert run("solve", str(case), "--out", str(out)) == 2
+    assert run("solve", str(case), "--out", str(out), "--lang", "en") == 2
     err = capsys.readouterr().err
     assert "regions.csv!4: column 'tier': expected an integer 1..1000, found 'x'" in err
     assert "Traceback" not in err
@@ -152,7 +152,8 @@ def test_a_solver_time_limit_exits_4_and_writes_nothing(tmp_path):
 
 def test_no_traceback_reaches_the_user_unless_debug(tmp_path):
     missing = str(tmp_path / "missing.xlsx")
-    quiet = subprocess.run([sys.executable, "-m", "fiscalshare", "validate", missing],
+    quiet = subprocess.run([sys.executable, "-m", "fiscalshare", "validate", missing,
+                            "--lang", "en"],
                            capture_output=True, text=True)
     assert quiet.returncode == 2 and "Traceback" not in quiet.stderr
     assert "no such file" in quiet.stderr

@@ -53,7 +53,9 @@ _OUT_OF_RANGE = st.one_of(st.sampled_from([1e9, 1e12, 1e13, 1e300]),
 _FACTOR_IN = st.one_of(st.sampled_from([0.01, 1.0, 100.0]), st.floats(0.01, 100.0))
 _FACTOR_OUT = st.one_of(st.sampled_from([0.001, 1e3, 1e300]), st.floats(1e-6, 1e6))
 
-LOCATED = re.compile(r"(\w+\.csv!\d+: |\w+\.csv: |\w+\.yaml: column |Invalid value for '--)")
+# a located problem, in Chinese (the default) or English
+LOCATED = re.compile(r"(\w+\.csv!\d+(: |：)|\w+\.csv(: |：)|\w+\.yaml(: column |：列)|"
+                     r"Invalid value for '--)")
 
 
 @st.composite

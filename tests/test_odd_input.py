@@ -80,7 +80,7 @@ def test_odd_values_are_refused_with_their_place(tmp_path, name):
     change, where, says = REFUSED[name]
     case = tmp_path / "case"
     write_case(two(**change), case)
-    done = fiscalshare("validate", case)
+    done = fiscalshare("validate", case, "--lang", "en")
     assert done.returncode == 2, done.stderr
     assert where in done.stderr and says in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "\x1b" not in done.stderr + done.stdout
@@ -92,7 +92,7 @@ def test_solve_refuses_them_before_solving_and_writes_nothing(tmp_path, name):
     change, where, _ = REFUSED[name]
     case = tmp_path / "case"
     write_case(two(**change), case)
-    done = fiscalshare("solve", case, "--out", tmp_path / "run")
+    done = fiscalshare("solve", case, "--out", tmp_path / "run", "--lang", "en")
     assert done.returncode == 2 and where in done.stderr, done.stderr
     assert not (tmp_path / "run").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]
@@ -103,7 +103,7 @@ def test_a_bell_in_a_region_name_gets_the_same_answer_from_solve_and_compare(tmp
     """Issue 14's case: \x07 in a name once crashed compare (exit 1) while solve succeeded."""
     case = tmp_path / "case"
     write_case(two(names=("甲\x07市", "乙市")), case)
-    done = fiscalshare(command, case, "--out", tmp_path / "out")
+    done = fiscalshare(command, case, "--out", tmp_path / "out", "--lang", "en")
     assert done.returncode == 2, done.stderr
     assert "regions.csv!2: column 'name'" in done.stderr and "U+0007" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
@@ -118,7 +118,7 @@ def test_a_repeated_column_in_a_workbook_is_located(tmp_path):
     sheet.cell(row=1, column=column, value="name")
     sheet.cell(row=2, column=column, value="又一个名字")
     book.save(path)
-    done = fiscalshare("validate", path)
+    done = fiscalshare("validate", path, "--lang", "en")
     assert done.returncode == 2, done.stderr
     letter = openpyxl.utils.get_column_letter(column)
     assert f"regions!{letter}1: column 'name': the column appears twice" in done.stderr
@@ -130,7 +130,7 @@ def test_a_repeated_column_in_a_csv_header_is_located_not_ignored(tmp_path):
     lines = (case / "regions.csv").read_text(encoding="utf-8").splitlines()
     lines = [lines[0] + ",tier"] + [line + ",9" for line in lines[1:]]
     (case / "regions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = fiscalshare("validate", case)
+    done = fiscalshare("validate", case, "--lang", "en")
     assert done.returncode == 2, done.stderr
     assert "regions.csv!1: column 'tier': the column appears twice in the header" in done.stderr
 
@@ -141,7 +141,7 @@ def test_a_sheet_with_a_header_and_no_rows_is_refused(tmp_path, sheet):
     write_case(two(), case)
     header = (case / f"{sheet}.csv").read_text(encoding="utf-8").splitlines()[0]
     (case / f"{sheet}.csv").write_text(header + "\n", encoding="utf-8")
-    done = fiscalshare("validate", case)
+    done = fiscalshare("validate", case, "--lang", "en")
     assert done.returncode == 2, done.stderr
     assert f"{sheet}.csv!2: the sheet has a header but no rows" in done.stderr
 
@@ -183,7 +183,7 @@ def test_the_extremes_within_the_limits_solve_and_pass_the_audit(tmp_path, chang
     (("--time-limit", "inf"), "Invalid value for '--time-limit'"),
 ])
 def test_options_out_of_range_are_refused_before_solving(tmp_path, option, says):
-    done = fiscalshare("solve", "--out", tmp_path / "run", *option)
+    done = fiscalshare("solve", "--out", tmp_path / "run", *option, "--lang", "en")
     assert done.returncode == 2, done.stderr
     assert says in done.stderr
     assert not (tmp_path / "run").exists()

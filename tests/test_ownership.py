@@ -76,7 +76,7 @@ def test_out_that_is_or_holds_the_input_is_refused_with_nothing_deleted(case_cop
     out = {"case": case_copy, "parent": case_copy.parent,
            "grandparent": case_copy.parent.parent}[where]
     before = snapshot(out)
-    done = fiscalshare("solve", case_copy, "--out", out, "--force")
+    done = fiscalshare("solve", case_copy, "--out", out, "--force", "--lang", "en")
     assert done.returncode == 2, done.stderr
     assert "input" in done.stderr and "Traceback" not in done.stderr
     assert "Running HiGHS" not in done.stdout  # refused before the solve
@@ -88,7 +88,7 @@ def test_out_dot_is_refused_in_every_command(case_copy, command):
     here = case_copy.parent
     before = snapshot(here)
     extra = ["--vary", "eta=0.5", "--serial"] if command == "sweep" else []
-    done = fiscalshare(command, case_copy, *extra, "--out", ".", "--force", cwd=here)
+    done = fiscalshare(command, case_copy, *extra, "--out", ".", "--force", "--lang", "en", cwd=here)
     assert done.returncode == 2, done.stderr
     assert "current folder" in done.stderr
     assert snapshot(here) == before
@@ -96,7 +96,7 @@ def test_out_dot_is_refused_in_every_command(case_copy, command):
 
 def test_sweep_out_case_is_refused(case_copy):
     before = snapshot(case_copy)
-    done = fiscalshare("sweep", case_copy, "--vary", "eta=0.5", "--serial", "--out", case_copy,
+    done = fiscalshare("sweep", case_copy, "--vary", "eta=0.5", "--serial", "--out", case_copy, "--lang", "en",
                        "--force")
     assert done.returncode == 2, done.stderr
     assert snapshot(case_copy) == before
@@ -106,7 +106,7 @@ def test_a_folder_we_did_not_write_is_never_replaced_even_with_force(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "budget.xlsx").write_text("the user's work")
-    done = fiscalshare("solve", CASE, "--out", out, "--force")
+    done = fiscalshare("solve", CASE, "--out", out, "--force", "--lang", "en")
     assert done.returncode == 2
     assert "did not write" in done.stderr
     assert (out / "budget.xlsx").read_text() == "the user's work"
@@ -130,7 +130,7 @@ def test_bad_out_paths_are_refused_before_solving(tmp_path):
                       (a_file / "run", "not a folder"),
                       (Path("/proc/fiscalshare-test/run"), "cannot write"),
                       (tmp_path / ("x" * 240), "longer than")):
-        done = fiscalshare("solve", CASE, "--out", out)
+        done = fiscalshare("solve", CASE, "--out", out, "--lang", "en")
         assert done.returncode == 2, (out, done.stderr)
         assert says in done.stderr, (out, done.stderr)
         assert "Running HiGHS" not in done.stdout and "Traceback" not in done.stderr
@@ -142,7 +142,7 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
     out = tmp_path / "run"
     with out_lock(out):  # this test process is "the first writer"
         assert lock_path(out).is_file()
-        second = fiscalshare("solve", CASE, "--out", out, "--no-reports", "--quiet")
+        second = fiscalshare("solve", CASE, "--out", out, "--no-reports", "--quiet", "--lang", "en")
         assert second.returncode == 2
         assert "another fiscalshare process" in second.stderr
         assert "Running HiGHS" not in second.stdout
@@ -156,7 +156,7 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
 def test_a_second_sweep_into_the_same_folder_is_refused_while_the_first_holds_it(tmp_path):
     out = tmp_path / "sweep"
     with out_lock(out):  # this test process is "the first sweep"
-        second = fiscalshare("sweep", CASE, "--vary", "eta=0.5,1", "--serial", "--out", out)
+        second = fiscalshare("sweep", CASE, "--vary", "eta=0.5,1", "--serial", "--out", out, "--lang", "en")
         assert second.returncode == 2, second.stderr
         assert "another fiscalshare process" in second.stderr
         assert not out.exists()
@@ -206,7 +206,7 @@ def test_force_replacement_killed_at_any_step_keeps_a_whole_run(tmp_path, old_ru
     # the next writer (without --force) restores or tidies, then refuses: the run exists
     again = fiscalshare("solve", CASE, "--out", out, "--no-reports", "--quiet")
     assert again.returncode == 2, again.stderr
-    assert "exists" in again.stderr
+    assert "已存在" in again.stderr  # the refusal in the default language
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
     marker = read_marker(out)
     if step in ("placed", "removed"):
