@@ -111,9 +111,10 @@ def test_an_unknown_message_is_not_silently_translated():
 # ---- every message template in the source has an entry ------------------------------------
 
 _MAKERS = {"error": 1, "warn": 1, "Problem": 1, "InputError": 0, "ConfigError": 0,
-           "OutPathError": 0, "RunExistsError": 0, "RunBusyError": 0, "_problem": 0, "bad": 1}
+           "OutPathError": 0, "RunExistsError": 0, "RunBusyError": 0, "_problem": 0, "bad": 1,
+           "SolverLimitError": 0}
 _SCANNED = ["io", "config.py", "model/checks.py", "runs/folder.py", "runs/regenerate.py",
-            "examples/__init__.py", "cli/example.py", "cli/init.py", "cli/template.py",
+            "examples/__init__.py", "solve/stages.py", "cli/example.py", "cli/init.py", "cli/template.py",
             "sweep"]
 
 
@@ -123,6 +124,9 @@ def _literal_parts(node) -> list[str] | None:
         return [node.value]
     if isinstance(node, ast.JoinedStr):
         return [v.value for v in node.values if isinstance(v, ast.Constant)]
+    if isinstance(node, ast.IfExp):  # inside a sum: both branches' text belongs to one entry
+        body, orelse = _literal_parts(node.body), _literal_parts(node.orelse)
+        return None if body is None or orelse is None else body + orelse
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _literal_parts(node.left), _literal_parts(node.right)
         return None if left is None or right is None else left + right
@@ -168,6 +172,27 @@ def test_every_message_template_in_the_source_has_a_catalogue_entry():
         if words and not any(all(w in entry for w in words) for entry in entries):
             lacking.append(f"{where}: {' … '.join(words)}")
     assert not lacking, "no catalogue entry for:\n" + "\n".join(lacking)
+
+
+def test_refusals_outside_the_input_render_in_chinese():
+    """Refusals of an --out path, a sweep option and a solver limit: whole Chinese sentences."""
+    said = {
+        "/tmp/run exists; give --force to replace it (nothing was written)":
+            "/tmp/run 已存在；如要替换请加 --force（未写入任何文件）",
+        "--out run is the input or holds it (/work/case); choose another folder (nothing was "
+        "written)": "--out run 就是输入或包含输入（/work/case）；请另选文件夹（未写入任何文件）",
+        "eta: 'abc' is not a number or a factor such as x1.1":
+            "eta：'abc' 既不是数，也不是 x1.1 这样的倍数",
+        "the solver stopped in stage 1 at a limit (Time limit reached) without a proven "
+        "optimum; best bound on the weighted shortfall: 12.50":
+            "求解器在第 1 阶段触及限制（达到时间上限），未证得最优解；加权缺口的最优界：12.50",
+        "scenario 2 (eta=5): sharing.csv!3: column 'province_share': province_share 0.1 is "
+        "outside [0.2, 0.8]": "情景 2（eta=5）：sharing.csv!3：列 'province_share'："
+                              "province_share 0.1 不在 [0.2, 0.8] 之内",
+    }
+    for english, chinese in said.items():
+        assert messages.translate(english, "zh") == chinese
+        assert messages.translate(english, "en") == english
 
 
 # ---- the command line ---------------------------------------------------------------------

@@ -66,6 +66,15 @@ EXPECTED = _compile([
     (r"a mapping of keys to values", "键到值的映射"),
 ])
 
+# HiGHS's words for a model status at a limit
+STATUS = _compile([
+    (r"Time limit reached", "达到时间上限"),
+    (r"Iteration limit reached", "达到迭代上限"),
+    (r"Solution limit reached", "达到解个数上限"),
+    (r"Interrupted by user", "被用户中断"),
+    (r"(?P<word>.+)", "{word}"),  # a status HiGHS may add later: its own word, as it says it
+])
+
 # what a sweep key's selector may be (sweep/scenarios.py), one part of "expected …; …" each
 SELECTORS = _compile([
     (r"tiers (?P<tiers>.+)", "档次 {tiers}"),
@@ -263,6 +272,15 @@ MESSAGES = _compile([
      "财力较弱的档次所得比例不得更小"),
     (r"no ratio_menu share lies in \[(?P<low>[^,]+), (?P<high>[^\]]+)\]",
      "ratio_menu 中没有比例落在 [{low}, {high}] 之内"),
+    # the solver (solve/stages.py): exit 4; HiGHS's own status word is kept as it says it
+    (r"the solver stopped in stage (?P<stage>\d+) at a limit \((?P<status>[^)]*)\) without a proven "
+     r"optimum; best bound on the weighted shortfall: (?P<bound>\S+)",
+     "求解器在第 {stage} 阶段触及限制（{status}），未证得最优解；加权缺口的最优界：{bound}"),
+    (r"the solver stopped in stage (?P<stage>\d+) at a limit \((?P<status>[^)]*)\) without a proven "
+     r"optimum; best bound on the provincial money: (?P<bound>\S+)",
+     "求解器在第 {stage} 阶段触及限制（{status}），未证得最优解；省级资金的最优界：{bound}"),
+    (r"the solver stopped in stage (?P<stage>\d+) at a limit \((?P<status>[^)]*)\) without a proven "
+     r"optimum", "求解器在第 {stage} 阶段触及限制（{status}），未证得最优解"),
     # model configurations (config.py)
     (r"not a readable YAML file: .*", "无法读取的 YAML 文件（详细原因是库的英文报错，用 --lang en 可见）"),
     (r"configuration file (?P<path>.+) not found", "找不到配置文件 {path}"),
@@ -340,6 +358,8 @@ def _match(message: str, table) -> str | None:
                 parts[name] = _match(value, EXPECTED)
             elif name.startswith("message"):
                 parts[name] = _match(value, MESSAGES)
+            elif name.startswith("status"):
+                parts[name] = _match(value, STATUS)
             elif name.startswith("located"):
                 parts[name] = _located(value)
             elif name.startswith("selectors"):
