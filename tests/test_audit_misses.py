@@ -75,6 +75,7 @@ def refused(run: Path, *expected: str, in_process: bool = False) -> str:
     done = fiscalshare("verify", run)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "Unexpected error" not in done.stderr
+    assert "意外错误" not in done.stderr
     for text in expected:
         assert text in done.stderr, done.stderr
     return done.stderr

@@ -113,6 +113,7 @@ def _subprocess(argv: list[str]) -> tuple[int, str, str]:
 
 def _check_outcome(code: int, stdout: str, stderr: str, out: Path) -> None:
     assert "Traceback" not in stderr and "Unexpected error" not in stderr, stderr
+    assert "意外错误" not in stderr, stderr  # the same, in the default language
     assert "\x1b]8;" not in stdout  # never a hyperlink from input text
     if code == 0:
         assert audit_run(out) == [], stdout

@@ -195,6 +195,13 @@ def test_refusals_outside_the_input_render_in_chinese():
         assert messages.translate(english, "en") == english
 
 
+def test_the_frame_around_messages_is_one_language():
+    assert set(messages.FRAME["zh"]) == set(messages.FRAME["en"])
+    for key, text in messages.FRAME["zh"].items():
+        assert not english_words(text.replace("{column}", "").replace("{kind}", "")), key
+        assert not re.search(r"[\u4e00-\u9fff]", messages.FRAME["en"][key]), key
+
+
 # ---- the command line ---------------------------------------------------------------------
 
 def run(capsys, *args) -> tuple[int, str, str]:

@@ -337,9 +337,12 @@ MESSAGES = _compile([
 FRAME = {
     "en": {"problems": "{n} problems in the input:", "problem": "1 problem in the input:",
            "column": "column '{column}': ", "sep": ": ", "error": "Error: ",
-           "warning": "warning: "},
+           "warning": "warning: ", "interrupted": "Interrupted.",
+           "unexpected": "Unexpected error ({kind}): {detail}. Run with --debug for details."},
     "zh": {"problems": "输入有 {n} 处问题：", "problem": "输入有 1 处问题：",
-           "column": "列 '{column}'：", "sep": "：", "error": "错误：", "warning": "警告："},
+           "column": "列 '{column}'：", "sep": "：", "error": "错误：", "warning": "警告：",
+           "interrupted": "已中断。",
+           "unexpected": "意外错误（{kind}）：{detail}。加 --debug 可见详细信息。"},
 }
 
 

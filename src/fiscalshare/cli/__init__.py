@@ -69,10 +69,11 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv  # accepted anywhere on the line, before or after the command
     argv = [arg for arg in argv if arg != "--debug"]
+    lang = command_language(argv)
     try:
         code = cli.main(args=argv, prog_name="fiscalshare", standalone_mode=False, obj={"debug": debug})
     except click.exceptions.Abort:
-        click.echo("Interrupted.", err=True)
+        click.echo(frame("interrupted", lang), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.message = printable(exc.message)
@@ -83,16 +84,15 @@ def main(argv=None):
     except FiscalshareError as exc:
         if debug:
             raise
-        lang = command_language(argv)
         click.echo(frame("error", lang) + printable(exc.render(lang)), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        click.echo(frame("interrupted", lang), err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: one line unless --debug
         if debug:
             raise
-        click.echo(f"Unexpected error ({type(exc).__name__}): {printable(exc)}. Run with --debug "
-                   "for details.", err=True)
+        click.echo(frame("unexpected", lang).format(kind=type(exc).__name__,
+                                                     detail=printable(exc)), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
