@@ -55,7 +55,10 @@ def synthetic(out, regions, prefectures, items, years, seed, budget_factor, hard
     if out.exists():
         shutil.rmtree(out) if out.is_dir() else out.unlink()
     write_case(tables, out)
-    click.echo(f"{out}: {regions} counties, {items} items, {years} years (seed {seed})")
+    from fiscalshare.report.labels import label
+
+    click.echo(label("example_synthetic", lang).format(out=out, regions=regions, items=items,
+                                                       years=years, seed=seed))
 
 
 @command.command("guizhou")
@@ -80,7 +83,9 @@ def guizhou(out, variant, force, lang):
         write_case(tables, out, labelled=True)
     else:
         shutil.copytree(source, out, dirs_exist_ok=True)
-    click.echo(f"{out}: the {variant} example")
+    from fiscalshare.report.labels import label
+
+    click.echo(label("example_copied", lang).format(out=out, variant=variant))
 
 
 def _is_case_folder(folder: Path) -> bool:

@@ -33,5 +33,9 @@ def command(folder: Path, force: bool, lang: str):
         write_case(tables, inputs / f"{name}.xlsx", labelled=True)
     for config in sorted(configurations_dir().glob("*.yaml")):
         shutil.copy2(config, models / config.name)
-    click.echo(f"{folder}: examples in inputs/ (CSV folders and .xlsx), configurations in models/")
-    click.echo(f"next: fiscalshare solve {inputs / 'guizhou.xlsx'} --model {models / 'default.yaml'}")
+    from fiscalshare.report.labels import label
+
+    click.echo(label("init_written", lang).format(folder=folder, inputs="inputs/",
+                                                  models="models/"))
+    click.echo(label("init_next", lang).format(command=f"fiscalshare solve {inputs / 'guizhou.xlsx'}"
+                                               f" --model {models / 'default.yaml'}"))

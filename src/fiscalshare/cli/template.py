@@ -23,4 +23,7 @@ def command(out: Path, force: bool, lang: str):
     if out.exists() and not force:
         raise RunExistsError(f"{out} exists; give --force to replace it")
     write_template(out)
-    click.echo(f"{out}: fill in the sheets from row 3, then run fiscalshare validate {out}")
+    from fiscalshare.report.labels import label
+
+    click.echo(label("template_written", lang).format(out=out,
+                                                   command=f"fiscalshare validate {out}"))

@@ -395,6 +395,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_line_hard": ("现行办法下部分约束性事项存在缺口，详见 compare.xlsx。",
                       "Under the status quo some binding items fall short; see compare.xlsx."),
     "cmp_written": ("已写入 {}", "Written to {}"),
+    # `fiscalshare template`, `init`, `example`
+    "template_written": ("{out}：请从第 3 行起填写各表，然后运行 {command}",
+                         "{out}: fill in the sheets from row 3, then run {command}"),
+    "init_written": ("{folder}：示例案例（每表一个文件的文件夹，以及工作簿）在 {inputs}，模型配置在 {models}",
+                     "{folder}: examples in {inputs} (CSV folders and .xlsx), configurations in "
+                     "{models}"),
+    "init_next": ("下一步：{command}", "next: {command}"),
+    "example_synthetic": ("{out}：县 {regions} 个，项目 {items} 个，{years} 年（随机种子 {seed}）",
+                          "{out}: {regions} counties, {items} items, {years} years (seed {seed})"),
+    "example_copied": ("{out}：内置示例 {variant}", "{out}: the {variant} example"),
     # `fiscalshare validate`
     "validate_valid": ("{path}：测算案例 '{case}'（{province}）有效",
                        "{path}: valid case '{case}' ({province})"),
