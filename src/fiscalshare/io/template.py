@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -79,6 +80,10 @@ def template_workbook() -> Workbook:
         if sheet.name == "meta":
             for row, column in enumerate(META_KEYS, start=3):
                 ws.cell(row=row, column=1, value=column.key)
+                if not column.required:  # the value cell says it may stay blank
+                    ws.cell(row=row, column=2).comment = Comment(
+                        f"选填：{column.label}，留空即不提供。\nOptional: {column.meaning}.",
+                        "fiscalshare", width=260, height=90)
             ws.cell(row=3 + META_KEYS.index(META_KEYS[2]), column=2).number_format = "0"
     return book
 
