@@ -47,7 +47,7 @@ def test_template_has_every_sheet_labels_and_drop_downs(tmp_path):
     assert any(f == '"chosen,fixed"' for f in lists.values())
     help_text = " ".join(str(c.value) for row in book["说明"].iter_rows() for c in row if c.value)
     assert "uniform: one share for every province" in help_text
-    assert "province_rule（省级分担方式）" in help_text and "fixed: by provincial policy" in help_text
+    assert "province_rule（省级分担方式，选填）" in help_text and "fixed: by provincial policy" in help_text
     assert _run("template", str(out)) == 2  # never overwritten without --force
 
 
@@ -100,6 +100,26 @@ def test_the_template_lists_every_meta_key_and_a_blank_optional_one_means_not_gi
     assert compiler.value is None and "编制单位" in compiler.comment.text
     read = load_case(_filled_template(tmp_path))  # source and compiler left blank
     assert read.attrs["compiler"] == "" and read.attrs["source"] == ""
+
+
+def test_the_instructions_name_every_column_and_meta_key_of_the_schema(tmp_path):
+    book = openpyxl.load_workbook(_run_template(tmp_path))
+    rows = [(str(a), str(b)) for a, b in book["说明"].iter_rows(values_only=True) if a]
+    headings = [k for k, (a, _) in enumerate(rows) if a.split("（")[0] in SHEETS]
+    sections = {rows[k][0].split("（")[0]: {a.strip(): b for a, b in rows[k + 1:end]}
+                for k, end in zip(headings, [*headings[1:], len(rows)], strict=True)}
+    assert list(sections) == list(SHEETS)
+    for sheet in SHEETS.values():
+        lines = sections[sheet.name]
+        for column in sheet.columns:
+            key = f"{column.key}（{column.label}，{'必填' if column.required else '选填'}）"
+            assert key in lines, (sheet.name, column.key)
+            assert lines[key].startswith(column.meaning), (sheet.name, column.key)
+    for column in META_KEYS:
+        key = f"key = {column.key}（{column.label}，{'必填' if column.required else '选填'}）"
+        assert sections["meta"][key].startswith(column.meaning), column.key
+    assert "optional: may be left blank" in sections["items"]["target_group（服务对象，选填）"]
+    assert "optional: blank = chosen" in sections["items"]["province_rule（省级分担方式，选填）"]
 
 
 def _title_rows(ws) -> list[str]:
