@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
+import xarray as xr
 from tests.factories import tables
 from tests.test_report import two_prefectures
 
@@ -26,6 +28,7 @@ from fiscalshare.report.diagnosis import render_diagnosis
 from fiscalshare.report.labels import LABELS, label
 from fiscalshare.report.tables import carry_item_details
 from fiscalshare.solve import solve_case
+from fiscalshare.sweep.results import coordinate_name
 from fiscalshare.workflows import SolveRequest, run_solve
 
 # literal tokens a Chinese reader may meet: symbols of the model, file names, software names,
@@ -54,8 +57,9 @@ def data_strings(results) -> list[str]:
 
 
 def foreign(text: str, lang: str, known: list[str]) -> list[str]:
-    for value in known:
-        text = text.replace(value, " ")
+    for value in known:  # a Latin code (A, H) is a whole word, never part of one (SHA)
+        text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])", " ", text) \
+            if value.isascii() else text.replace(value, " ")
     if lang == "zh":
         return [w for w in WORD.findall(text) if w not in TOKENS]
     return CJK.findall(text)
@@ -89,6 +93,35 @@ def assert_quoted_verbatim(quoted: list[str], results) -> None:
     assert "".join(quoted).replace(" ", "") == source.replace(" ", "")
 
 
+@pytest.fixture
+def drawn(monkeypatch):
+    """file name -> every text drawn on the figure saved there (titles, axis and tick labels,
+    legends, annotations), read from the figure once it has been drawn."""
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    texts: dict[str, list[str]] = {}
+    save = Figure.savefig
+
+    def recording(figure, fname, *args, **kwargs):
+        done = save(figure, fname, *args, **kwargs)
+        texts[Path(str(fname)).name] = [t.get_text() for t in figure.findobj(Text)
+                                        if t.get_visible() and t.get_text()]
+        return done
+
+    monkeypatch.setattr(Figure, "savefig", recording)
+    return texts
+
+
+def check_plots(written, drawn, lang, known) -> None:
+    plots = [p for p in written if p.suffix == ".png"]
+    assert plots and {p.name for p in plots} <= set(drawn)
+    for path in plots:
+        assert drawn[path.name], path.name
+        for text in drawn[path.name]:
+            assert not foreign(text.replace("\\$", "$"), lang, known), (path.name, text)
+
+
 @pytest.fixture(scope="module")
 def solved():
     return {"small": carry_item_details(two_prefectures(),
@@ -98,10 +131,11 @@ def solved():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", ["small", "guizhou"])
-def test_every_workbook_is_in_one_language(solved, tmp_path, name, lang):
+def test_every_workbook_and_plot_is_in_one_language(solved, tmp_path, drawn, name, lang):
     results = solved[name]
     known = data_strings(results)
-    written = write_reports(results, tmp_path, lang=lang)
+    written = write_reports(results, tmp_path, lang=lang, workers=1)  # plots drawn here
+    check_plots(written, drawn, lang, known)
     books = [p for p in written if p.suffix == ".xlsx"]
     assert len(books) >= 3
     for path in books:
@@ -158,3 +192,31 @@ def test_an_infeasible_run_is_diagnosed_in_its_language(tmp_path, lang):
         cell = re.sub(r'&"[^"]*"|&\d+|&P|&N', " ", cell)
         assert not foreign(cell, lang, known), cell
     assert json.loads((tmp_path / "out" / "diagnosis.json").read_text())["money_helps"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_sweep_workbook_and_its_plots_are_in_one_language(tmp_path, drawn, lang):
+    """Two keys on a grid (line plots), the tornado and the prices: every sheet and plot. The
+    keys and values as typed on the command line and the scenario ids are literal tokens."""
+    from tests.test_sweep import BUDGET_CASE
+
+    from fiscalshare.sweep import run_sweep
+
+    write_case(tables(**BUDGET_CASE), tmp_path / "case")
+    vary = ["budget=x0.5,x1.0", "capacity=x0.9,x1.0"]
+    run_sweep(tmp_path / "case", "default", tmp_path / "sweep", vary=vary, serial=True,
+              tornado=True, prices=True, lang=lang)
+    sweep = xr.open_dataset(tmp_path / "sweep" / "sweep.nc")
+    typed = {"default", *sweep["scenario"].values.astype(str),
+             *sweep["scenario_name"].values.astype(str)}
+    for key in json.loads(sweep.attrs["keys"]):
+        typed |= {key, *sweep[coordinate_name(key)].values.astype(str)}
+    sweep.close()
+    known = sorted({*data_strings(load_case(tmp_path / "case")), *typed}, key=len, reverse=True)
+    for text in workbook_texts(tmp_path / "sweep" / "sweep.xlsx"):
+        text = re.sub(r'&"[^"]*"|&\d+|&P|&N', " ", text)
+        assert not foreign(text, lang, known), text
+    plots = sorted((tmp_path / "sweep" / "plots").glob("*.png"))
+    assert {p.name for p in plots} >= {"line_budget.png", "line_capacity.png", "tornado.png",
+                                       "prices.png"}
+    check_plots(plots, drawn, lang, known)
