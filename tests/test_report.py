@@ -498,6 +498,19 @@ def test_the_summary_notes_say_whether_hard_items_are_met(reports, solved):
 # ---------------------------------------------------------------- rounding
 
 
+def test_row_heights_come_from_wrapping_the_text_in_its_column():
+    from fiscalshare.report.xlsx import text_lines
+
+    # a CJK character takes two units of column width, Latin one; half a unit is margin
+    assert text_lines("义务教育公用经费（初中）", 24.5) == 1  # 24 units
+    assert text_lines("义务教育公用经费（初中）", 24.4) == 2
+    assert text_lines("义务教育公用经费（初中）", 12.5) == 2
+    # Latin text wraps at spaces: 'the quick' | 'brown fox' | 'jumps' | 'over the' | 'lazy dog'
+    assert text_lines("the quick brown fox jumps over the lazy dog", 9.5) == 5
+    assert text_lines("abcdefghijklmnopqrstuvwxyz", 9.5) == 3  # a long word is cut
+    assert text_lines("甲\n乙", 10) == 2 and text_lines("", 5) == 1
+
+
 def test_largest_remainder_keeps_totals_and_stays_within_one():
     rng = np.random.default_rng(0)
     values = rng.uniform(0, 1000, (500, 5))

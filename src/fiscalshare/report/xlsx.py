@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,10 @@ PRINTABLE_PX = {"portrait": round((210 / 25.4 - 2 * MARGIN_IN) * 96),
 DIGIT_PX = 9
 MAX_TEXT_WIDTH = 36  # characters; longer text wraps
 LINE_PT = 15.0  # row height per line of 11 pt text
+WRAP_MARGIN = 0.5  # characters of a cell's width its inner margins take
+COLUMN_PADDING = 5 / 7  # characters a column adds to its set width (Excel's 5-pixel padding)
+_WRAP_TOKEN = re.compile(r"[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+                         r"|[^\s\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]*\s*")
 MAX_ROW_PT = 409.0  # Excel's tallest row
 
 MONEY = "#,##0.00"
@@ -298,7 +303,6 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
     for k, w in enumerate(widths):
         ws.set_column(k, k, w)
     last = len(widths) - 1
-    span_px = table_pixels(widths)
 
     # the title block
     row = 0
@@ -318,7 +322,7 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
     for block in sheet.blocks:
         if isinstance(block, Paragraph):
             fmt = formats.paragraph_bold if block.bold else formats.paragraph
-            lines = _lines(block.text, span_px)
+            lines = text_lines(block.text, _span(widths))
             ws.set_row(row, min(LINE_PT * lines, MAX_ROW_PT))
             _merged(ws, row, 0, last, block.text, fmt)
             row += 1
@@ -332,7 +336,7 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
             ws.repeat_rows(header_row)
             ws.freeze_panes(header_row + 1, 0)
         for note in block.notes:
-            ws.set_row(row, min(LINE_PT * _lines(note, span_px), MAX_ROW_PT))
+            ws.set_row(row, min(LINE_PT * text_lines(note, _span(widths)), MAX_ROW_PT))
             _merged(ws, row, 0, last, note, formats.paragraph)
             row += 1
         row += 1
@@ -357,10 +361,39 @@ def _escape(text: str) -> str:
     return clean_text(text).replace("&", "&&").replace('"', "”")
 
 
-def _lines(text: str, pixels: int) -> int:
-    per_line = max(pixels / 7.5, 10)
-    return max(1, sum(math.ceil(max(display_width(part), 1) / per_line)
-                      for part in str(text).split("\n")))
+@lru_cache(maxsize=8192)  # item and region names repeat on every row
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped in ``width`` characters of column width: a CJK character
+    is two units, anything else one (the body face, SimSun, is half-width for Latin and
+    sets the unit of column width); CJK text breaks anywhere, Latin text at spaces (a word longer
+    than a line is cut), and at each newline.  Greedy, as the spreadsheet wraps, so that a row
+    gets the lines it needs and no more."""
+    room = max(width - WRAP_MARGIN, 2.0)
+    total = 0
+    for paragraph in str(text).split("\n"):
+        lines, used = 1, 0.0
+        for token in _WRAP_TOKEN.findall(paragraph):
+            size = display_width(token)
+            if used + display_width(token.rstrip()) <= room:
+                used += size
+                continue
+            if used > 0:  # the token starts a new line
+                lines, used = lines + 1, 0.0
+            while display_width(token.rstrip()) > room:  # a word wider than the column
+                cut, take = 0.0, 0
+                while take < len(token) and cut + display_width(token[take]) <= room:
+                    cut += display_width(token[take])
+                    take += 1
+                token = token[max(take, 1):]
+                lines += 1
+            used = display_width(token)
+        total += lines
+    return max(total, 1)
+
+
+def _span(widths) -> float:
+    """Width in characters of a merged range over ``widths`` (each column's padding included)."""
+    return sum(widths) + COLUMN_PADDING * (len(widths) - 1)
 
 
 def _merged(ws, row, first, last, text, fmt) -> None:
@@ -374,8 +407,8 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
     frame = table.frame
     columns = list(frame.columns)
     kinds = [table.kind(c) for c in columns]
-    header_lines = max((math.ceil(display_width(str(c)) / max(widths[k] - 1, 1))
-                        for k, c in enumerate(columns)), default=1)
+    header_lines = max((text_lines(clean_text(c), widths[k]) for k, c in enumerate(columns)),
+                       default=1)
     ws.set_row(row, LINE_PT * max(header_lines, 1))
     for k, name in enumerate(columns):
         ws.write_string(row, k, clean_text(name), formats.header)
@@ -412,16 +445,15 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
                 else:
                     cells.append((write_blank, None, fmt))
             prepared.append(cells)
-    # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always):
-    # a CJK character is two digits wide in Excel's SimSun, so the estimate never falls short
+    # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always)
     text_cols = [k for k, kind in enumerate(kinds) if kind == "text"]
-    limits = {k: max(widths[k] - 1, 1) for k in text_cols}
+    room = {k: widths[k] - WRAP_MARGIN for k in text_cols}
     for r in range(len(frame)):
         lines = 1
         for k in text_cols:
             value = prepared[k][r][1]
-            if isinstance(value, str) and len(value) * 2 > limits[k]:
-                lines = max(lines, math.ceil(display_width(value) / limits[k]))
+            if isinstance(value, str) and len(value) * 2 > room[k]:  # may not fit on one line
+                lines = max(lines, text_lines(value, widths[k]))
         if lines > 1:
             ws.set_row(row, min(LINE_PT * lines, MAX_ROW_PT))
         for k in range(len(kinds)):
