@@ -35,7 +35,7 @@ from fiscalshare.workflows import SolveRequest, run_solve
 # configuration keys and values to be typed as they are
 TOKENS = {"z1", "z2", "SHA", "UTC", "allocation", "nc", "diagnosis", "xlsx", "fiscalshare",
           "pyomo", "highs", "python", "equalisation", "on", "ratio_mode", "optimise", "binding",
-          "soft", "compare", "sha256", "fixed", "menu", "off"}
+          "soft", "compare", "sha256", "fixed", "menu", "off", "sweep", "resume"}
 WORD = re.compile(r"[A-Za-z][A-Za-z_0-9]*")
 CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
 

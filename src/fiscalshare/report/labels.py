@@ -406,6 +406,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "sweep_sheet_scenarios": ("情景", "Scenarios"),
     "sweep_sheet_tornado": ("敏感性", "Tornado"),
     "sweep_title": ("基本公共服务支出责任情景分析", "what-if scenarios"),
+    "sweep_interrupted": ("已中断：已完成的情景均已保留；继续请运行 fiscalshare sweep --resume {}",
+                          "Interrupted: finished scenarios are kept; continue with "
+                          "fiscalshare sweep --resume {}"),
     "sweep_about_model": ("模型", "Model"),
     "sweep_about_config": ("模型配置", "Model configuration"),
     "sweep_about_keys": ("变动的变量", "Varied keys"),
