@@ -547,7 +547,7 @@ def equity(results, lang) -> Table | None:
                           label("before", lang): np.round(table["before"].to_numpy(float), 4),
                           label("after", lang): np.round(table["after"].to_numpy(float), 4),
                           label("change", lang): np.round(table["change"].to_numpy(float), 4)})
-    return Table(frame, {c: "number" for c in frame.columns[1:]}, title=label("equity", lang),
+    return Table(frame, {c: "decimal4" for c in frame.columns[1:]}, title=label("equity", lang),
                  max_text=24)
 
 

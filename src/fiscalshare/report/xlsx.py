@@ -50,8 +50,10 @@ MONEY = "#,##0.00"
 PERCENT = "0.00%"
 INTEGER = "0"
 NUMBER = "#,##0.####"
-KINDS = ("text", "money", "percent", "integer", "number")
-FORMATS = {"money": MONEY, "percent": PERCENT, "integer": INTEGER, "number": NUMBER}
+DECIMAL4 = "#,##0.0000"  # indices in a column: four decimals each, so that the points align
+KINDS = ("text", "money", "percent", "integer", "number", "decimal4")
+FORMATS = {"money": MONEY, "percent": PERCENT, "integer": INTEGER, "number": NUMBER,
+           "decimal4": DECIMAL4}
 
 _FORBIDDEN = set('\\*?:/[]')
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
