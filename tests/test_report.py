@@ -563,13 +563,19 @@ def test_every_sheet_prints_on_a4_legibly_with_its_own_titles(reports, solved, n
             where = (path.name, ws.title)
             assert int(ws.page_setup.paperSize) == 9, where  # A4
             assert ws.page_setup.orientation in ("portrait", "landscape"), where
-            assert ws.sheet_properties.pageSetUpPr.fitToPage, where
-            # fit to one page wide (1 is the file format's default, left unwritten), any height
-            assert int(ws.page_setup.fitToWidth or 1) == 1, where
-            assert int(ws.page_setup.fitToHeight) == 0, where
-            # fitted to the width, the scale stays at or above MIN_SCALE: no text under 8 pt
+            tables = tables_of(ws, label("total", lang))
             needed = _pixels(ws)
-            scale = min(1.0, PRINTABLE_PX[ws.page_setup.orientation] / needed)
+            if len(tables) == 1:
+                assert ws.sheet_properties.pageSetUpPr.fitToPage, where
+                # fit to one page wide (1 is the format's default, left unwritten), any height
+                assert int(ws.page_setup.fitToWidth or 1) == 1, where
+                assert int(ws.page_setup.fitToHeight) == 0, where
+                scale = min(1.0, PRINTABLE_PX[ws.page_setup.orientation] / needed)
+            else:  # several tables: a fixed scale at which the columns fit the page width
+                assert not ws.sheet_properties.pageSetUpPr.fitToPage, where
+                scale = int(ws.page_setup.scale or 100) / 100  # 100: left unwritten
+                assert needed * scale <= PRINTABLE_PX[ws.page_setup.orientation], where
+            # the scale stays at or above MIN_SCALE: no text under 8 pt
             assert scale >= MIN_SCALE / 100 - 1e-9, (where, scale)
             for row in ws.iter_rows():
                 for cell in row:
@@ -577,12 +583,33 @@ def test_every_sheet_prints_on_a4_legibly_with_its_own_titles(reports, solved, n
                         assert cell.font.name == "SimSun", (where, cell.coordinate)
                         assert cell.font.sz * scale >= 8 - 1e-9, (where, cell.coordinate)
             # print titles only over a sheet's one table
-            tables = tables_of(ws, label("total", lang))
             if len(tables) == 1:
                 assert ws.print_title_rows == f"${tables[0].header_row}:${tables[0].header_row}"
             else:
                 assert not ws.print_title_rows, where
             assert not ws.print_options.gridLines
+
+
+def test_a_table_running_over_a_page_among_others_gets_its_header_again(tmp_path):
+    from fiscalshare.report.xlsx import PAGE_PT, Paragraph
+
+    short = Table(pd.DataFrame({"项目": ["甲"], "金额": [1.0]}), {"金额": "money"}, title="一、短表")
+    long = Table(pd.DataFrame({"项目": [f"第{k}行" for k in range(120)], "金额": [1.0] * 120}),
+                 {"金额": "money"}, title="二、长表", total_label="合计")
+    book = Book(tmp_path / "pages.xlsx", TitleBlock("测试"))
+    book.sheet("汇总").add(short).add(Paragraph("说明文字")).add(long)
+    book.close()
+    ws = openpyxl.load_workbook(tmp_path / "pages.xlsx")["汇总"]
+    assert not ws.print_title_rows and int(ws.page_setup.scale or 100) == 100
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert len(breaks) >= 2  # 120 rows of 15 pt: three pages of A4 portrait
+    for brk in breaks:  # each page after a break opens with the long table's header
+        assert [c.value for c in ws[brk + 1]][:2] == ["项目", "金额"], brk
+    assert all(b - a <= PAGE_PT["portrait"] / 15 for a, b in zip(breaks, breaks[1:]))
+    parts = tables_of(ws, "合计")
+    assert [t.title for t in parts] == ["一、短表", "二、长表"]
+    assert [r[0] for r in parts[1].values()] == [f"第{k}行" for k in range(120)]
+    assert sum(r[1] for r in parts[1].values()) == parts[1].total[1].value == 120
 
 
 def test_a_table_too_wide_to_print_legibly_is_split_into_column_groups(tmp_path):
