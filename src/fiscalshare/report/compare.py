@@ -116,8 +116,14 @@ def write_compare_workbook(result, path: Path, *, lang: str = "zh") -> Path:
     province = str(attrs.get("province") or attrs.get("case") or "")
     period = label("period", lang).format(attrs.get("first_year", ""), attrs.get("last_year", ""))
     colon = "：" if lang == "zh" else ": "
-    lines = (f"{label('about_period', lang)}{colon}{period}　{label('about_scenario', lang)}"
+    gap = "　" if lang == "zh" else "   "
+    lines = (f"{label('about_period', lang)}{colon}{period}{gap}{label('about_scenario', lang)}"
              f"{colon}{scenario_text(result.config, lang)}",)
+    second = [label("compiler", lang).format(attrs["compiler"])] if attrs.get("compiler") else []
+    if attrs.get("created_utc"):
+        second.append(label("run_date", lang).format(str(attrs["created_utc"])[:10]))
+    if second:  # 编制单位 and the date of the run, as on the province's tables
+        lines += (gap.join(second),)
     return write_frames(path, title=province, lines=lines, lang=lang,
                         sheets=compare_sheets(result, lang),
                         footer=f"{attrs.get('case', '')} {period}")

@@ -433,8 +433,9 @@ def regions_protected(results, fen: Fen, mask, lang) -> Table:
     frame[label("standard_cost", lang)] = wan(cost)
     frame[label("shortfall", lang)] = wan(short)
     frame[label("shortfall_pct", lang)] = np.where(cost > 0, points / 1e4, np.nan)
-    return Table(frame, _kinds(frame, lang, money=["standard_cost", "shortfall"],
-                               percent=["shortfall_pct"], number=["omega"]),
+    return Table(frame, {**_kinds(frame, lang, money=["standard_cost", "shortfall"],
+                                  percent=["shortfall_pct"]),
+                         label("omega", lang): "decimal4"},
                  title=label("regions_protected", lang), total_label=label("total", lang),
                  keys=2)
 
