@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fiscalshare.examples.listing import NOTE as LISTING_NOTE
+from fiscalshare.examples.listing import listing_columns
 from fiscalshare.io.dataset import CaseTables
 
 YEARS = (2023, 2024, 2025)
@@ -287,7 +289,7 @@ SOURCE = (
     "4%；现行省级分担比例按档次为30%/40%/50%/60%，上下限为0—30%/20—50%/40—80%/60—100%，市级分担"
     "比例30%（第1—2档）和20%（第3—4档）；均衡性转移支付资金为现行分担比例下标准收支缺口的60%；"
     "省级预算等于现行支出（按现行比例的省级分担加上均衡性转移支付资金），向上取整到万元。规划指标："
-    "2025年目标值为示意。"
+    "2025年目标值为示意。" + LISTING_NOTE
 )
 COMPILER = "甘肃省财政厅预算处（示例）"  # example data: the 编制单位 printed on every sheet
 
@@ -365,6 +367,7 @@ def build(pool: dict[int, float] | None = None,
          "province_rule": "fixed" if c in POLICY_FIXED else "chosen", "binding": b, "weight": w}
         for c, n, d, u, r, _, b, w, _ in ITEMS
     ])
+    items = items.assign(**listing_columns(items["code"]))
     standards = pd.DataFrame([
         {"item": c, "year": y, "unit_cost": _standard(c, k), "topup": lam, "central_share": theta}
         for c, _, _, _, _, theta, _, _, lam in ITEMS for k, y in enumerate(YEARS)

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fiscalshare.examples.listing import NOTE as LISTING_NOTE
+from fiscalshare.examples.listing import listing_columns
 from fiscalshare.io.dataset import CaseTables
 from fiscalshare.quantities import WAN
 
@@ -130,7 +132,7 @@ SOURCE = (
     "金，家庭经济困难寄宿生占10%，60%的学生在营养改善计划试点；省级提标系数λ为1.05（养老金）和1.2"
     "（营养膳食补助）；省级分担比例范围取自浙江省分担比例选项（第3档0.7—1.0，第2档0.5，第1档0.2—"
     "0.3）；地区标识：民族地区为三个自治州，革命老区为遵义、毕节、铜仁，脱贫地区为除贵阳、遵义外的"
-    "各市州。规划指标：按盘锦市规划所列国家指标体系（示意）。"
+    "各市州。规划指标：按盘锦市规划所列国家指标体系（示意）。" + LISTING_NOTE
 )
 COMPILER = "贵州省财政厅预算处（示例）"  # example data: the 编制单位 printed on every sheet
 
@@ -168,6 +170,7 @@ def build(budget: dict[int, float] | None = None) -> CaseTables:
         {"code": c, "name": n, "domain": d, "unit": u, "rule": r, "binding": b, "weight": w}
         for c, n, d, u, r, _, b, w, _ in ITEMS
     ])
+    items = items.assign(**listing_columns(items["code"]))
     standards = pd.DataFrame([
         {"item": c, "year": y, "unit_cost": STANDARDS[c][k], "topup": lam, "central_share": theta}
         for c, _, _, _, _, theta, _, _, lam in ITEMS for k, y in enumerate(YEARS)

@@ -72,7 +72,7 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
 
     _summary(book, results, fen, mask, unit_mask, lang, province_wide=province_wide)
     book.table_sheet(label("sheet_listing", lang), label("title_listing", lang),
-                     _with(tables.listing(results, fen, mask, lang), max_text=14))
+                     _with(tables.listing(results, fen, mask, lang), max_text=11))
 
     by_prefecture = province_wide and tables.has_counties(results) and int(mask.sum()) * \
         results.sizes["item"] * results.sizes["year"] > tables.DETAIL_LIMIT
