@@ -372,7 +372,7 @@ def _text(results, name, i) -> str | None:
 
 
 def _standard(results, name, i, years, unit, topup) -> str:
-    """The standard per beneficiary over the years, e.g. "79→89 元/人/年" ("" when unknown)."""
+    """The standard per beneficiary over the years, e.g. "79 → 89 元/人/年" ("" when unknown)."""
     if name not in results:
         return ""
     values = results[name].values[i].astype(float)
@@ -384,7 +384,7 @@ def _standard(results, name, i, years, unit, topup) -> str:
     first, last = values[0], values[-1]
     shown = f"{first:,.2f}".rstrip("0").rstrip(".")
     if abs(last - first) > 1e-9:
-        shown += "→" + f"{last:,.2f}".rstrip("0").rstrip(".")
+        shown += " → " + f"{last:,.2f}".rstrip("0").rstrip(".")  # wraps at the spaces, not in a number
     return f"{shown} {unit}".strip()
 
 
