@@ -449,7 +449,7 @@ def test_the_listing_has_one_row_per_item_in_the_official_domain_order(reports, 
     assert health[listing.column("服务对象")] == "城乡居民"
     assert health[listing.column("服务内容")] == "健康档案、健康教育"
     assert health[listing.column("牵头单位")] == "省卫生健康委"
-    assert health[listing.column("国家基础标准")] == "100→110"
+    assert health[listing.column("国家基础标准")] == "100 → 110"
     assert health[listing.column("支出责任（分担方式）")].startswith("中央与地方按比例分担")
     shares = [k for k, h in enumerate(listing.header) if h.endswith("占比")]
     for row in (rows[1], rows[3]):
