@@ -64,43 +64,83 @@ def _workbooks(folder: Path) -> list[Path]:
 
 
 def test_every_total_adds_up_to_its_parts_as_stored(runs):
-    total = label("total", "zh")
-    parts = {label(k, "zh") for k in PARTS}
-    shares = {label(k, "zh") for k in SHARES}
     checked = {"column totals": 0, "row totals": 0, "row identities": 0, "shares": 0}
     for name, folder in runs.items():
         for path in _workbooks(folder):
-            book = openpyxl.load_workbook(path)
-            for ws in book.worksheets:
-                for table in tables_of(ws, total):
-                    where = (name, path.name, ws.title, table.title)
-                    body = table.values()
-                    money = [k for k in range(len(table.header)) if table.formats(k) == {MONEY}]
-                    if table.total is not None:
-                        for k in money:
-                            assert sum(fen(r[k] or 0) for r in body) == fen(
-                                table.total[k].value), (*where, table.header[k])
-                            checked["column totals"] += 1
-                    if table.header[-1] == total:  # a 合计 column: the money beside it
-                        rows = body + ([[c.value for c in table.total]] if table.total else [])
-                        for row in rows:
-                            assert sum(fen(row[k]) for k in money[:-1]) == fen(row[-1]), where
-                            checked["row totals"] += 1
-                    if label("standard_cost", "zh") in table.header and \
-                            label("central", "zh") in table.header:  # the who-pays tables
-                        c = table.column(label("standard_cost", "zh"))
-                        ks = [k for k, h in enumerate(table.header) if h in parts]
-                        for row in body:
-                            assert sum(fen(row[k]) for k in ks) == fen(row[c]), where
-                            checked["row identities"] += 1
-                    ks = [k for k, h in enumerate(table.header) if h in shares]
-                    if len(ks) > 1:  # the levels' shares of cost (not a lone 缺口占比)
-                        assert all(table.formats(k) <= {PERCENT} for k in ks)
-                        for row in body:
-                            if any(row[k] is not None for k in ks):
-                                assert sum(round(row[k] * 10000) for k in ks) == 10000, where
-                                checked["shares"] += 1
+            _check_balance(path, name, checked)
     assert all(count > 50 for count in checked.values()), checked
+
+
+@pytest.mark.parametrize(("limit", "level", "rows"), [(100, "prefecture", 3 * 5 * 2),
+                                                      (20, "prefecture_total", 3 * 2)])
+def test_a_summarised_province_workbook_balances_and_keeps_the_totals(runs, tmp_path,
+                                                                       monkeypatch, limit,
+                                                                       level, rows):
+    """Above DETAIL_LIMIT rows the province lists prefectures (× item × year, or × year over all
+    items): the rows still balance, and their sum is the whole province's, to the fen.  (The
+    county case: 3 prefectures, 24 counties, 5 items, 2 years.)"""
+    from fiscalshare.report import tables
+    from fiscalshare.report.amounts import fen_of
+    from fiscalshare.report.responsibility import write_workbook
+
+    monkeypatch.setattr(tables, "DETAIL_LIMIT", limit)
+    with xr.open_dataset(runs["county"] / "allocation.nc", engine="h5netcdf") as results:
+        results = results.load()
+    mask = tables.visible_regions(results, None)
+    assert tables.detail_level(results, mask) == level
+    path = write_workbook(results, tmp_path / "responsibility.xlsx", lang="zh")
+    checked = {"column totals": 0, "row totals": 0, "row identities": 0, "shares": 0}
+    _check_balance(path, level, checked)
+    assert checked["row identities"] > 0, checked
+    book = openpyxl.load_workbook(path)
+    (table,) = tables_of(book["支出责任表"], label("total", "zh"))
+    assert len(table.values()) == rows
+    assert {str(v) for v in table.values()[0][:1]} <= set(results["unit"].values.astype(str))
+    k = table.column(label("standard_cost", "zh"))
+    assert fen(table.total[k].value) == int(fen_of(results).cost.sum())
+    # the per-unit transfers: 27 units × 2 years pass a limit of 20 rows, not one of 100
+    (transfers,) = tables_of(book[label("sheet_transfers", "zh")], label("total", "zh"))
+    assert len(transfers.values()) == (3 * 2 if limit < 27 * 2 else 27 * 2)
+    k = transfers.column(label("transfer", "zh"))
+    fens = fen_of(results)
+    assert fen(transfers.total[k].value) == int(fens.by_unit("province").sum()
+                                                + fens.equalisation.sum())
+
+
+def _check_balance(path: Path, name: str, checked: dict) -> None:
+    total = label("total", "zh")
+    parts = {label(k, "zh") for k in PARTS}
+    shares = {label(k, "zh") for k in SHARES}
+    book = openpyxl.load_workbook(path)
+    for ws in book.worksheets:
+        for table in tables_of(ws, total):
+            where = (name, path.name, ws.title, table.title)
+            body = table.values()
+            money = [k for k in range(len(table.header)) if table.formats(k) == {MONEY}]
+            if table.total is not None:
+                for k in money:
+                    assert sum(fen(r[k] or 0) for r in body) == fen(
+                        table.total[k].value), (*where, table.header[k])
+                    checked["column totals"] += 1
+            if table.header[-1] == total:  # a 合计 column: the money beside it
+                rows = body + ([[c.value for c in table.total]] if table.total else [])
+                for row in rows:
+                    assert sum(fen(row[k]) for k in money[:-1]) == fen(row[-1]), where
+                    checked["row totals"] += 1
+            if label("standard_cost", "zh") in table.header and \
+                    label("central", "zh") in table.header:  # the who-pays tables
+                c = table.column(label("standard_cost", "zh"))
+                ks = [k for k, h in enumerate(table.header) if h in parts]
+                for row in body:
+                    assert sum(fen(row[k]) for k in ks) == fen(row[c]), where
+                    checked["row identities"] += 1
+            ks = [k for k, h in enumerate(table.header) if h in shares]
+            if len(ks) > 1:  # the levels' shares of cost (not a lone 缺口占比)
+                assert all(table.formats(k) <= {PERCENT} for k in ks)
+                for row in body:
+                    if any(row[k] is not None for k in ks):
+                        assert sum(round(row[k] * 10000) for k in ks) == 10000, where
+                        checked["shares"] += 1
 
 
 def test_a_lower_budget_shortfall_is_shown_and_balanced(runs):

@@ -6,7 +6,9 @@ money 7000, shortfall 500 in B and C) against no pool (θ = 1: transfers 1000, 3
 money 8000, no shortfall).
 """
 
+import json
 import math
+import re
 
 import openpyxl
 import pytest
@@ -17,6 +19,8 @@ from tests.test_baseline import three_regions
 
 from fiscalshare.analysis.baseline import baseline_allocation
 from fiscalshare.analysis.compare import CompareResult
+from fiscalshare.report.labels import label
+from fiscalshare.report.story import headline_parts
 from fiscalshare.runs.folder import RunExistsError
 from fiscalshare.workflows import write_compare
 
@@ -101,10 +105,56 @@ def test_workbook_money_in_wan_yuan_and_text_never_a_formula(tmp_path):
     assert row[transfers.column("Optimised: total")].value == pytest.approx(1.23)
     assert sheet.freeze_panes == f"A{transfers.header_row + 1}"
     assert sorted(p.name for p in (folder / "plots").iterdir()) == [
-        "per_capita_funding.png", "shortfall_by_item.png", "transfers.png"]
+        "compare.png", "per_capita_funding.png", "shortfall_by_item.png", "transfers.png"]
     with xr.open_dataset(folder / "baseline.nc", engine="h5netcdf") as reread:
         assert float(reread["transfer"].sum()) == pytest.approx(12345.678)
         assert str(reread["region_name"].values[0]) == "=HYPERLINK(\"http://x\")"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_tier_plot_draws_what_the_workbook_shows(tmp_path, lang):
+    """The pair: shortfall by tier 0, 500, 500 yuan under the status quo (pool 1000) and none
+    under the other; money reaching tiers 1–3 is 1000, 2500, 3500 against 1000, 3000, 4000."""
+    from fiscalshare.report.compare import _tier_figure, by_tier
+
+    result = pair()
+    table = by_tier(result, lang).set_index("tier")
+    tiers = [label("tier_label", lang).format(t) for t in (1, 2, 3)]
+    assert list(table.index) == [*tiers, label("cmp_tier_prefecture", lang)]
+    assert table.loc[tiers, "shortfall_baseline"].tolist() == [0.0, 0.05, 0.05]  # 万元
+    assert table.loc[tiers, "shortfall_optimised"].tolist() == [0.0, 0.0, 0.0]
+    assert table["money_baseline"].tolist() == [0.1, 0.25, 0.35, 0.0]
+    assert table["money_optimised"].tolist() == [0.1, 0.3, 0.4, 0.0]
+
+    folder = write_compare(result, tmp_path / "cmp", lang=lang)
+    assert (folder / "plots" / "compare.png").stat().st_size > 10_000
+    assert "plots/compare.png" in json.loads((folder / "manifest.json").read_text())["files"]
+    book = openpyxl.load_workbook(folder / "compare.xlsx")
+    total = label("total", lang)
+    shortfall = only_table(book[label("cmp_sheet_shortfall_by_tier", lang)], total)
+    money = only_table(book[label("cmp_sheet_transfer_by_tier", lang)], total)
+    drawn = _tier_figure(result, lang)
+    left, right = drawn.axes
+    for axes, sheet, columns in ((left, shortfall, ("cmp_baseline", "cmp_optimised")),
+                                 (right, money, ("cmp_baseline_total", "cmp_optimised_total"))):
+        # the prefectures above counties get nothing here, so the right panel has tiers only
+        assert [t.get_text().split("\n")[0] for t in axes.get_xticklabels()] == tiers
+        legends = ("cmp_plot_baseline", "cmp_plot_optimised")
+        for bars, column, legend in zip(axes.containers, columns, legends, strict=True):
+            k = sheet.column(label(column, lang))
+            shown = [r[k] for r in sheet.values() if r[0] in tiers]
+            assert [b.get_height() for b in bars] == shown  # the very figures of the sheet
+            assert bars.get_label() == label(legend, lang)
+    title = drawn.texts[0].get_text().replace("\n", " " if lang == "en" else "")
+    assert title == "".join(headline_parts(result.story, lang))
+    assert ("0.70" in title and "0.80" in title) and ("0.10" in title and "0.00" in title)
+    assert left.get_title() == label("cmp_plot_shortfall_by_tier", lang)
+    texts = [drawn.texts[0].get_text()] + [
+        t.get_text() for axes in drawn.axes for t in (
+            *axes.get_xticklabels(), axes.title, axes.yaxis.label, *axes.get_legend().get_texts(),
+            *axes.texts)]
+    foreign = r"[A-Za-z]" if lang == "zh" else r"[\u4e00-\u9fff\uff08\uff09\uff0c]"
+    assert not [t for t in texts if re.search(foreign, t)]  # one language throughout
 
 
 def test_folder_is_refused_without_force_and_replaced_with_it(tmp_path):
@@ -251,3 +301,44 @@ def test_every_compare_sheet_names_the_compiler_and_the_run_date(tmp_path, lang)
         line = label("compiler", lang).format("测试省财政厅预算处")
         assert any(h.startswith(line) and "2026-01-02" in h for h in head), (ws.title, head)
         assert lang == "zh" or not any("\u3000" in h for h in head), head  # no CJK space in English
+
+
+def test_verify_audits_a_compare_folder_and_finds_a_changed_figure(tmp_path):
+    """A compare folder checks out; a figure changed in compare.xlsx with the manifest's hashes
+    recomputed to match is still found (the workbook is rendered again from the allocations),
+    and so is a status quo that is not the case's."""
+    from click.testing import CliRunner
+
+    from fiscalshare.cli import cli
+    from fiscalshare.runs.audit import audit_run
+    from fiscalshare.runs.folder import file_hashes
+
+    out = tmp_path / "cmp"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["compare", str(write_csv_case(tmp_path / "case")), "--out",
+                               str(out)]).exit_code == 0
+    checked = runner.invoke(cli, ["verify", str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert "compare.xlsx check out" in checked.output
+
+    def rehash():
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"] = file_hashes(out)
+        (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    book = openpyxl.load_workbook(out / "compare.xlsx")
+    sheet = book["省级资金"]
+    money = only_table(sheet, "合计")
+    cell = money.body[0][money.column("现行：合计")]
+    cell.value = cell.value + 1.0
+    book.save(out / "compare.xlsx")
+    rehash()
+    findings = audit_run(out)
+    assert len(findings) == 1 and "compare.xlsx: sheet '省级资金' cell" in findings[0], findings
+
+    with xr.open_dataset(out / "baseline.nc", engine="h5netcdf") as stored:
+        changed = stored.load()
+    changed["transfer"] = changed["transfer"] * 1.01
+    changed.to_netcdf(out / "baseline.nc", engine="h5netcdf")
+    rehash()
+    assert "baseline.nc: 'transfer' is not the status quo the case gives" in audit_run(out)

@@ -59,3 +59,21 @@ def test_low_budget_example_spends_the_budget_and_shifts_shortfall_to_poorer_pri
     # z2 = Σ B whatever η is: the price of equity is 0 up to the solver's tolerance (1e-7 of z2)
     z2 = result.optimised.attrs["objective_cost"]
     assert abs(result.price_of_equity) <= 1e-7 * z2
+
+
+@pytest.mark.parametrize("name, opening", [
+    ("gansu", "It prints:\n\n```\n"), ("guizhou", "and `compare` says so:\n\n```\n")])
+def test_the_readme_shows_what_compare_prints(name, opening):
+    """The README's worked example quotes `fiscalshare compare` (Chinese, the default) line by
+    line: every line it shows is what the command prints on that example today."""
+    from pathlib import Path
+
+    from fiscalshare.report.compare import compare_lines
+    from fiscalshare.report.story import headline
+
+    result = compare_case(load_case(example_path(name)), load_config("default"))
+    printed = headline(result.story, "zh") + compare_lines(result, "zh")
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split(opening, 1)[1].split("```", 1)[0].splitlines()
+    shown = [line for line in shown if not line.startswith("已写入")]
+    assert shown == printed[:len(shown)] and len(shown) >= 2

@@ -158,9 +158,9 @@ def test_bad_indicator_rows_are_rejected_with_their_place(tmp_path, row, column,
 # --- prefecture workbooks -----------------------------------------------------------------------
 
 
-def _two_prefectures():
+def _two_prefectures(extra=()):
     """P1 with counties C11, C12; P2 with county C21; one item; indicators: one province-wide,
-    one for county C12, one for prefecture P2."""
+    one for county C12, one for prefecture P2 (and ``extra``)."""
     regions = [
         {"code": "P1", "name": "一市", "parent": "", "tier": 1, "population": 200.0},
         {"code": "C11", "name": "一县", "parent": "P1", "tier": 1, "population": 100.0},
@@ -183,6 +183,7 @@ def _two_prefectures():
             {"code": "C12ONLY", "name": "二县托位数", "target": "≥4.5", "regions": "C12",
              "item": "X"},
             {"code": "P2ONLY", "name": "二市参保率", "target": "应保尽保", "regions": "P2"},
+            *extra,
         ],
     )
 
@@ -223,3 +224,74 @@ def test_indicators_for_an_item_or_a_region(tmp_path):
     assert indicators_for(ds, region="C11")["indicator"].tolist() == ["ALL"]
     assert indicators_for(ds, region="C21")["indicator"].tolist() == ["ALL", "P2ONLY"]
     assert indicators_for(ds, item="X", region="P2").empty
+
+
+def _listed(path: Path, lang: str) -> dict[str, str | None]:
+    """Service item → its 相关指标 cell, from the 清单 sheet(s) of a workbook."""
+    from tests.sheets import only_table
+
+    book = openpyxl.load_workbook(path)
+    try:
+        for name in [n for n in book.sheetnames if n.startswith(label("sheet_listing", lang))]:
+            table = only_table(book[name], label("total", lang))
+            if label("linked_indicators", lang) in table.header:
+                k = table.column(label("linked_indicators", lang))
+                item = table.column(label("service_item", lang))
+                return {r[item]: r[k] for r in table.values() if r[0] is not None}
+        return {}
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_linked_indicator_stands_beside_its_item_in_the_listing(tmp_path, lang):
+    """Item X has two linked indicators: one province-wide, one for county C12 of P1.  The
+    province's 清单 shows both, P1's both, P2's only the province-wide one; a prefecture's
+    indicator not linked to an item (P2ONLY) is in no 清单."""
+    write_case(_two_prefectures(extra=[
+        {"code": "ALLX", "name": "全省覆盖率", "unit": "%", "target": "100", "nature": "约束性",
+         "item": "X"},
+        {"code": "C12X", "name": "二县面积", "unit": "平方米", "target": "2.6",
+         "comparator": "≥", "nature": "预期性", "item": "X", "regions": "C12"}]),
+        tmp_path / "case")
+    results = solve_case(load_case(tmp_path / "case"), load_config("default"))
+    books = {None: write_workbook(results, tmp_path / "province.xlsx", lang=lang)}
+    for prefecture in ("P1", "P2"):
+        books[prefecture] = write_workbook(results, tmp_path / f"{prefecture}.xlsx", lang=lang,
+                                           prefecture=prefecture)
+    if lang == "zh":
+        county, everywhere, area = "二县托位数≥4.5（二县）", "全省覆盖率：100%（约束性）", \
+            "二县面积≥2.6平方米（预期性；二县）"
+    else:
+        county, everywhere, area = "二县托位数 ≥4.5 (二县)", "全省覆盖率 100% (binding)", \
+            "二县面积 ≥2.6 平方米 (expected; 二县)"
+    separator = "；" if lang == "zh" else "; "  # in the order of the indicators sheet
+    assert _listed(books[None], lang) == {"项目": separator.join([county, everywhere, area])}
+    assert _listed(books["P1"], lang) == _listed(books[None], lang)
+    assert _listed(books["P2"], lang) == {"项目": everywhere}
+    for path in books.values():
+        cells = "".join(str(v) for v in _listed(path, lang).values())
+        assert "二市参保率" not in cells and "全省指标" not in cells  # linked to no item
+
+
+def test_gansu_indicators_stand_in_the_listings_of_the_prefectures_they_name(tmp_path):
+    """The packaged Gansu case links 城乡低保对象 (item SA01) to 临夏 and 甘南 and 人均体育场地面积
+    (WT03) to 兰州: each is in its prefectures' 清单 and the province's, in no other prefecture's;
+    the province-wide 九年义务教育巩固率 (ED01) is in all of them."""
+    from fiscalshare.examples import example_path
+
+    results = solve_case(load_case(example_path("gansu")), load_config("default"))
+    listed = {code: _listed(write_workbook(results, tmp_path / f"{code}.xlsx", prefecture=code
+                                           if code != "province" else None), "zh")
+              for code in ("province", "622900", "620100")}
+    low_income = "城乡低保对象：应保尽保（约束性；临夏回族自治州、甘南藏族自治州）"
+    sports = "人均体育场地面积≥2.6平方米（预期性；兰州市）"
+    school = "九年义务教育巩固率≥96%（约束性）"
+    assert listed["province"]["最低生活保障"] == low_income
+    assert listed["province"]["公共体育场馆免费或低收费开放"] == sports
+    assert listed["622900"]["最低生活保障"] == low_income
+    assert listed["622900"]["公共体育场馆免费或低收费开放"] is None
+    assert listed["620100"]["最低生活保障"] is None
+    assert listed["620100"]["公共体育场馆免费或低收费开放"] == sports
+    for code in listed:
+        assert listed[code]["义务教育公用经费（小学）"] == school

@@ -870,11 +870,7 @@ def test_chinese_plot_labels_need_a_cjk_font(monkeypatch):
     assert plots.plot_language("en") == "en"
 
 
-def test_prefecture_workbooks_written_in_parallel_are_the_same_as_in_turn(solved, tmp_path,
-                                                                         monkeypatch):
-    import fiscalshare.report as report
-
-    monkeypatch.setattr(report, "PARALLEL_CELLS", 0)
+def test_reports_written_in_parallel_are_the_same_as_in_turn(solved, tmp_path):
     serial = write_reports(solved["small"], tmp_path / "serial", lang="zh", workers=1)
     parallel = write_reports(solved["small"], tmp_path / "parallel", lang="zh", workers=2)
     assert [p.relative_to(tmp_path / "serial") for p in serial] == [

@@ -2,8 +2,10 @@
 
 Solves the packaged example (default model) into ``results/pages-guizhou``, converts the province
 workbook and one prefecture's workbook to PDF with LibreOffice, and writes the first page of each
-sheet as ``docs/pages/<book>-<sheet>.png`` (the province's 清单 among them).  Needs ``soffice`` and
-``pdftoppm`` (poppler-utils).
+sheet as ``docs/pages/<book>-<sheet>.png`` (the province's 清单 among them).  Then compares the
+packaged Gansu example with its status quo into ``results/pages-compare-gansu`` and copies the
+comparison figure to ``docs/pages/compare-gansu.png``.  Needs ``soffice`` and ``pdftoppm``
+(poppler-utils).
 """
 
 from __future__ import annotations
@@ -57,6 +59,20 @@ def main() -> int:
                 subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page),
                                 "-singlefile", str(pdf), str(target)], check=True)
                 print(target.with_suffix(".png").relative_to(ROOT))
+    return _compare_figure()
+
+
+def _compare_figure() -> int:
+    """The Gansu comparison's figure (status quo against optimum by tier) for the README."""
+    from fiscalshare.examples import example_path
+    from fiscalshare.report.compare import FIGURE
+    from fiscalshare.workflows import CompareRequest, run_compare
+
+    folder = run_compare(CompareRequest(case=example_path("gansu"), force=True,
+                                        out=ROOT / "results" / "pages-compare-gansu")).folder
+    target = OUT / "compare-gansu.png"
+    shutil.copyfile(folder / "plots" / FIGURE, target)
+    print(target.relative_to(ROOT))
     return 0
 
 

@@ -24,15 +24,14 @@ def command(case, model, out, force, lang, time_limit, verbose):
     """Compare the optimised allocation of CASE with the status quo (default: the packaged example).
 
     Writes compare.xlsx (provincial money, shortfall by item and tier, equity metrics, each
-    unit's transfer under both, the price of equity) and plots.
+    unit's transfer under both, the price of equity) and plots, plots/compare.png first.
     """
+    from fiscalshare.cli.common import silence_solver_banner
     from fiscalshare.report.compare import compare_lines
     from fiscalshare.report.labels import label
     from fiscalshare.workflows import CompareRequest, run_compare
 
-    if not verbose:
-        from fiscalshare.cli.common import silence_solver_banner
-
+    if not verbose:  # the console shows only our own lines, as for solve
         silence_solver_banner()
     run = run_compare(CompareRequest(resolve_case(case), model, out=out, force=force, lang=lang,
                                      time_limit=time_limit))

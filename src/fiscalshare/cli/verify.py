@@ -16,8 +16,9 @@ from fiscalshare.errors import VerificationError
               help="The input case, when it is no longer where the run found it.")
 def command(run_dir, case):
     """Recompute the input hash, check every file against manifest.json, re-check the allocation
-    (of a sweep folder: its scenarios, records, and a few of them solved again)."""
-    from fiscalshare.runs.audit import audit_run
+    (of a sweep folder: its scenarios, records, and a few of them solved again; of a compare
+    folder: the optimum, the status quo and compare.xlsx)."""
+    from fiscalshare.runs.audit import audit_run, is_compare_folder
     from fiscalshare.sweep.audit import audit_sweep, is_sweep_folder
 
     if is_sweep_folder(run_dir):
@@ -33,4 +34,8 @@ def command(run_dir, case):
         raise VerificationError(
             f"{run_dir} fails the audit ({len(findings)} finding(s)):\n  " + "\n  ".join(findings)
         )
+    if is_compare_folder(run_dir):
+        echo(f"{run_dir}: files, input, the optimum's constraints, the status quo and "
+             "compare.xlsx check out.")
+        return
     echo(f"{run_dir}: files, input and every constraint check out.")

@@ -17,6 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from fiscalshare.datasets import INPUTS, annotate
+from fiscalshare.io.keys import positions
 
 LEVELS = ("central", "province", "prefecture", "county")
 DOMAINS = (
@@ -192,20 +193,25 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
 
 
 def _cube(frame: pd.DataFrame, dims: list[str], column: str, ds: xr.Dataset, fill=np.nan):
-    """A long table's column as an array over ``dims``, aligned to the Dataset's coordinates."""
-    index = pd.MultiIndex.from_product([ds.indexes[d] for d in dims], names=dims)
-    if frame is None or frame.empty:
-        values = np.full(len(index), fill, dtype=type(fill) if isinstance(fill, bool) else float)
-    else:
-        keyed = frame.copy()
-        for d in dims:
-            keyed[d] = keyed[d].astype(np.int64) if d in ("year", "tier") else keyed[d].astype(str)
-        series = keyed.set_index(dims)[column]
-        series = series[~series.index.duplicated(keep="last")]
-        values = series.reindex(index).to_numpy()
-        values = np.where(pd.isna(values), fill, values)
-        values = values.astype(bool if isinstance(fill, bool) else float)
+    """A long table's column as an array over ``dims``, aligned to the Dataset's coordinates
+    (the last of repeated rows wins; rows outside the coordinates are left out)."""
     shape = [ds.sizes[d] for d in dims]
+    dtype = bool if isinstance(fill, bool) else float
+    values = np.full(int(np.prod(shape)), fill, dtype=dtype)
+    if frame is not None and not frame.empty:
+        where = []
+        for d in dims:
+            keys = ds.indexes[d]
+            if d in ("year", "tier"):
+                where.append(pd.Index(keys.astype(float)).get_indexer(
+                    frame[d].to_numpy(dtype=float)))
+            else:
+                where.append(positions(frame[d].astype(str), keys.astype(str)))
+        known = np.logical_and.reduce([w >= 0 for w in where])
+        flat = np.ravel_multi_index([w[known] for w in where], shape)
+        given = frame[column].to_numpy()[known]
+        present = ~pd.isna(given)
+        values[flat[present]] = given[present].astype(dtype)
     return (dims, values.reshape(shape))
 
 

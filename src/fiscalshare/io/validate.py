@@ -15,6 +15,7 @@ from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
 from fiscalshare.io.indicators import COMPARATORS, comparator_of, read_value
 from fiscalshare.io.indicators import region_codes as region_codes_of
+from fiscalshare.io.keys import positions
 from fiscalshare.io.schema import (
     MAX_CELL_COST,
     MAX_FACTOR,
@@ -415,19 +416,34 @@ def _cell_costs(frames, out: Collector) -> None:
     beneficiaries, b_raw = frames["beneficiaries"]
     standards, _ = frames["standards"]
     regions, _ = frames["regions"]
-    cost = beneficiaries.loc[beneficiaries["units"] <= MAX_UNITS,
-                             ["_row", "region", "item", "year", "units"]].merge(
-        standards[["item", "year", "unit_cost", "topup"]], on=["item", "year"], how="inner")
-    index = dict(zip(regions["code"], regions["cost_index"], strict=True))
-    cost["cost"] = (cost["units"] * cost["unit_cost"] * cost["topup"]
-                    * cost["region"].map(index).astype(float))
-    within = ((cost["unit_cost"] <= MAX_UNIT_COST) & (cost["topup"] <= MAX_FACTOR)
-              & (cost["region"].map(index).astype(float) <= MAX_FACTOR))  # else reported
-    over = cost[within & (cost["cost"] > MAX_CELL_COST)].sort_values("_row")
-    for row, value in zip(over["_row"][:MAX_PER_COLUMN], over["cost"], strict=False):
+    standards = standards.dropna(subset=["year"]).drop_duplicates(["item", "year"], keep="last")
+    if standards.empty or beneficiaries.empty or regions.empty:
+        return  # nothing to multiply (the missing rows are reported by their own rules)
+    keys = pd.MultiIndex.from_arrays([standards["item"].astype(str),
+                                      standards["year"].to_numpy(dtype=float)])
+    items = keys.levels[0]
+    years = keys.levels[1]
+    table = np.full((len(items), max(len(years), 1), 2), np.nan)
+    table[keys.codes[0], keys.codes[1]] = standards[["unit_cost", "topup"]].to_numpy(dtype=float)
+    region_codes = regions["code"].astype(str).drop_duplicates()
+    index = regions.loc[region_codes.index, "cost_index"].to_numpy(dtype=float)
+    b_item = positions(beneficiaries["item"], items)
+    b_year = pd.Index(years).get_indexer(beneficiaries["year"].to_numpy(dtype=float))
+    b_region = positions(beneficiaries["region"], region_codes)
+    units = beneficiaries["units"].to_numpy(dtype=float)
+    found = (b_item >= 0) & (b_year >= 0) & (b_region >= 0) & (units <= MAX_UNITS)
+    at_item, at_year = np.maximum(b_item, 0), np.maximum(b_year, 0)
+    unit_cost, topup = table[at_item, at_year, 0], table[at_item, at_year, 1]
+    factor = index[np.maximum(b_region, 0)]
+    cost = units * unit_cost * topup * factor
+    within = found & (unit_cost <= MAX_UNIT_COST) & (topup <= MAX_FACTOR) & (factor <= MAX_FACTOR)
+    over = np.flatnonzero(within & (cost > MAX_CELL_COST))  # the rest is reported elsewhere
+    rows = beneficiaries["_row"].to_numpy()[over]
+    order = np.argsort(rows, kind="stable")[:MAX_PER_COLUMN]
+    for row, value in zip(rows[order], cost[over][order], strict=True):
         out.error(b_raw, f"the standard cost of this row is {value:.3g} yuan (q × top-up × cost "
                   f"index × units), above the {MAX_CELL_COST:g} yuan the model represents "
-                  "faithfully: give money in yuan and check the units", key="units", row=row)
+                  "faithfully: give money in yuan and check the units", key="units", row=int(row))
 
 
 def _check_indicators(frames, region_codes: set, item_codes: set, out: Collector) -> None:
@@ -467,19 +483,19 @@ def _required_sharing_rows(frames, receiving, receiving_tiers, out: Collector) -
     years = np.sort(pd.unique(standards["year"].dropna()))
     rest = (standards["unit_cost"] * (standards["topup"] - standards["central_share"])).to_numpy()
     has_rest = np.zeros((item_codes.size, max(years.size, 1)), dtype=bool)
-    s_item = item_codes.get_indexer(standards["item"].astype(str))
+    s_item = positions(standards["item"].astype(str), item_codes)
     s_years = standards["year"].to_numpy()
     s_year = np.clip(np.searchsorted(years, s_years), 0, max(years.size - 1, 0))
     known = (s_item >= 0) & (rest > 0)
     known &= (years[s_year] == s_years) if years.size else False
     has_rest[s_item[known], s_year[known]] = True
-    b_item = item_codes.get_indexer(beneficiaries["item"].astype(str))
+    b_item = positions(beneficiaries["item"].astype(str), item_codes)
     b_years = beneficiaries["year"].to_numpy()
     b_year = np.clip(np.searchsorted(years, b_years), 0, max(years.size - 1, 0))
     dated = years[b_year] == b_years if years.size else np.zeros(len(b_years), dtype=bool)
     region_codes = pd.Index(regions["code"].astype(str))
     region_codes = region_codes[~region_codes.duplicated()]
-    b_region = region_codes.get_indexer(beneficiaries["region"].astype(str))
+    b_region = positions(beneficiaries["region"].astype(str), region_codes)
     tier_of = _ints(regions.drop_duplicates("code")["tier"]).to_numpy()
     is_receiving = region_codes.isin(list(receiving))
     usable = (beneficiaries["units"] > 0).to_numpy() & (b_item >= 0) & (b_region >= 0) & dated

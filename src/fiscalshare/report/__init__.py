@@ -9,71 +9,63 @@ prefecture's figures are exactly the province's rows for it.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
+from fiscalshare.forked import run_jobs
 from fiscalshare.report.console import print_summary
 from fiscalshare.report.filenames import prefecture_files
 
-__all__ = ["prefecture_file_names", "prefecture_files", "print_summary", "write_reports"]
-
-PARALLEL_CELLS = 50_000  # region × item × year cells above which prefecture books go in parallel
-_SHARED: dict = {}  # what forked workers read (inherited, never pickled)
+__all__ = ["prefecture_file_names", "prefecture_files", "print_summary", "report_jobs",
+           "write_reports"]
 
 
-def write_reports(results: xr.Dataset, folder: Path, *, lang: str = "zh",
-                  workers: int | None = None) -> list[Path]:
+def report_jobs(results: xr.Dataset, folder: Path, *,
+                lang: str = "zh") -> list[Callable[[], list[Path]]]:
+    """The reports as independent jobs, each writing some files and returning their paths:
+    the plots, each prefecture's workbook (most regions first) and the province's workbook.
+
+    :func:`fiscalshare.forked.run_jobs` spreads them over the cores; the displayed money is
+    computed once here, before any job starts, so every workbook shows the same figures.
+    """
     from fiscalshare.report.amounts import fen_of
     from fiscalshare.report.plots import write_plots
     from fiscalshare.report.responsibility import write_workbook
 
     folder = Path(folder)
     fen = fen_of(results)
-    jobs = [(owner["code"], folder / file) for file, owner in prefecture_files(results).items()]
-    cells = results.sizes["region"] * results.sizes["item"] * results.sizes["year"]
-    workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1, 4)
-    if workers > 1 and cells >= PARALLEL_CELLS and _can_fork():
-        import multiprocessing
-
-        _SHARED.update(results=results, fen=fen, lang=lang)
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = [pool.submit(_prefecture_job, code, str(path)) for code, path in jobs]
-                plots = pool.submit(_plots_job, str(folder / "plots"))
-                written = [write_workbook(results, folder / "responsibility.xlsx", lang=lang,
-                                          fen=fen)]
-                written += [Path(f.result()) for f in futures]
-                written += [Path(p) for p in plots.result()]
-        finally:
-            _SHARED.clear()
-        return written
-    written = [write_workbook(results, folder / "responsibility.xlsx", lang=lang, fen=fen)]
-    for code, path in jobs:
-        written.append(write_workbook(results, path, lang=lang, prefecture=code, fen=fen))
-    written += write_plots(results, folder / "plots", lang=lang)
-    return written
+    owners = list(prefecture_files(results).items())
+    codes, counts = np.unique(results["region_prefecture"].values.astype(str), return_counts=True)
+    size = dict(zip(codes, counts, strict=True))
+    owners.sort(key=lambda pair: -size.get(pair[1]["code"], 0))  # stable: ties keep file order
+    jobs = [partial(write_plots, results, folder / "plots", lang=lang)]
+    jobs += [partial(_listed, write_workbook, results, folder / file, lang=lang,
+                     prefecture=owner["code"], fen=fen) for file, owner in owners]
+    jobs.append(partial(_listed, write_workbook, results, folder / "responsibility.xlsx",
+                        lang=lang, fen=fen))
+    return jobs
 
 
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _prefecture_job(code: str, path: str) -> str:
-    from fiscalshare.report.responsibility import write_workbook
-
-    return str(write_workbook(_SHARED["results"], Path(path), lang=_SHARED["lang"],
-                              prefecture=code, fen=_SHARED["fen"]))
+def write_reports(results: xr.Dataset, folder: Path, *, lang: str = "zh",
+                  workers: int | None = None) -> list[Path]:
+    """Every report of a run (see :func:`report_jobs`), on every core where ``fork`` exists;
+    the paths come back in a fixed order: province workbook, prefectures by file name, plots."""
+    written = [path for paths in run_jobs(report_jobs(results, folder, lang=lang),
+                                          workers=workers) for path in paths]
+    return sorted(written, key=_report_order)
 
 
-def _plots_job(folder: str) -> list[str]:
-    from fiscalshare.report.plots import write_plots
+def _listed(write: Callable[..., Path], *args, **kwargs) -> list[Path]:
+    return [Path(write(*args, **kwargs))]
 
-    return [str(p) for p in write_plots(_SHARED["results"], Path(folder), lang=_SHARED["lang"])]
+
+def _report_order(path: Path) -> tuple:
+    kind = {"responsibility.xlsx": 0}.get(path.name, 1 if path.suffix == ".xlsx" else 2)
+    return (kind, path.name)
 
 
 def prefecture_file_names(results: xr.Dataset) -> dict[str, str]:

@@ -7,6 +7,9 @@ shown, headers and words from the label catalogue, and the equity metrics by the
 
 from __future__ import annotations
 
+import textwrap
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +17,10 @@ import pandas as pd
 
 from fiscalshare.report.frames import FrameSheet, balanced, write_frames
 from fiscalshare.report.labels import label, scenario_text, text_of
+from fiscalshare.report.plots import plot_text
 
 WORKBOOK = "compare.xlsx"
+FIGURE = "compare.png"  # in plots/: status quo against optimum by tier
 SHEETS = ("overview", "provincial_money", "shortfall_by_item", "shortfall_by_tier", "equity",
           "transfers", "shortfall_by_flag", "transfer_by_tier")
 # columns holding yuan, shown in 万元
@@ -28,74 +33,107 @@ def _head(key: str, lang: str) -> str:
     return label(f"cmp_{key}", lang)
 
 
+@dataclass
+class Shown:
+    """One comparison table as compare.xlsx shows it: 万元 to the fen, words in the output
+    language, column keys still those of the analysis (headers are put on by ``compare_sheets``)."""
+
+    frame: pd.DataFrame
+    money: list = field(default_factory=list)
+    percent: list = field(default_factory=list)
+    integer: list = field(default_factory=list)
+    number: list = field(default_factory=list)
+    total: bool = False
+    notes: tuple[str, ...] = ()
+
+
+def shown_table(result, name: str, lang: str) -> Shown:
+    """Table ``name`` of ``result.tables`` with the figures compare.xlsx writes."""
+    table = result.tables[name].copy()
+    money = [c for c in table.columns if c in MONEY]
+    percent, integer, number, total = [], [], [], False
+    notes: tuple[str, ...] = ()
+    if name == "overview":
+        table = _overview(table, lang)
+        money = ["baseline", "optimised", "difference"]
+        notes = (label("cmp_z1_note", lang), label("cmp_price_note", lang))
+    else:
+        for column in money:
+            table[column] = pd.to_numeric(table[column]) / 1e4
+        for prefix in ("baseline", "optimised"):  # each total the sum of its parts shown
+            if f"{prefix}_co_financing" in table:
+                table = balanced(table, [f"{prefix}_co_financing",
+                                         f"{prefix}_equalisation"], f"{prefix}_total")
+        for column in money:
+            table[column] = np.round(table[column], 2)
+    if name == "provincial_money":
+        table = table[table["year"] != "total"].astype({"year": int})
+        table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
+        integer, total = ["year"], True
+    if name == "transfer_by_tier":
+        percent = ["baseline_share", "optimised_share"]
+        table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
+    if name == "shortfall_by_flag":
+        table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
+        table["group"] = [label(f"cmp_group_{g}", lang) for g in table["group"]]
+        integer = ["regions"]
+    if name in ("shortfall_by_item", "shortfall_by_tier", "transfers"):
+        if {"baseline", "optimised"} <= set(table.columns):
+            table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
+        if "baseline_total" in table:
+            table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
+        total = True
+    if "binding" in table:
+        table["binding"] = [label(f"binding_{b}", lang) for b in table["binding"]]
+    if "unit_level" in table:
+        table["unit_level"] = [label(f"level_{v}", lang) for v in table["unit_level"]]
+    if "tier" in table:
+        table["tier"] = [label("tier_label", lang).format(int(t)) if str(t).isdigit()
+                         else label("cmp_tier_prefecture", lang) for t in table["tier"]]
+    if name == "equity":
+        from fiscalshare.analysis.equity import METRIC_LABELS
+
+        table["metric"] = [METRIC_LABELS[m][0 if lang == "zh" else 1] for m in table["metric"]]
+        number = [c for c in table.columns if c != "metric"]
+        for column in number:
+            table[column] = [round(float(v), 4) if np.isfinite(v) else v for v in table[column]]
+    if "population" in table:
+        integer = [*integer, "population"]
+    if "domain" in table:
+        table["domain"] = [text_of(d, lang) for d in table["domain"]]
+    return Shown(table, money, percent, integer, number, total, notes)
+
+
 def compare_sheets(result, lang: str) -> list[FrameSheet]:
-    """The six sheets of compare.xlsx as frames in the output language."""
+    """The sheets of compare.xlsx as frames in the output language."""
     sheets = []
     for name in [n for n in SHEETS if n in result.tables]:
-        table = result.tables[name].copy()
-        money = [c for c in table.columns if c in MONEY]
-        percent, integer, number, total = [], [], [], False
-        notes: tuple[str, ...] = ()
-        if name == "overview":
-            table = _overview(table, lang)
-            money = ["baseline", "optimised", "difference"]
-            notes = (label("cmp_z1_note", lang), label("cmp_price_note", lang))
-        else:
-            for column in money:
-                table[column] = pd.to_numeric(table[column]) / 1e4
-            for prefix in ("baseline", "optimised"):  # each total the sum of its parts shown
-                if f"{prefix}_co_financing" in table:
-                    table = balanced(table, [f"{prefix}_co_financing",
-                                             f"{prefix}_equalisation"], f"{prefix}_total")
-            for column in money:
-                table[column] = np.round(table[column], 2)
-        if name == "provincial_money":
-            table = table[table["year"] != "total"].astype({"year": int})
-            table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
-            integer, total = ["year"], True
-        if name == "transfer_by_tier":
-            percent = ["baseline_share", "optimised_share"]
-            table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
-        if name == "shortfall_by_flag":
-            table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
-            table["group"] = [label(f"cmp_group_{g}", lang) for g in table["group"]]
-            integer = ["regions"]
-        if name in ("shortfall_by_item", "shortfall_by_tier", "transfers"):
-            if {"baseline", "optimised"} <= set(table.columns):
-                table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
-            if "baseline_total" in table:
-                table["difference"] = np.round(table["optimised_total"] - table["baseline_total"],
-                                               2)
-            total = True
-        if "binding" in table:
-            table["binding"] = [label(f"binding_{b}", lang) for b in table["binding"]]
-        if "unit_level" in table:
-            table["unit_level"] = [label(f"level_{v}", lang) for v in table["unit_level"]]
-        if "tier" in table:
-            table["tier"] = [label("tier_label", lang).format(int(t)) if str(t).isdigit()
-                             else label("cmp_tier_prefecture", lang) for t in table["tier"]]
-        if name == "equity":
-            from fiscalshare.analysis.equity import METRIC_LABELS
-
-            table["metric"] = [METRIC_LABELS[m][0 if lang == "zh" else 1] for m in table["metric"]]
-            number = [c for c in table.columns if c != "metric"]
-            for column in number:
-                table[column] = [round(float(v), 4) if np.isfinite(v) else v
-                                 for v in table[column]]
-        if "population" in table:
-            integer = [*integer, "population"]
-        if "domain" in table:
-            table["domain"] = [text_of(d, lang) for d in table["domain"]]
-        headers = {c: _head(c, lang) for c in table.columns}
+        shown = shown_table(result, name, lang)
+        headers = {c: _head(c, lang) for c in shown.frame.columns}
         sheets.append(FrameSheet(
-            name=label(f"cmp_sheet_{name}", lang), frame=table.rename(columns=headers),
-            money=[headers[c] for c in money if c in headers],
-            percent=[headers[c] for c in percent], integer=[headers[c] for c in integer
-                                                            if c in headers],
-            number=[headers[c] for c in number], total=total,
-            title=label(f"cmp_title_{name}", lang), notes=notes,
+            name=label(f"cmp_sheet_{name}", lang), frame=shown.frame.rename(columns=headers),
+            money=[headers[c] for c in shown.money if c in headers],
+            percent=[headers[c] for c in shown.percent],
+            integer=[headers[c] for c in shown.integer if c in headers],
+            number=[headers[c] for c in shown.number], total=shown.total,
+            title=label(f"cmp_title_{name}", lang), notes=shown.notes,
             keys=2 if name in ("shortfall_by_item", "transfers") else 1))
     return sheets
+
+
+def by_tier(result, lang: str) -> pd.DataFrame:
+    """What the comparison plot draws, as compare.xlsx shows it (万元): per tier (and the
+    prefectures above counties), the shortfall and the provincial money reaching it under both
+    allocations — the sheets 缺口（按档次） and 资金流向（按档次） side by side."""
+    shortfall = shown_table(result, "shortfall_by_tier", lang).frame
+    money = shown_table(result, "transfer_by_tier", lang).frame
+    table = pd.DataFrame({"tier": money["tier"],
+                          "money_baseline": money["baseline_total"],
+                          "money_optimised": money["optimised_total"]})
+    short = shortfall.set_index("tier")
+    table["shortfall_baseline"] = table["tier"].map(short["baseline"])
+    table["shortfall_optimised"] = table["tier"].map(short["optimised"])
+    return table.reset_index(drop=True)
 
 
 def _overview(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -158,12 +196,13 @@ def compare_lines(result, lang: str) -> list[str]:
 
 
 def write_compare_plots(result, folder: Path, *, lang: str = "zh") -> list[Path]:
-    """Transfers side by side, per-capita funding against capacity, shortfall by item (PNG)."""
+    """The comparison by tier (``compare.png``, the one figure to look at first), then
+    transfers side by side, per-capita funding against capacity, shortfall by item (PNG)."""
     import matplotlib
     from matplotlib.figure import Figure
 
     from fiscalshare.analysis.equity import per_capita_funding
-    from fiscalshare.report.plots import cjk_font, plot_language, plot_text
+    from fiscalshare.report.plots import cjk_font, plot_language
 
     folder.mkdir(parents=True, exist_ok=True)
     lang = plot_language(lang)
@@ -176,7 +215,10 @@ def write_compare_plots(result, folder: Path, *, lang: str = "zh") -> list[Path]
         return label(f"cmp_plot_{key}", lang)
 
     written = []
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context(settings), warnings.catch_warnings():
+        # a name with a character no installed font has (an emoji) draws as a box: not an error
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        written.append(_save(_tier_figure(result, lang), folder / FIGURE))
         transfers = result.tables["transfers"]
         names = transfers["unit_name"] if lang == "zh" else transfers["unit"]
         figure = Figure(figsize=(8, 1.5 + 0.35 * len(transfers)))
@@ -221,6 +263,65 @@ def write_compare_plots(result, folder: Path, *, lang: str = "zh") -> list[Path]
         axes.legend()
         written.append(_save(figure, folder / "shortfall_by_item.png"))
     return written
+
+
+def _tier_figure(result, lang: str):
+    """Status quo against optimum by tier: the shortfall left (left) and the provincial money
+    received (right), from the figures compare.xlsx shows; the headline is the title."""
+    from matplotlib.figure import Figure
+
+    table = by_tier(result, lang)
+    tiers = table[table["shortfall_baseline"].notna()]  # the prefectures above counties have
+    above = table[table["shortfall_baseline"].isna()]  # money but no standards of their own
+    money = table if (above[["money_baseline", "money_optimised"]].to_numpy() > 0).any() \
+        else tiers
+    figure = Figure(figsize=(11, 5.2))
+    left, right = figure.subplots(1, 2)
+    colours = {"baseline": "#a5a5a5", "optimised": "#4472c4"}
+    for axes, frame, what in ((left, tiers, "shortfall"), (right, money, "money")):
+        columns = np.arange(len(frame))
+        highest = float(frame[[f"{what}_baseline", f"{what}_optimised"]].to_numpy().max())
+        for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
+            values = frame[f"{what}_{name}"].to_numpy(dtype=float)
+            bars = axes.bar(columns + offset, values, width=0.4, color=colours[name],
+                            label=label(f"cmp_plot_{name}", lang))
+            axes.bar_label(bars, labels=[f"{v:,.0f}" for v in values], fontsize=7, padding=2)
+        axes.set_xticks(columns, _tier_ticks(frame["tier"], len(tiers), lang))
+        axes.set_ylim(0, highest * 1.12 if highest > 0 else 1.0)
+        if highest <= 0:  # nothing falls short (or no money): say so rather than draw nothing
+            axes.set_yticks([0])
+            axes.text(0.5, 0.5, label("story_shortfall_none" if what == "shortfall"
+                                      else "cmp_plot_no_money", lang),
+                      transform=axes.transAxes, ha="center", va="center")
+        axes.set_ylabel(label("cmp_plot_money_axis", lang))
+        axes.set_title(label(f"cmp_plot_{what}_by_tier", lang), fontsize=11)
+        axes.yaxis.set_major_formatter("{x:,.0f}")
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.legend(frameon=False)
+    figure.suptitle("\n".join(_title_lines(result.story, lang)), fontsize=11)
+    return figure
+
+
+def _title_lines(story, lang: str) -> list[str]:
+    """The headline as title lines: money, then shortfall; the reasons one a line when the
+    allocations coincide."""
+    from fiscalshare.report.story import headline_parts
+
+    parts = headline_parts(story, lang)
+    if story.coincide and lang == "zh":  # no spaces to wrap at: break after ： and each ；
+        return parts[0].replace("：", "：\n").replace("；", "；\n").splitlines()
+    return [line for part in parts for line in textwrap.wrap(part, 100)]
+
+
+def _tier_ticks(tiers, count: int, lang: str) -> list[str]:
+    """Tier labels, the first marked strongest and the last weakest (tier 1 = strongest), and
+    the prefectures above counties, whose row comes after the tiers."""
+    ticks = [plot_text(t) for t in tiers]
+    ticks[count:] = [label("cmp_plot_prefecture", lang)] * (len(ticks) - count)
+    if count > 1:
+        ticks[0] += "\n" + label("cmp_plot_strongest", lang)
+        ticks[count - 1] += "\n" + label("cmp_plot_weakest", lang)
+    return ticks
 
 
 def _capacity_per_capita(results) -> np.ndarray:

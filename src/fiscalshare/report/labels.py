@@ -94,6 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "national_standard": ("国家基础标准", "National standard"),
     "provincial_standard": ("省级标准", "Provincial standard"),
     "lead_department": ("牵头单位", "Lead department"),
+    "linked_indicators": ("相关指标", "Plan indicators"),
     "numerals": ("一,二,三,四,五,六,七,八,九,十,十一,十二", "I,II,III,IV,V,VI,VII,VIII,IX,X,XI,XII"),
     "enum_sep": ("、", ". "),
     # words in cells
@@ -146,6 +147,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "by_prefecture_note": ("本表按市州汇总（含所辖县）；分县明细见各市州工作簿和 allocation.nc。",
                            "This table sums each prefecture with its counties; county detail is "
                            "in each prefecture's workbook and in allocation.nc."),
+    "by_prefecture_total_note": ("本表按市州汇总（含所辖县）、各事项合计；分事项、分县明细见各市州工作簿和 "
+                                 "allocation.nc。",
+                                 "This table sums each prefecture with its counties over all "
+                                 "items; item and county detail is in each prefecture's workbook "
+                                 "and in allocation.nc."),
+    "all_items": ("全部事项", "All items"),
     "sigma_note": ("σ 是省级承担地方部分（标准支出减中央承担部分）的比例，不是占标准支出的比例；"
                    "按标准支出计的各级占比见左侧各列。",
                    "σ is the province's part of the local share (standard cost less the central "
@@ -167,6 +174,11 @@ LABELS: dict[str, tuple[str, str]] = {
                      "Shares are each level's part of the standard cost over the planning years "
                      "for the area of this workbook; who it serves, what it provides and the lead "
                      "department come from the items sheet of the inputs (blank where not given)."),
+    "listing_indicators_note": ("相关指标为规划指标表中与该事项关联的指标；市州工作簿只列全省适用及"
+                                "指向本市州或所辖县的指标。",
+                                "Indicators are the plan indicators linked to the item; a "
+                                "prefecture's workbook lists those set for the whole province, "
+                                "for the prefecture or for its counties."),
     "regions_protected": ("分地区保障情况", "Regions, their status and shortfall"),
     "why_omega": ("缺口按优先权重 ω 分配：财力越弱的地区 ω 越高，缺口越先避开；η = {eta} "
                   "表示向财力较弱地区倾斜的力度；重点地区类别再上浮 ω：{flags}。",
@@ -394,6 +406,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_plot_funding_x": ("人均可用财力（元/人/年）", "Fiscal capacity per capita (yuan/person/year)"),
     "cmp_plot_funding_y": ("人均资金（元/人/年）", "Funding per capita (yuan/person/year)"),
     "cmp_plot_shortfall_title": ("各项目保障缺口（规划期合计）", "Shortfall by item, all years"),
+    "cmp_plot_shortfall_by_tier": ("各档地区保障缺口（规划期合计，万元）",
+                                   "Shortfall by tier, all years (10,000 yuan)"),
+    "cmp_plot_money_by_tier": ("各档地区得到的省级资金（规划期合计，万元）",
+                               "Provincial money reaching each tier, all years (10,000 yuan)"),
+    "cmp_plot_strongest": ("财力最强", "strongest"),
+    "cmp_plot_weakest": ("财力最弱", "weakest"),
+    "cmp_plot_no_money": ("无省级资金", "no provincial money"),
+    "cmp_plot_prefecture": ("市州本级", "prefectures\n(own level)"),
     # plots
     "plot_transfer_title": ("人均省级转移支付与人均可用财力", "Provincial transfer vs capacity per capita"),
     "plot_capacity_axis": ("人均可用财力（元/人/年）", "Capacity per capita (yuan/person/year)"),

@@ -47,23 +47,37 @@ def plot_language(lang: str) -> str:
 def write_plots(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[Path]:
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     lang = plot_language(lang)
     folder.mkdir(parents=True, exist_ok=True)
     style = {"font.family": "sans-serif"}
     if lang == "zh":
         style["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
     written = []
-    with plt.rc_context(style), warnings.catch_warnings():
+    with matplotlib.rc_context(style), warnings.catch_warnings():
         # a name with a character no installed font has (an emoji) draws as a box: not an error
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
-        written.append(_transfer_vs_capacity(plt, results, folder, lang))
-        written.append(_shares_by_level(plt, results, folder, lang))
+        written.append(_transfer_vs_capacity(results, folder, lang))
+        written.append(_shares_by_level(results, folder, lang))
         if float(results["shortfall"].sum()) > 0:
-            written.append(_shortfall_by_item(plt, results, folder, lang))
+            written.append(_shortfall_by_item(results, folder, lang))
     return written
+
+
+def _figure(**options):
+    """A figure and its axes without pyplot (whose import costs a third of a second and whose
+    global state a forked writer does not need); ``savefig`` draws with Agg."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(**options)
+    FigureCanvasAgg(fig)  # the canvas measures text (labels placed beside points)
+    return fig, fig.subplots()
+
+
+def _viridis(fraction: float):
+    import matplotlib
+
+    return matplotlib.colormaps["viridis"](fraction)
 
 
 def plot_text(text) -> str:
@@ -79,7 +93,7 @@ def _names(results, dim, lang):
             for n, c in zip(results[key].values, results[dim].values, strict=True)]
 
 
-def _transfer_vs_capacity(plt, results, folder, lang) -> Path:
+def _transfer_vs_capacity(results, folder, lang) -> Path:
     regions = results["region"].values
     population = results["population"].values
     n_years = results.sizes["year"]
@@ -88,10 +102,10 @@ def _transfer_vs_capacity(plt, results, folder, lang) -> Path:
     x = capacity / population / n_years
     y = unit_transfer / population / n_years
     tiers = results["region_tier"].values
-    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    fig, ax = _figure(figsize=(8, 5.5), dpi=120)
     for k, tier in enumerate(sorted(set(tiers))):
         chosen = tiers == tier
-        ax.scatter(x[chosen], y[chosen], s=40, color=plt.cm.viridis(k / max(len(set(tiers)) - 1, 1)),
+        ax.scatter(x[chosen], y[chosen], s=40, color=_viridis(k / max(len(set(tiers)) - 1, 1)),
                    label=label("tier_label", lang).format(int(tier)), edgecolor="black",
                    linewidth=0.4)
     ax.set_xlabel(label("plot_capacity_axis", lang))
@@ -104,7 +118,6 @@ def _transfer_vs_capacity(plt, results, folder, lang) -> Path:
         _label_points(fig, ax, _names(results, "region", lang), x, y)
     path = folder / "transfer_vs_capacity.png"
     fig.savefig(path)
-    plt.close(fig)
     return path
 
 
@@ -166,7 +179,7 @@ def _label_points(fig, ax, names, x, y, fontsize=8) -> None:
 MAX_BARS = 60  # above this many regions the bars show prefectures (their counties summed)
 
 
-def _shares_by_level(plt, results, folder, lang) -> Path:
+def _shares_by_level(results, folder, lang) -> Path:
     funding = results["funding"].sum(("item", "year")).transpose("region", "level")
     short = results["shortfall"].sum(("item", "year"))
     cost = results["standard_cost"].sum(("item", "year"))
@@ -182,7 +195,7 @@ def _shares_by_level(plt, results, folder, lang) -> Path:
     parts = np.column_stack([funding, short]) / np.where(cost > 0, cost, 1.0)[:, None]
     keys = ("level_central", "level_province", "level_prefecture", "level_county", "shortfall")
     height = max(3.0, 0.28 * len(names) + 1.5)
-    fig, ax = plt.subplots(figsize=(8, min(height, 40)), dpi=120, layout="constrained")
+    fig, ax = _figure(figsize=(8, min(height, 40)), dpi=120, layout="constrained")
     left = np.zeros(len(names))
     rows = np.arange(len(names))  # positions, not names: two regions may share a name
     for k, key in enumerate(keys):
@@ -202,15 +215,14 @@ def _shares_by_level(plt, results, folder, lang) -> Path:
         ax.set_yticks([])
     path = folder / "shares_by_level.png"
     fig.savefig(path)
-    plt.close(fig)
     return path
 
 
-def _shortfall_by_item(plt, results, folder, lang) -> Path:
+def _shortfall_by_item(results, folder, lang) -> Path:
     short = results["shortfall"].sum(("region", "year")).values / WAN
     keep = short > 0
     names = np.array(_names(results, "item", lang))[keep]
-    fig, ax = plt.subplots(figsize=(8, max(3.0, 0.35 * keep.sum() + 1.5)), dpi=120)
+    fig, ax = _figure(figsize=(8, max(3.0, 0.35 * keep.sum() + 1.5)), dpi=120)
     bars = ax.barh(np.arange(len(names)), short[keep], height=0.6, color=_LEVEL_COLOURS[4])
     ax.set_yticks(np.arange(len(names)), names)
     ax.bar_label(bars, fmt="{:,.2f}", padding=3, fontsize=8)
@@ -223,5 +235,4 @@ def _shortfall_by_item(plt, results, folder, lang) -> Path:
     fig.tight_layout()
     path = folder / "shortfall_by_item.png"
     fig.savefig(path)
-    plt.close(fig)
     return path

@@ -72,17 +72,21 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
 
     _summary(book, results, fen, mask, unit_mask, lang, province_wide=province_wide)
     book.table_sheet(label("sheet_listing", lang), label("title_listing", lang),
-                     _with(tables.listing(results, fen, mask, lang), max_text=11))
+                     _with(tables.listing(results, fen, mask, lang, region=prefecture),
+                           max_text=11))
 
-    by_prefecture = province_wide and tables.has_counties(results) and int(mask.sum()) * \
-        results.sizes["item"] * results.sizes["year"] > tables.DETAIL_LIMIT
-    detail = tables.responsibility(results, fen, mask, lang, by_prefecture=by_prefecture)
+    level = tables.detail_level(results, mask) if province_wide else "region"
+    by_prefecture, all_items = level != "region", level == "prefecture_total"
+    detail = tables.responsibility(results, fen, mask, lang, by_prefecture=by_prefecture,
+                                   all_items=all_items)
     if by_prefecture:
-        detail = _with(detail, notes=(label("by_prefecture_note", lang),))
+        detail = _with(detail, notes=(label("by_prefecture_total_note" if all_items
+                                            else "by_prefecture_note", lang),))
     for suffix, part in _by_year_if_long(detail, lang):
         book.table_sheet(label("sheet_responsibility", lang) + suffix,
                          label("title_responsibility", lang) + suffix, part)
-    percent = tables.responsibility_percent(results, fen, mask, lang, by_prefecture=by_prefecture)
+    percent = tables.responsibility_percent(results, fen, mask, lang, by_prefecture=by_prefecture,
+                                            all_items=all_items)
     for suffix, part in _by_year_if_long(percent, lang):
         book.table_sheet(label("sheet_responsibility_pct", lang) + suffix,
                          label("title_responsibility_pct", lang) + suffix, part)
@@ -90,7 +94,8 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     book.table_sheet(label("sheet_sharing", lang), label("title_sharing", lang),
                      tables.sharing(results, fen, mask, lang))
     book.table_sheet(label("sheet_transfers", lang), label("title_transfers", lang),
-                     tables.transfers(results, fen, unit_mask, lang))
+                     tables.transfers(results, fen, unit_mask, lang, by_prefecture=province_wide
+                                      and tables.units_by_prefecture(results, unit_mask)))
     city = tables.city_to_county(results, fen, prefecture, lang)
     if city is not None:
         book.table_sheet(label("sheet_city_county", lang), label("title_city_county", lang),
@@ -132,7 +137,8 @@ def _summary(book: Book, results, fen, mask, unit_mask, lang, *, province_wide: 
     sheet = book.sheet(label("sheet_summary", lang), label("title_summary", lang))
     sheet.add(tables.by_level_and_year(results, fen, mask, lang))
     sheet.add(tables.by_domain_and_level(results, fen, mask, lang))
-    sheet.add(tables.transfers_wide(results, fen, unit_mask, lang))
+    sheet.add(tables.transfers_wide(results, fen, unit_mask, lang, by_prefecture=province_wide
+                                    and tables.units_by_prefecture(results, unit_mask)))
     short = fen.parts[mask][..., tables.PARTS.index("shortfall")]
     hard = results["binding"].values == "hard"
     rows = []

@@ -23,8 +23,9 @@ def _same(a: float, b: float, relative: float = 1e-6) -> bool:
 SAME_MONEY = 1e-4  # "the same money" within 0.01 % (a budget rounded up to 万元 each year)
 
 
-def headline(story, lang: str = "zh") -> list[str]:
-    """The story as sentences: ``story`` is an ``analysis.compare.Story``."""
+def headline_parts(story, lang: str = "zh") -> list[str]:
+    """The first sentence in its two parts — the money, then the shortfall — or, when the
+    allocations coincide, the one sentence saying why (the compare plot's title)."""
     if story.coincide:
         sep = label("story_separator", lang)
         reasons = sep.join(label(f"why_{key}", lang) for key in story.reasons)
@@ -46,7 +47,15 @@ def headline(story, lang: str = "zh") -> list[str]:
         shortfall += label("story_tier", lang).format(tier=story.poorest_tier,
                                                       before=_wan(tier_before),
                                                       after=_wan(tier_after))
-    first = money + shortfall + ("。" if lang == "zh" else ".")
+    return [money, shortfall + ("。" if lang == "zh" else ".")]
+
+
+def headline(story, lang: str = "zh") -> list[str]:
+    """The story as sentences: ``story`` is an ``analysis.compare.Story``."""
+    parts = headline_parts(story, lang)
+    if story.coincide:
+        return parts
+    first = "".join(parts)
     lines = [first]
     share_before, share_after = story.poorest_tier_share
     if math.isfinite(share_before) and math.isfinite(share_after):  # NaN: no provincial money

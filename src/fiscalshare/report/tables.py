@@ -90,9 +90,26 @@ def _catalogue():
 # ---------------------------------------------------------------- 支出责任表
 
 
-def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:
-    """One row per region × item × year (or prefecture × item × year): who pays, in 万元."""
+def detail_level(results, mask) -> str:
+    """How finely the province's 支出责任表 can list without passing :data:`DETAIL_LIMIT` rows:
+    ``region`` (× item × year), ``prefecture`` (each with its counties, × item × year) or
+    ``prefecture_total`` (× year, all items together, at national scale)."""
+    items_years = results.sizes["item"] * results.sizes["year"]
+    if not has_counties(results) or int(mask.sum()) * items_years <= DETAIL_LIMIT:
+        return "region"
+    prefectures = np.unique(results["region_prefecture"].values[mask]).size
+    return "prefecture" if prefectures * items_years <= DETAIL_LIMIT else "prefecture_total"
+
+
+def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False,
+                   all_items: bool = False) -> Table:
+    """One row per region × item × year (or prefecture × item × year, or prefecture × year with
+    every item together): who pays, in 万元."""
     cost, parts, names, codes, tiers, flags = _regional(results, fen, mask, lang, by_prefecture)
+    item_names = results["item_name"].values
+    if all_items:
+        cost, parts = cost.sum(axis=1, keepdims=True), parts.sum(axis=1, keepdims=True)
+        item_names = np.array([label("all_items", lang)], dtype=object)
     n_r, n_i, n_y = cost.shape
     r, i, y = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), np.arange(n_y),
                                               indexing="ij"))
@@ -102,7 +119,7 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
         label("region_name", lang): names[r],
         label("tier", lang): tiers[r],
         label("flags", lang): flags[r],
-        label("item_name", lang): results["item_name"].values[i],
+        label("item_name", lang): item_names[i],
         label("year", lang): results["year"].values[y].astype(int),
         label("standard_cost", lang): wan(cost.ravel()),
     })
@@ -116,11 +133,16 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
                  total_label=label("total", lang), keys=2, max_text=18)
 
 
-def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool = False) -> Table:
+def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool = False,
+                           all_items: bool = False) -> Table:
     """Per region and item over the planning years: each level's share of the standard cost
     (0.01 %, each row adding up to 100.00 %)."""
     cost, parts, names, codes, tiers, _ = _regional(results, fen, mask, lang, by_prefecture)
     cost, parts = cost.sum(axis=2), parts.sum(axis=2)  # over the years
+    item_names = results["item_name"].values
+    if all_items:
+        cost, parts = cost.sum(axis=1, keepdims=True), parts.sum(axis=1, keepdims=True)
+        item_names = np.array([label("all_items", lang)], dtype=object)
     n_r, n_i = cost.shape
     r, i = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), indexing="ij"))
     shown = shown_parts(results, fen, mask)
@@ -129,7 +151,7 @@ def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool
         label("region", lang): codes[r],
         label("region_name", lang): names[r],
         label("tier", lang): tiers[r],
-        label("item_name", lang): results["item_name"].values[i],
+        label("item_name", lang): item_names[i],
         label("standard_cost", lang): wan(cost.ravel()),
     })
     has_cost = cost.ravel() > 0
@@ -199,29 +221,37 @@ def by_domain_and_level(results, fen: Fen, mask, lang) -> Table:
                  title=label("by_domain_level", lang), total_label=label("total", lang))
 
 
-def transfers(results, fen: Fen, unit_mask, lang) -> Table:
-    """Per spending unit and year: co-financing, equalisation, their total, burden, capacity."""
+def transfers(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False) -> Table:
+    """Per spending unit and year (or per prefecture with its counties and year):
+    co-financing, equalisation, their total, burden, capacity."""
     idx = np.flatnonzero(unit_mask)
-    cofinancing = fen.by_unit("province")[idx]
-    burden = (fen.by_unit("county") + _prefecture_burden(results, fen))[idx]
-    equal = fen.equalisation[idx]
-    n_u, n_y = cofinancing.shape
+    columns = {
+        "cofinancing": fen.by_unit("province")[idx],
+        "equalisation": fen.equalisation[idx],
+        "burden": (fen.by_unit("county") + _prefecture_burden(results, fen))[idx],
+        "capacity": fen.capacity[idx],
+    }
+    codes, names, tiers = _unit_labels(results, idx, lang)
+    notes = (label("transfer_note", lang),)
+    if by_prefecture:
+        codes, names, tiers, columns = _by_prefecture_units(results, idx, lang, columns)
+        notes += (label("by_prefecture_note", lang),)
+    n_u, n_y = columns["cofinancing"].shape
     a, y = (v.ravel() for v in np.meshgrid(np.arange(n_u), np.arange(n_y), indexing="ij"))
     frame = pd.DataFrame({
-        label("unit", lang): results["unit"].values[idx][a],
-        label("unit_name", lang): results["unit_name"].values[idx][a],
-        label("tier", lang): tier_words(results["unit_tier"].values[idx], lang)[a],
+        label("unit", lang): codes.astype(object)[a],
+        label("unit_name", lang): names[a],
+        label("tier", lang): tiers[a],
         label("year", lang): results["year"].values[y].astype(int),
-        label("cofinancing", lang): wan(cofinancing.ravel()),
-        label("equalisation", lang): wan(equal.ravel()),
-        label("transfer", lang): wan((cofinancing + equal).ravel()),
-        label("burden", lang): wan(burden.ravel()),
-        label("capacity", lang): wan(fen.capacity[idx].ravel()),
+        label("cofinancing", lang): wan(columns["cofinancing"].ravel()),
+        label("equalisation", lang): wan(columns["equalisation"].ravel()),
+        label("transfer", lang): wan((columns["cofinancing"] + columns["equalisation"]).ravel()),
+        label("burden", lang): wan(columns["burden"].ravel()),
+        label("capacity", lang): wan(columns["capacity"].ravel()),
     })
     return Table(frame, _kinds(frame, lang, money=["cofinancing", "equalisation", "transfer",
                                                    "burden", "capacity"], integer=["year"]),
-                 total_label=label("total", lang), keys=2,
-                 notes=(label("transfer_note", lang),))
+                 total_label=label("total", lang), keys=2, notes=notes)
 
 
 def _prefecture_burden(results, fen: Fen) -> np.ndarray:
@@ -234,18 +264,49 @@ def _prefecture_burden(results, fen: Fen) -> np.ndarray:
     return out
 
 
-def transfers_wide(results, fen: Fen, unit_mask, lang) -> Table:
-    """Provincial transfer by unit (rows) and year (columns) with a 合计 column, 万元."""
+def transfers_wide(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False) -> Table:
+    """Provincial transfer by unit (or prefecture with its counties; rows) and year (columns)
+    with a 合计 column, 万元."""
     idx = np.flatnonzero(unit_mask)
     total = (fen.by_unit("province") + fen.equalisation)[idx]
+    codes, names, _ = _unit_labels(results, idx, lang)
+    notes = ()
+    if by_prefecture:
+        codes, names, _, summed = _by_prefecture_units(results, idx, lang, {"total": total})
+        total = summed["total"]
+        notes = (label("by_prefecture_note", lang),)
     years = [label("year_n", lang).format(int(y)) for y in results["year"].values]
     frame = pd.DataFrame(wan(total), columns=years)
     frame[label("total", lang)] = wan(total.sum(axis=1))
-    frame.insert(0, label("unit_name", lang), results["unit_name"].values[idx])
-    frame.insert(0, label("unit", lang), results["unit"].values[idx])
+    frame.insert(0, label("unit_name", lang), names)
+    frame.insert(0, label("unit", lang), codes.astype(object))
     kinds = {c: "money" for c in [*years, label("total", lang)]}
     return Table(frame, kinds, title=label("transfers_by_region", lang),
-                 total_label=label("total", lang), keys=2)
+                 total_label=label("total", lang), keys=2, notes=notes)
+
+
+def units_by_prefecture(results, unit_mask) -> bool:
+    """Whether the province's per-unit tables list prefectures (each with its counties)
+    instead: above :data:`DETAIL_LIMIT` unit × year rows."""
+    return int(unit_mask.sum()) * results.sizes["year"] > DETAIL_LIMIT
+
+
+def _unit_labels(results, idx, lang) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (results["unit"].values[idx].astype(str), results["unit_name"].values[idx],
+            tier_words(results["unit_tier"].values[idx], lang))
+
+
+def _by_prefecture_units(results, idx, lang, columns: dict) -> tuple:
+    """Per-unit ``[u, y]`` fen arrays with each county's figures added to its prefecture's."""
+    codes, names, tiers = _unit_labels(results, idx, lang)
+    parent = results["unit_parent"].values[idx].astype(str)
+    keys, inverse = np.unique(np.where(parent == "", codes, parent), return_inverse=True)
+    summed = {}
+    for key, values in columns.items():
+        summed[key] = np.zeros((len(keys), values.shape[1]), dtype=np.int64)
+        np.add.at(summed[key], inverse, values)
+    at = np.array([np.flatnonzero(codes == k)[0] for k in keys], dtype=int)
+    return keys, names[at], tiers[at], summed
 
 
 def city_to_county(results, fen: Fen, prefecture: str | None, lang) -> Table | None:
@@ -326,10 +387,14 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
 # ---------------------------------------------------------------- 支出责任清单
 
 
-def listing(results, fen: Fen, mask, lang) -> Table:
+def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
     """One row per item grouped by the nine domains in their official order: 服务对象, 服务内容,
     national and provincial standards with unit, the sharing mode in words and in % of cost,
-    牵头单位."""
+    牵头单位, and the plan indicators linked to the item that apply to ``region`` (a prefecture;
+    None = the province) — the column only where some indicator is linked to an item."""
+    from fiscalshare.analysis.indicators import indicator_table, indicators_for
+
+    linked = bool((indicator_table(results)["item"].astype(str) != "").any())
     shown = shown_parts(results, fen, mask)
     parts = fen.parts[mask].sum(axis=(0, 2))[:, [PARTS.index(p) for p in shown]]
     points = percent_points(parts)
@@ -342,7 +407,7 @@ def listing(results, fen: Fen, mask, lang) -> Table:
     columns = [label("seq", lang), label("service_item", lang), label("target_group", lang),
                label("content", lang), label("national_standard", lang),
                label("provincial_standard", lang), label("sharing_mode", lang)] + [label(PCT_LABELS[p], lang) for p in shown] + [
-        label("lead_department", lang)]
+        label("lead_department", lang)] + ([label("linked_indicators", lang)] if linked else [])
     seq = 0
     for g, d in enumerate(order):
         heading = f"{numerals[g] if g < len(numerals) else g + 1}{label('enum_sep', lang)}" \
@@ -358,11 +423,47 @@ def listing(results, fen: Fen, mask, lang) -> Table:
                    national, provincial, _mode_in_words(results, i, mask, lang)]
             row += [points[i, k] / 1e4 if parts[i].sum() else np.nan for k in range(len(shown))]
             row.append(_text(results, "item_lead_department", i))
+            if linked:
+                row.append(_indicators_in_words(
+                    results, indicators_for(results, item=str(results["item"].values[i]),
+                                            region=region), lang))
             rows.append(row)
     frame = pd.DataFrame(rows, columns=columns)
     kinds = {label("seq", lang): "integer"}
     kinds.update({label(PCT_LABELS[p], lang): "percent" for p in shown})
-    return Table(frame, kinds, keys=2, notes=(label("listing_note", lang),))
+    notes = (label("listing_note", lang),) + ((label("listing_indicators_note", lang),)
+                                              if linked else ())
+    return Table(frame, kinds, keys=2, notes=notes)
+
+
+def _indicators_in_words(results, table: pd.DataFrame, lang) -> str | None:
+    """Indicators as a plan prints them: "九年义务教育巩固率≥96%（约束性）", the regions named
+    where not province-wide; several joined by "；" (None, a blank cell, when there are none)."""
+    from fiscalshare.io.indicators import region_codes
+
+    if table.empty:
+        return None
+    names = dict(zip(results["unit"].values.astype(str), results["unit_name"].values.astype(str),
+                     strict=True))
+    zh = lang == "zh"
+    shown = []
+    for row in table.itertuples(index=False):
+        unit = str(row.unit)
+        if np.isfinite(row.target):
+            target = f"{row.comparator}{row.target:g}" + (unit if zh or unit == "%" else
+                                                          f" {unit}".rstrip())
+        else:
+            target = str(row.target_text)
+        about = [text_of(row.nature, lang)] if row.nature else []
+        about += [("、" if zh else ", ").join(names.get(c, c) for c in region_codes(row.regions))]
+        about = [a for a in about if a]
+        # zh: 巩固率≥96%, 覆盖率：应保尽保 — no space, at which LibreOffice would break the line
+        between = "" if not zh else ("" if row.comparator and np.isfinite(row.target) else "：")
+        words = f"{row.name}{between}{target}" if zh else f"{row.name} {target}".strip()
+        if about:
+            words += f"（{'；'.join(about)}）" if zh else f" ({'; '.join(about)})"
+        shown.append(words)
+    return ("；" if zh else "; ").join(shown)
 
 
 def _text(results, name, i) -> str | None:

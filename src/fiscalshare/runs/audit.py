@@ -15,7 +15,9 @@ the audit re-derives whatever it can and reports every disagreement:
 * the reports: rendered again from ``allocation.nc`` and compared cell by cell with the stored
   workbooks, so a changed figure is found whatever the layout;
 * an infeasible run: its diagnosis is there, and the case really has no solution under the run's
-  configuration (solved again).
+  configuration (solved again);
+* a ``compare`` folder: both allocations, the optimum's constraints, the status quo computed
+  again from the case, and compare.xlsx rendered again from the two allocations.
 
 A malformed manifest or an unreadable ``allocation.nc`` is a finding, never a traceback.
 """
@@ -54,6 +56,8 @@ def audit_run(run_dir: Path, case: Path | None = None) -> list[str]:
         findings.append(f"{MANIFEST}: 'files' is not a mapping of file name to sha256")
         recorded = {}
     findings += check_hashes(run_dir, recorded)
+    if manifest.get("kind") == "compare":
+        return findings + _check_compare(run_dir, manifest, case)
     status = manifest.get("status")
     if status == "infeasible":
         return findings + _check_infeasible(run_dir, manifest, case)
@@ -68,6 +72,12 @@ def audit_run(run_dir: Path, case: Path | None = None) -> list[str]:
     findings += _check_input_and_solution(results, manifest, case)
     findings += _check_reports(run_dir, results, manifest)
     return findings
+
+
+def is_compare_folder(folder: Path) -> bool:
+    """A folder written by ``fiscalshare compare`` (its manifest says so)."""
+    manifest, _ = _read_manifest(Path(folder))
+    return manifest is not None and manifest.get("kind") == "compare"
 
 
 def _read_manifest(run_dir: Path) -> tuple[dict | None, list[str]]:
@@ -90,7 +100,7 @@ def _open_allocation(path: Path):
         with xr.open_dataset(path, engine="h5netcdf") as opened:
             return opened.load(), ""
     except Exception as exc:  # truncated, not HDF5, not netCDF: a finding, not a crash
-        return None, f"{ALLOCATION}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})"
+        return None, f"{path.name}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def check_hashes(folder: Path, recorded: dict, writer: str = "run") -> list[str]:
@@ -224,8 +234,9 @@ def _check_reports(run_dir: Path, results, manifest: dict) -> list[str]:
     return findings
 
 
-def _compare_workbooks(stored: Path, fresh: Path, name: str) -> list[str]:
-    """Cell values of every sheet, stored against rendered from allocation.nc."""
+def _compare_workbooks(stored: Path, fresh: Path, name: str,
+                       source: str = ALLOCATION) -> list[str]:
+    """Cell values of every sheet, stored against rendered from ``source``."""
     import openpyxl
 
     try:
@@ -247,9 +258,9 @@ def _compare_workbooks(stored: Path, fresh: Path, name: str) -> list[str]:
                         from fiscalshare.io.files import column_letter
 
                         return [f"{name}: sheet '{title}' cell {column_letter(c - 1)}{r} holds "
-                                f"{x!r}, but allocation.nc gives {y!r}"]
+                                f"{x!r}, but {source} gives {y!r}"]
             if len(old_rows) != len(new_rows):
-                return [f"{name}: sheet '{title}' has {len(old_rows)} rows, allocation.nc "
+                return [f"{name}: sheet '{title}' has {len(old_rows)} rows, {source} "
                         f"gives {len(new_rows)}"]
     finally:
         old.close()
@@ -263,6 +274,88 @@ def _same_cell(x, y) -> bool:
     if isinstance(x, int | float) and isinstance(y, int | float) and not isinstance(x, bool):
         return math.isclose(float(x), float(y), rel_tol=1e-12, abs_tol=1e-9)
     return x == y
+
+
+_COMPARED = ("optimised.nc", "baseline.nc")
+
+
+def _check_compare(run_dir: Path, manifest: dict, case: Path | None) -> list[str]:
+    """A ``compare`` folder: both allocations readable and the manifest's figures theirs, the
+    optimum's constraints re-checked and the status quo computed again from the case, and
+    compare.xlsx and the plots rendered again from the two allocations (cell by cell)."""
+    import numpy as np
+
+    from fiscalshare.analysis.baseline import baseline_allocation
+    from fiscalshare.analysis.compare import CompareResult
+    from fiscalshare.analysis.verify import check_labels, check_solution
+    from fiscalshare.config import ModelConfig
+    from fiscalshare.errors import FiscalshareError
+    from fiscalshare.report.compare import WORKBOOK, write_compare_plots, write_compare_workbook
+
+    findings, opened = [], {}
+    for name in _COMPARED:
+        if not (run_dir / name).is_file():
+            findings.append(f"{name}: missing")
+            continue
+        results, problem = _open_allocation(run_dir / name)
+        if results is None:
+            findings.append(problem)
+        else:
+            opened[name] = results
+    config = manifest.get("model_config")
+    if not isinstance(config, dict):
+        findings.append(f"{MANIFEST}: 'model_config' is missing: the comparison cannot be "
+                        "re-checked")
+    if len(opened) < len(_COMPARED) or not isinstance(config, dict):
+        return findings
+    optimised, baseline = (opened[name] for name in _COMPARED)
+    figures = {"optimised_cost": optimised.attrs.get("objective_cost"),
+               "baseline_cost": baseline.attrs.get("objective_cost")}
+    for key, value in figures.items():
+        if not _same(manifest.get(key), float(value) if value is not None else None):
+            findings.append(f"{MANIFEST}: '{key}' is {manifest.get(key)!r} but "
+                            f"{'optimised' if key.startswith('opt') else 'baseline'}.nc says "
+                            f"{value!r}")
+    equal_weight = manifest.get("cost_at_eta_zero")
+    if not isinstance(equal_weight, int | float) or isinstance(equal_weight, bool):
+        return findings + [f"{MANIFEST}: 'cost_at_eta_zero' is not a number"]
+    price = manifest.get("price_of_equity")
+    if not (isinstance(price, int | float) and math.isclose(
+            price, float(figures["optimised_cost"] or 0.0) - equal_weight, rel_tol=1e-12,
+            abs_tol=1e-6)):
+        findings.append(f"{MANIFEST}: 'price_of_equity' is not optimised_cost − "
+                        "cost_at_eta_zero")
+    try:
+        typed = ModelConfig.from_mapping(config, source=MANIFEST)
+    except (FiscalshareError, ValueError, KeyError, TypeError) as exc:
+        return findings + [f"{MANIFEST}: 'model_config' is not a configuration "
+                           f"({type(exc).__name__}: {str(exc)[:200]})"]
+    inputs, problems = _load_inputs(manifest, case)
+    findings += problems
+    if inputs is not None:
+        labels = check_labels(inputs, optimised)
+        findings += [f"optimised.nc: {line}" for line in labels]
+        if not any("coordinate" in line for line in labels):
+            findings += [f"constraint: {v}" for v in check_solution(inputs, optimised)]
+            again = baseline_allocation(inputs, typed)
+            for name in ("transfer", "equalisation", "shortfall"):
+                if again[name].shape != baseline[name].shape or not np.allclose(
+                        again[name].values, baseline[name].values, rtol=1e-9, atol=1e-6):
+                    findings.append(f"baseline.nc: '{name}' is not the status quo the case "
+                                    "gives")
+    lang = manifest.get("report_lang", "zh")
+    lang = lang if lang in ("zh", "en") else "zh"
+    result = CompareResult(optimised, baseline, float(equal_weight), config)
+    with tempfile.TemporaryDirectory(prefix="fiscalshare-audit-") as scratch:
+        scratch = Path(scratch)
+        write_compare_workbook(result, scratch / WORKBOOK, lang=lang)
+        plots = write_compare_plots(result, scratch / "plots", lang=lang)
+        expected = {WORKBOOK, *_COMPARED} | {p.relative_to(scratch).as_posix() for p in plots}
+        findings += _check_expected_files(run_dir, expected)
+        if (run_dir / WORKBOOK).is_file():
+            findings += _compare_workbooks(run_dir / WORKBOOK, scratch / WORKBOOK, WORKBOOK,
+                                           source="optimised.nc with baseline.nc")
+    return findings
 
 
 def _check_infeasible(run_dir: Path, manifest: dict, case: Path | None) -> list[str]:
