@@ -908,3 +908,13 @@ def test_the_console_summary_shows_money_by_year_recipients_and_shortfalls(solve
     for name in results["unit_name"].values[received.values > 0]:
         assert name in text
     assert "寄宿生补助" in text
+
+
+def test_the_widest_packaged_listing_prints_whole_on_a_page_width(tmp_path):
+    """Gansu's 清单 (29 items, five shares of cost, every text column, linked indicators) is not
+    cut into column groups: its shares of cost stay side by side."""
+    results = solved_with_details(load_case(example_path("gansu")))
+    for lang in ("zh", "en"):
+        path = responsibility.write_workbook(results, tmp_path / f"{lang}.xlsx", lang=lang)
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+        assert label("sheet_listing", lang) in names, names

@@ -73,7 +73,7 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     _summary(book, results, fen, mask, unit_mask, lang, province_wide=province_wide)
     book.table_sheet(label("sheet_listing", lang), label("title_listing", lang),
                      _with(tables.listing(results, fen, mask, lang, region=prefecture),
-                           max_text=11))
+                           max_text=10))
 
     level = tables.detail_level(results, mask) if province_wide else "region"
     by_prefecture, all_items = level != "region", level == "prefecture_total"
