@@ -157,6 +157,26 @@ def test_the_tier_plot_draws_what_the_workbook_shows(tmp_path, lang):
     assert not [t for t in texts if re.search(foreign, t)]  # one language throughout
 
 
+@pytest.mark.parametrize("most", [3, 2])
+def test_the_transfer_plot_keeps_to_the_units_whose_money_moves_most(monkeypatch, most):
+    """Transfers 1000, 2500, 3500 against 1000, 3000, 4000: with room for two units the plot
+    keeps B and C (moved 500 each), in the table's order, and says so in its title."""
+    import fiscalshare.report.compare as report_compare
+
+    monkeypatch.setattr(report_compare, "MOST_UNITS_DRAWN", most)
+    result = pair()
+    (axes,) = report_compare._transfers_figure(result, "zh").axes
+    names = [t.get_text() for t in axes.get_yticklabels()]
+    units = result.tables["transfers"]
+    if most >= len(units):
+        assert names == list(units["unit_name"])
+        assert axes.get_title() == label("cmp_plot_transfers_title", "zh")
+    else:
+        assert names == list(units["unit_name"][1:])
+        assert [b.get_width() for b in axes.containers[1]] == [0.3, 0.4]  # optimised, 万元
+        assert axes.get_title() == label("cmp_plot_transfers_title_most", "zh").format(2)
+
+
 def test_folder_is_refused_without_force_and_replaced_with_it(tmp_path):
     out = tmp_path / "cmp"
     write_compare(pair(), out)

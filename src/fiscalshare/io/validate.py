@@ -435,7 +435,7 @@ def _cell_costs(frames, out: Collector) -> None:
     at_item, at_year = np.maximum(b_item, 0), np.maximum(b_year, 0)
     unit_cost, topup = table[at_item, at_year, 0], table[at_item, at_year, 1]
     factor = index[np.maximum(b_region, 0)]
-    with np.errstate(over="ignore", invalid="ignore"):  # out-of-range values: refused elsewhere
+    with np.errstate(over="ignore", invalid="ignore"):  # out-of-range factors are reported apart
         cost = units * unit_cost * topup * factor
     within = found & (unit_cost <= MAX_UNIT_COST) & (topup <= MAX_FACTOR) & (factor <= MAX_FACTOR)
     over = np.flatnonzero(within & (cost > MAX_CELL_COST))  # the rest is reported elsewhere

@@ -21,6 +21,7 @@ from fiscalshare.report.plots import plot_text
 
 WORKBOOK = "compare.xlsx"
 FIGURE = "compare.png"  # in plots/: status quo against optimum by tier
+MOST_UNITS_DRAWN = 30  # transfers.png: above this many units, those whose money moved most
 SHEETS = ("overview", "provincial_money", "shortfall_by_item", "shortfall_by_tier", "equity",
           "transfers", "shortfall_by_flag", "transfer_by_tier")
 # columns holding yuan, shown in 万元
@@ -219,20 +220,7 @@ def write_compare_plots(result, folder: Path, *, lang: str = "zh") -> list[Path]
         # a name with a character no installed font has (an emoji) draws as a box: not an error
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
         written.append(_save(_tier_figure(result, lang), folder / FIGURE))
-        transfers = result.tables["transfers"]
-        names = transfers["unit_name"] if lang == "zh" else transfers["unit"]
-        figure = Figure(figsize=(8, 1.5 + 0.35 * len(transfers)))
-        axes = figure.add_subplot()
-        rows = np.arange(len(transfers))
-        for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
-            axes.barh(rows + offset, transfers[f"{name}_total"] / 1e4, height=0.4,
-                      label=text(name))
-        axes.set_yticks(rows, [plot_text(n) for n in names])
-        axes.invert_yaxis()
-        axes.set_xlabel(text("money_axis"))
-        axes.set_title(text("transfers_title"))
-        axes.legend()
-        written.append(_save(figure, folder / "transfers.png"))
+        written.append(_save(_transfers_figure(result, lang), folder / "transfers.png"))
 
         figure = Figure(figsize=(7, 5))
         axes = figure.add_subplot()
@@ -263,6 +251,32 @@ def write_compare_plots(result, folder: Path, *, lang: str = "zh") -> list[Path]
         axes.legend()
         written.append(_save(figure, folder / "shortfall_by_item.png"))
     return written
+
+
+def _transfers_figure(result, lang: str):
+    """Provincial money per spending unit, status quo beside optimum; above
+    :data:`MOST_UNITS_DRAWN` units, the units whose money moves most (in the table's order)."""
+    from matplotlib.figure import Figure
+
+    transfers = result.tables["transfers"]
+    title = label("cmp_plot_transfers_title", lang)
+    if len(transfers) > MOST_UNITS_DRAWN:
+        order = np.argsort(-np.abs(transfers["difference"].to_numpy()), kind="stable")
+        transfers = transfers.iloc[np.sort(order[:MOST_UNITS_DRAWN])]
+        title = label("cmp_plot_transfers_title_most", lang).format(MOST_UNITS_DRAWN)
+    names = transfers["unit_name"] if lang == "zh" else transfers["unit"]
+    figure = Figure(figsize=(8, 1.5 + 0.35 * len(transfers)))
+    axes = figure.add_subplot()
+    rows = np.arange(len(transfers))
+    for offset, name in ((-0.2, "baseline"), (0.2, "optimised")):
+        axes.barh(rows + offset, transfers[f"{name}_total"] / 1e4, height=0.4,
+                  label=label(f"cmp_plot_{name}", lang))
+    axes.set_yticks(rows, [plot_text(n) for n in names])
+    axes.invert_yaxis()
+    axes.set_xlabel(label("cmp_plot_money_axis", lang))
+    axes.set_title(title)
+    axes.legend()
+    return figure
 
 
 def _tier_figure(result, lang: str):

@@ -401,6 +401,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_plot_baseline_before": ("现行：省级转移前", "status quo, before provincial transfers"),
     "cmp_plot_transfers_title": ("各单位省级资金（规划期合计）",
                                  "Provincial money per spending unit, all years"),
+    "cmp_plot_transfers_title_most": ("省级资金变化最大的{}个单位（规划期合计）",
+                                      "The {} spending units whose provincial money changes "
+                                      "most, all years"),
     "cmp_plot_money_axis": ("万元", "10,000 yuan"),
     "cmp_plot_funding_title": ("人均基本公共服务资金与人均财力", "Per-capita funding against capacity"),
     "cmp_plot_funding_x": ("人均可用财力（元/人/年）", "Fiscal capacity per capita (yuan/person/year)"),
