@@ -433,6 +433,17 @@ def test_shares_are_shares_of_cost_and_sigma_is_explained(reports, solved):
     assert row[sharing.column("省级占比")] == pytest.approx(0.04)
     assert row[sharing.column("市级占比")] == pytest.approx(0.16)
     assert row[sharing.column(label("share", "zh"))] == pytest.approx(0.20)
+    # the 5:5 boarding subsidy (rule = uniform): σ is chosen there too, and shown with its range
+    results = solved["guizhou"]
+    uniform = [str(n) for n, r in zip(results["item_name"].values, results["rule"].values,
+                                      strict=True) if r == "uniform"]
+    assert uniform
+    row = next(r for r in sharing.values() if r[0] == "第1档" and r[1] == uniform[0])
+    assert row[sharing.column("中央占比")] == pytest.approx(0.50)
+    assert row[sharing.column(label("share", "zh"))] == pytest.approx(
+        float(results["provincial_share"].sel(tier=1, item=results["item"].values[
+            list(results["item_name"].values).index(uniform[0])])))
+    assert row[sharing.column(label("share_range", "zh"))]
     texts = [c for r in sheet.iter_rows(values_only=True) for c in r if c]
     assert label("sigma_note", "zh") in texts
     assert label("pi_note", "zh") not in texts  # Guizhou has no counties: no π

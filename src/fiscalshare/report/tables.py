@@ -366,7 +366,7 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
                 row[label("sharing_mode", lang)] = label(f"rule_{results['rule'].values[i]}", lang)
                 for p in shown:
                     row[label(PCT_LABELS[p], lang)] = points[i, PARTS.index(p)] / 1e4
-                ratio = str(results["rule"].values[i]) == "ratio"
+                ratio = str(results["rule"].values[i]) in ("ratio", "uniform")  # σ chosen
                 row[label("share", lang)] = float(sigma.values[k, i]) if ratio else np.nan
                 row[label("share_range", lang)] = (
                     f"{lower.values[k, i] * 100:.0f}%–{upper.values[k, i] * 100:.0f}%"
