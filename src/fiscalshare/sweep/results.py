@@ -9,6 +9,7 @@ solved: no timings and no timestamps, so a serial and a parallel sweep write ide
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -119,6 +120,10 @@ def collect(plan: SweepPlan, records: dict[str, Record | None], inputs: xr.Datas
     base = record_figures(baseline, inputs)
     sweep.attrs.update(
         case=str(inputs.attrs.get("case", "")), input_sha256=plan.input_sha256,
+        province=str(inputs.attrs.get("province", "")),
+        first_year=int(inputs.attrs.get("first_year", 0)),
+        last_year=int(inputs.attrs.get("last_year", 0)),
+        compiler=str(inputs.attrs.get("compiler", "")),
         model=plan.model, model_config=json.dumps(plan.config, ensure_ascii=False,
                                                   sort_keys=True),
         keys=json.dumps(plan.keys, ensure_ascii=False),
@@ -218,7 +223,7 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
                    extra_sheets: list[tuple[str, pd.DataFrame]] = ()) -> None:
     """sweep.xlsx: the scenarios (first row the baseline), the tornado table, what each key
     meant (and which had no effect), and an about sheet."""
-    from fiscalshare.report.frames import FrameSheet, write_frames
+    from fiscalshare.report.frames import FrameSheet, title_lines, write_frames
     from fiscalshare.report.labels import label
     from fiscalshare.sweep.folder import replace_file
 
@@ -256,9 +261,14 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
                                label(f"status_{sweep.attrs['baseline_status']}", lang),
                                label("about_money_value", lang)]})
     sheets.append(FrameSheet(label("sheet_about", lang), about, max_text=70))
+    config = json.loads(sweep.attrs.get("model_config", "{}"))
+    lines = (label("sweep_title", lang),
+             *title_lines(sweep.attrs, config, lang, run_date=datetime.now(UTC).isoformat()))
+    period = label("period", lang).format(sweep.attrs.get("first_year", ""),
+                                          sweep.attrs.get("last_year", ""))
     replace_file(path, lambda temp: write_frames(
-        temp, title=str(sweep.attrs.get("case", "")), lang=lang, sheets=sheets,
-        lines=(label("sweep_title", lang),)))
+        temp, title=str(sweep.attrs.get("province") or sweep.attrs.get("case", "")), lang=lang,
+        sheets=sheets, lines=lines, footer=f"{sweep.attrs.get('case', '')} {period}"))
 
 
 def _config_in_words(sweep: xr.Dataset, lang: str) -> str:
