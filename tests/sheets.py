@@ -65,6 +65,9 @@ def tables_of(ws, total_label: str) -> list[SheetTable]:
             k += 1
             while k < len(rows) and rows[k] and _bordered(rows[k][0]):
                 cells = list(rows[k][:width])
+                if _is_header(cells[0]) and [c.value for c in cells] == table.header:
+                    k += 1  # the header again after a page break (a table running on)
+                    continue
                 if cells[0].value == total_label:
                     table.total = cells
                     k += 1

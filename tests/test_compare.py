@@ -308,6 +308,21 @@ def test_command_writes_the_folder_and_refuses_to_overwrite(tmp_path):
     assert "exists" in str(again.exception or again.output)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_compare_sheet_names_the_compiler_and_the_run_date(tmp_path, lang):
+    from fiscalshare.report.labels import label
+
+    result = pair()
+    for ds in (result.optimised, result.baseline):
+        ds.attrs.update(compiler="测试省财政厅预算处", created_utc="2026-01-02T03:04:05+00:00")
+    folder = write_compare(result, tmp_path / "cmp", lang=lang)
+    for ws in openpyxl.load_workbook(folder / "compare.xlsx").worksheets:
+        head = [str(v) for row in ws.iter_rows(max_row=4, values_only=True) for v in row if v]
+        line = label("compiler", lang).format("测试省财政厅预算处")
+        assert any(h.startswith(line) and "2026-01-02" in h for h in head), (ws.title, head)
+        assert lang == "zh" or not any("\u3000" in h for h in head), head  # no CJK space in English
+
+
 def test_verify_audits_a_compare_folder_and_finds_a_changed_figure(tmp_path):
     """A compare folder checks out; a figure changed in compare.xlsx with the manifest's hashes
     recomputed to match is still found (the workbook is rendered again from the allocations),

@@ -84,3 +84,22 @@ def _strip_sgr(text: str) -> str:
     import re
 
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_compare_and_sweep_keep_the_solver_banner_out_of_the_console_unless_verbose(tmp_path):
+    """HiGHS prints a copyright banner when its first model is made (in a fresh process)."""
+    from tests.test_sweep import BUDGET_CASE
+
+    write_case(tables(**BUDGET_CASE), tmp_path / "case")
+    runs = {
+        "compare": ("compare", tmp_path / "case", "--force", "--out"),
+        "sweep": ("sweep", tmp_path / "case", "--serial", "--vary", "budget=x0.5,x1.0",
+                  "--force", "--out"),
+    }
+    for name, args in runs.items():
+        quiet = fiscalshare(*args, tmp_path / f"{name}-quiet")
+        assert quiet.returncode == 0, quiet.stderr
+        assert "HiGHS" not in quiet.stdout + quiet.stderr, (name, quiet.stdout)
+        loud = fiscalshare(*args, tmp_path / f"{name}-loud", "--verbose")
+        assert loud.returncode == 0, loud.stderr
+        assert "HiGHS" in loud.stdout, name  # the banner is there to be hidden

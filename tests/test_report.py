@@ -433,6 +433,17 @@ def test_shares_are_shares_of_cost_and_sigma_is_explained(reports, solved):
     assert row[sharing.column("省级占比")] == pytest.approx(0.04)
     assert row[sharing.column("市级占比")] == pytest.approx(0.16)
     assert row[sharing.column(label("share", "zh"))] == pytest.approx(0.20)
+    # the 5:5 boarding subsidy (rule = uniform): σ is chosen there too, and shown with its range
+    results = solved["guizhou"]
+    uniform = [str(n) for n, r in zip(results["item_name"].values, results["rule"].values,
+                                      strict=True) if r == "uniform"]
+    assert uniform
+    row = next(r for r in sharing.values() if r[0] == "第1档" and r[1] == uniform[0])
+    assert row[sharing.column("中央占比")] == pytest.approx(0.50)
+    assert row[sharing.column(label("share", "zh"))] == pytest.approx(
+        float(results["provincial_share"].sel(tier=1, item=results["item"].values[
+            list(results["item_name"].values).index(uniform[0])])))
+    assert row[sharing.column(label("share_range", "zh"))]
     texts = [c for r in sheet.iter_rows(values_only=True) for c in r if c]
     assert label("sigma_note", "zh") in texts
     assert label("pi_note", "zh") not in texts  # Guizhou has no counties: no π
@@ -449,7 +460,7 @@ def test_the_listing_has_one_row_per_item_in_the_official_domain_order(reports, 
     assert health[listing.column("服务对象")] == "城乡居民"
     assert health[listing.column("服务内容")] == "健康档案、健康教育"
     assert health[listing.column("牵头单位")] == "省卫生健康委"
-    assert health[listing.column("国家基础标准")] == "100→110"
+    assert health[listing.column("国家基础标准")] == "100 → 110"
     assert health[listing.column("支出责任（分担方式）")].startswith("中央与地方按比例分担")
     shares = [k for k, h in enumerate(listing.header) if h.endswith("占比")]
     for row in (rows[1], rows[3]):
@@ -496,6 +507,19 @@ def test_the_summary_notes_say_whether_hard_items_are_met(reports, solved):
 
 
 # ---------------------------------------------------------------- rounding
+
+
+def test_row_heights_come_from_wrapping_the_text_in_its_column():
+    from fiscalshare.report.xlsx import text_lines
+
+    # a CJK character takes two units of column width, Latin one; half a unit is margin
+    assert text_lines("义务教育公用经费（初中）", 24.5) == 1  # 24 units
+    assert text_lines("义务教育公用经费（初中）", 24.4) == 2
+    assert text_lines("义务教育公用经费（初中）", 12.5) == 2
+    # Latin text wraps at spaces: 'the quick' | 'brown fox' | 'jumps' | 'over the' | 'lazy dog'
+    assert text_lines("the quick brown fox jumps over the lazy dog", 9.5) == 5
+    assert text_lines("abcdefghijklmnopqrstuvwxyz", 9.5) == 3  # a long word is cut
+    assert text_lines("甲\n乙", 10) == 2 and text_lines("", 5) == 1
 
 
 def test_largest_remainder_keeps_totals_and_stays_within_one():
@@ -550,13 +574,19 @@ def test_every_sheet_prints_on_a4_legibly_with_its_own_titles(reports, solved, n
             where = (path.name, ws.title)
             assert int(ws.page_setup.paperSize) == 9, where  # A4
             assert ws.page_setup.orientation in ("portrait", "landscape"), where
-            assert ws.sheet_properties.pageSetUpPr.fitToPage, where
-            # fit to one page wide (1 is the file format's default, left unwritten), any height
-            assert int(ws.page_setup.fitToWidth or 1) == 1, where
-            assert int(ws.page_setup.fitToHeight) == 0, where
-            # fitted to the width, the scale stays at or above MIN_SCALE: no text under 8 pt
+            tables = tables_of(ws, label("total", lang))
             needed = _pixels(ws)
-            scale = min(1.0, PRINTABLE_PX[ws.page_setup.orientation] / needed)
+            if len(tables) == 1:
+                assert ws.sheet_properties.pageSetUpPr.fitToPage, where
+                # fit to one page wide (1 is the format's default, left unwritten), any height
+                assert int(ws.page_setup.fitToWidth or 1) == 1, where
+                assert int(ws.page_setup.fitToHeight) == 0, where
+                scale = min(1.0, PRINTABLE_PX[ws.page_setup.orientation] / needed)
+            else:  # several tables: a fixed scale at which the columns fit the page width
+                assert not ws.sheet_properties.pageSetUpPr.fitToPage, where
+                scale = int(ws.page_setup.scale or 100) / 100  # 100: left unwritten
+                assert needed * scale <= PRINTABLE_PX[ws.page_setup.orientation], where
+            # the scale stays at or above MIN_SCALE: no text under 8 pt
             assert scale >= MIN_SCALE / 100 - 1e-9, (where, scale)
             for row in ws.iter_rows():
                 for cell in row:
@@ -564,12 +594,33 @@ def test_every_sheet_prints_on_a4_legibly_with_its_own_titles(reports, solved, n
                         assert cell.font.name == "SimSun", (where, cell.coordinate)
                         assert cell.font.sz * scale >= 8 - 1e-9, (where, cell.coordinate)
             # print titles only over a sheet's one table
-            tables = tables_of(ws, label("total", lang))
             if len(tables) == 1:
                 assert ws.print_title_rows == f"${tables[0].header_row}:${tables[0].header_row}"
             else:
                 assert not ws.print_title_rows, where
             assert not ws.print_options.gridLines
+
+
+def test_a_table_running_over_a_page_among_others_gets_its_header_again(tmp_path):
+    from fiscalshare.report.xlsx import PAGE_PT, Paragraph
+
+    short = Table(pd.DataFrame({"项目": ["甲"], "金额": [1.0]}), {"金额": "money"}, title="一、短表")
+    long = Table(pd.DataFrame({"项目": [f"第{k}行" for k in range(120)], "金额": [1.0] * 120}),
+                 {"金额": "money"}, title="二、长表", total_label="合计")
+    book = Book(tmp_path / "pages.xlsx", TitleBlock("测试"))
+    book.sheet("汇总").add(short).add(Paragraph("说明文字")).add(long)
+    book.close()
+    ws = openpyxl.load_workbook(tmp_path / "pages.xlsx")["汇总"]
+    assert not ws.print_title_rows and int(ws.page_setup.scale or 100) == 100
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert len(breaks) >= 2  # 120 rows of 15 pt: three pages of A4 portrait
+    for brk in breaks:  # each page after a break opens with the long table's header
+        assert [c.value for c in ws[brk + 1]][:2] == ["项目", "金额"], brk
+    assert all(b - a <= PAGE_PT["portrait"] / 15 for a, b in zip(breaks, breaks[1:], strict=False))
+    parts = tables_of(ws, "合计")
+    assert [t.title for t in parts] == ["一、短表", "二、长表"]
+    assert [r[0] for r in parts[1].values()] == [f"第{k}行" for k in range(120)]
+    assert sum(r[1] for r in parts[1].values()) == parts[1].total[1].value == 120
 
 
 def test_a_table_too_wide_to_print_legibly_is_split_into_column_groups(tmp_path):
@@ -868,3 +919,13 @@ def test_the_console_summary_shows_money_by_year_recipients_and_shortfalls(solve
     for name in results["unit_name"].values[received.values > 0]:
         assert name in text
     assert "寄宿生补助" in text
+
+
+def test_the_widest_packaged_listing_prints_whole_on_a_page_width(tmp_path):
+    """Gansu's 清单 (29 items, five shares of cost, every text column, linked indicators) is not
+    cut into column groups: its shares of cost stay side by side."""
+    results = solved_with_details(load_case(example_path("gansu")))
+    for lang in ("zh", "en"):
+        path = responsibility.write_workbook(results, tmp_path / f"{lang}.xlsx", lang=lang)
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+        assert label("sheet_listing", lang) in names, names

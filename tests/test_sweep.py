@@ -77,6 +77,28 @@ def test_every_scenario_of_a_grid_equals_a_standalone_solve(case_path, tmp_path)
     assert (tmp_path / "sweep" / "plots" / "line_budget.png").exists()
 
 
+def test_the_sweep_workbook_carries_the_title_block_of_an_official_table(tmp_path):
+    """Province, period, the baseline scenario in words, 编制单位 and the date, on every sheet."""
+    import openpyxl
+
+    from fiscalshare.report.labels import label, scenario_text
+
+    case = tables(**BUDGET_CASE)
+    case.meta["compiler"] = "测试省财政厅预算处"
+    path = tmp_path / "case"
+    write_case(case, path)
+    run_sweep(path, "default", tmp_path / "sweep", vary=["budget=x0.9,x1.0"], serial=True)
+    book = openpyxl.load_workbook(tmp_path / "sweep" / "sweep.xlsx")
+    scenario = scenario_text(load_config("default"), "zh")
+    for sheet in book.worksheets:
+        head = " ".join(str(c) for row in sheet.iter_rows(max_row=4, values_only=True)
+                        for c in row if c)
+        assert case.meta["province"] in head, sheet.title
+        assert label("period", "zh").format(2021, 2021) in head, sheet.title
+        assert scenario in head and "测试省财政厅预算处" in head, sheet.title
+        assert label("sweep_title", "zh") in head, sheet.title
+
+
 def test_an_infeasible_scenario_is_recorded_and_the_others_complete(case_path, tmp_path):
     """A budget of 100 cannot top up B enough to meet the hard item: recorded with a diagnosis."""
     outcome = run_sweep(case_path, "default", tmp_path / "sweep",

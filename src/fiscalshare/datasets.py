@@ -169,7 +169,7 @@ REQUIRED = tuple(v.name for v in RESULTS)
 
 # Case attributes carried from the inputs to the results.
 CASE_ATTRS = ("case", "province", "central_tier", "first_year", "last_year", "source",
-              "input_sha256", "input_path")
+              "compiler", "input_sha256", "input_path")
 
 ATTRIBUTES = (
     ("objective_shortfall", "z1, the priority-weighted shortfall (weighted yuan)"),
@@ -184,7 +184,8 @@ ATTRIBUTES = (
     ("model_config", "the resolved model configuration (JSON)"),
     ("created_utc", "when the run was made"),
     ("build_seconds, solve_seconds, load_seconds", "wall times of the steps"),
-    ("case, province, central_tier, first_year, last_year, source", "carried from the inputs"),
+    ("case, province, central_tier, first_year, last_year, source, compiler",
+     "carried from the inputs (compiler: the 编制单位, empty when not given)"),
 )
 
 _DECLARED = {v.name: v for v in (*INPUTS, *RESULTS, *DERIVED, *BASELINE)}

@@ -32,19 +32,19 @@ SUMMARY_COLUMNS = ("metric", "before", "after", "change")
 # Row labels of summary_metrics, for reports: metric -> (Chinese, English).
 METRIC_LABELS = {
     "per_capita_mean": ("人均基本公共服务资金（元/人/年，人口加权均值）",
-                        "per-capita funding, population-weighted mean (yuan/person/year)"),
-    "per_capita_min": ("人均资金最低值（元/人/年）", "per-capita funding, lowest region (yuan/person/year)"),
-    "per_capita_max": ("人均资金最高值（元/人/年）", "per-capita funding, highest region (yuan/person/year)"),
-    "cv": ("变异系数", "coefficient of variation"),
+                        "Per-capita funding, population-weighted mean (yuan/person/year)"),
+    "per_capita_min": ("人均资金最低值（元/人/年）", "Per-capita funding, lowest region (yuan/person/year)"),
+    "per_capita_max": ("人均资金最高值（元/人/年）", "Per-capita funding, highest region (yuan/person/year)"),
+    "cv": ("变异系数", "Coefficient of variation"),
     "theil": ("泰尔指数", "Theil index"),
     "theil_between": ("泰尔指数：档间", "Theil index, between tiers"),
     "theil_within": ("泰尔指数：档内", "Theil index, within tiers"),
     "gini": ("基尼系数", "Gini coefficient"),
-    "max_min_ratio": ("最高/最低比", "max/min ratio"),
-    "standard_met_mean": ("标准保障率（人口加权均值）", "share of standard cost met, population-weighted mean"),
-    "standard_met_min": ("标准保障率最低值", "share of standard cost met, lowest region"),
-    "burden_ratio_mean": ("支出负担率（负担/财力，均值）", "burden ÷ capacity, mean over spending units"),
-    "burden_ratio_max": ("支出负担率最高值", "burden ÷ capacity, highest spending unit"),
+    "max_min_ratio": ("最高/最低比", "Max/min ratio"),
+    "standard_met_mean": ("标准保障率（人口加权均值）", "Share of standard cost met, population-weighted mean"),
+    "standard_met_min": ("标准保障率最低值", "Share of standard cost met, lowest region"),
+    "burden_ratio_mean": ("支出负担率（负担/财力，均值）", "Burden ÷ capacity, mean over spending units"),
+    "burden_ratio_max": ("支出负担率最高值", "Burden ÷ capacity, highest spending unit"),
 }
 
 _LOCAL_LEVELS = ("prefecture", "county")

@@ -19,7 +19,8 @@ from fiscalshare.cli.common import SECONDS, case_argument, echo, print_warnings,
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of compare.xlsx, the plots and the printed summary.")
 @click.option("--time-limit", type=SECONDS, help="Solver time limit in seconds, per solve.")
-def command(case, model, out, force, lang, time_limit):
+@click.option("--verbose", is_flag=True, help="Also show the solver's banner.")
+def command(case, model, out, force, lang, time_limit, verbose):
     """Compare the optimised allocation of CASE with the status quo (default: the packaged example).
 
     Writes compare.xlsx (provincial money, shortfall by item and tier, equity metrics, each
@@ -30,7 +31,8 @@ def command(case, model, out, force, lang, time_limit):
     from fiscalshare.report.labels import label
     from fiscalshare.workflows import CompareRequest, run_compare
 
-    silence_solver_banner()  # the console shows only our own lines, as for solve
+    if not verbose:  # the console shows only our own lines, as for solve
+        silence_solver_banner()
     run = run_compare(CompareRequest(resolve_case(case), model, out=out, force=force, lang=lang,
                                      time_limit=time_limit))
     print_warnings(run.warnings, lang)

@@ -62,8 +62,9 @@ def _progress_factory(total: int, lang: str = "zh"):
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of sweep.xlsx, the plots and this output [default: zh].")
 @click.option("--force", is_flag=True)
+@click.option("--verbose", is_flag=True, help="Also show the solver's banner.")
 def command(case, vary, paired, file, model, workers, scheduler, serial, no_reuse, out, resume,
-            tornado, prices, time_limit, lang, force):
+            tornado, prices, time_limit, lang, force, verbose):
     """Solve CASE under every scenario and compare them with the baseline."""
     from fiscalshare.runs.folder import utc_stamp
     from fiscalshare.workflows import SweepRequest, run_sweep
@@ -73,6 +74,10 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
     target = resume or out or Path("results") / f"{utc_stamp()}-sweep"
     if resume is None:
         _check_out(target, resolve_case(case), force)
+    if not verbose:
+        from fiscalshare.cli.common import silence_solver_banner
+
+        silence_solver_banner()
     try:
         outcome = run_sweep(SweepRequest(
             None if resume else resolve_case(case), target, model, vary=list(vary),
@@ -82,8 +87,9 @@ def command(case, vary, paired, file, model, workers, scheduler, serial, no_reus
             progress_factory=lambda total: _progress_factory(total, lang or "zh"),
             echo=click.echo))
     except KeyboardInterrupt:
-        click.echo(f"Interrupted: finished scenarios are kept; continue with "
-                   f"fiscalshare sweep --resume {target}", err=True)
+        from fiscalshare.report.labels import label
+
+        click.echo(label("sweep_interrupted", lang or "zh").format(target), err=True)
         return 130
     from fiscalshare.report.labels import label
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fiscalshare.examples.listing import NOTE as LISTING_NOTE
+from fiscalshare.examples.listing import listing_columns
 from fiscalshare.io.dataset import CaseTables
 
 YEARS = (2023, 2024, 2025)
@@ -270,26 +272,26 @@ INDICATORS = (
 )
 
 SOURCE = (
-    "Gansu 甘肃省, 14 市州 and 86 counties (87 receiving regions: the counties and 嘉峪关), 29 "
-    "basic-public-service items in all nine domains, 2023–2025. Tags: [S] sourced, [S2] "
-    "secondary, [M] recalled and unverified, [A] our assumption. FACTS: central tier 第一档, 80 % "
-    "of ratio items [S]; national standards 公卫 99 (2025) [S], 89/94 (2023–24) [M]; 医保 "
-    "640/670/700 [M]; pension minimum 103/123 元/月 (2023–24) [S2], 143 (2025) [M], central 100 % "
-    "[S]; 生均公用经费 650/850 [S]; boarding subsidies 1000/1250, 5:5 in every province (rule "
-    "uniform) [S]; nutrition 5 元/天 [M]; 普高助学金 2000 [S]; 中职助学金 2000 [M]; 奖励扶助 960 "
-    "[M]; orphans 1980/1280 元/月 (Yunnan 2020 standards, seed-004 [S], used as a western "
-    "benchmark [A]); Zhejiang ratio menu [S]; 2020 census population of the 市州 [M]; GB/T 2260 "
-    "codes [M]; age shares 0–14 19.40 %, 60+ 17.03 % [M]. ASSUMPTIONS [A]: county populations "
-    "(rounded, scaled to the 市州 totals); tiers 1–4 (our grouping, not official); flags "
-    "(脱贫县, 民族地区, 肃北 border, 庆阳/会宁/平凉 old revolutionary areas); all other unit "
-    "costs (+3 %/year); beneficiary rates by tier; factor-method items (救助, 就业, 住房, 优抚) "
-    "entered as rule uniform with an assumed central share; pension top-up λ 1.1 with the "
-    "provincial share fixed by policy at 50 %; capacity 160/130/110/80 元 per resident by tier "
-    "±8 %, prefectures 40 元 per county resident, +4 %/year; current table 30/40/50/60 % by tier, "
-    "bounds 0–30/20–50/40–80/60–100 %, prefecture share 30 % (tiers 1–2) and 20 % (tiers 3–4); "
-    "pool 60 % of the gaps the current table leaves; budget = today's spending (co-financing at "
-    "the current table + the pool), rounded up to 万元. Indicators: illustrative 2025 targets."
+    "甘肃省，14个市州、86个县（市、区）（接受分配的地区87个：各县与嘉峪关市），29项基本公共服务"
+    "事项，覆盖九个领域，2023—2025年。标注：[S] 有出处，[S2] 二手来源，[M] 凭记忆、未核实，[A] 本例"
+    "假设。事实：中央分档为第一档，按比例分担事项中央承担80%[S]；国家基础标准：基本公共卫生服务"
+    "99元（2025年）[S]、89/94元（2023—2024年）[M]；城乡居民医保财政补助640/670/700元[M]；城乡居民"
+    "基础养老金最低标准103/123元/月（2023—2024年）[S2]、143元/月（2025年）[M]，中央承担100%[S]；"
+    "生均公用经费650/850元[S]；家庭经济困难寄宿生生活补助1000/1250元，各省均按5:5分担（统一比例）"
+    "[S]；营养膳食补助5元/天[M]；普通高中国家助学金2000元[S]；中职国家助学金2000元[M]；计划生育"
+    "奖励扶助960元[M]；孤儿基本生活费1980/1280元/月（云南省2020年标准，参考规划之四[S]，作为西部"
+    "参照[A]）；浙江省分担比例选项[S]；各市州2020年人口普查常住人口[M]；GB/T 2260行政区划代码[M]；"
+    "年龄结构0—14岁19.40%、60岁及以上17.03%[M]。假设[A]：各县人口（取整，按市州合计缩放）；财力"
+    "分档1—4（本例分组，非官方）；地区标识（脱贫县、民族地区、肃北边境、庆阳/会宁/平凉革命老区）；"
+    "其余单位成本（每年增长3%）；按财力档次设定受益比例；因素法分配的事项（救助、就业、住房、优抚）"
+    "按统一比例录入并假设中央分担比例；养老金省级提标系数λ为1.1，省级分担比例按政策固定为50%；"
+    "可用财力按档次每常住人口160/130/110/80元（±8%），市州本级按所辖县常住人口每人40元，每年增长"
+    "4%；现行省级分担比例按档次为30%/40%/50%/60%，上下限为0—30%/20—50%/40—80%/60—100%，市级分担"
+    "比例30%（第1—2档）和20%（第3—4档）；均衡性转移支付资金为现行分担比例下标准收支缺口的60%；"
+    "省级预算等于现行支出（按现行比例的省级分担加上均衡性转移支付资金），向上取整到万元。规划指标："
+    "2025年目标值为示意。" + LISTING_NOTE
 )
+COMPILER = "甘肃省财政厅预算处（示例）"  # example data: the 编制单位 printed on every sheet
 
 
 def _county_rows() -> list[dict]:
@@ -365,6 +367,7 @@ def build(pool: dict[int, float] | None = None,
          "province_rule": "fixed" if c in POLICY_FIXED else "chosen", "binding": b, "weight": w}
         for c, n, d, u, r, _, b, w, _ in ITEMS
     ])
+    items = items.assign(**listing_columns(items["code"]))
     standards = pd.DataFrame([
         {"item": c, "year": y, "unit_cost": _standard(c, k), "topup": lam, "central_share": theta}
         for c, _, _, _, _, theta, _, _, lam in ITEMS for k, y in enumerate(YEARS)
@@ -406,7 +409,8 @@ def build(pool: dict[int, float] | None = None,
                                      "equalisation_pool": [pool[y] for y in YEARS]})
     return CaseTables(
         meta={"case": "gansu-2023-2025", "province": "甘肃省", "central_tier": CENTRAL_TIER,
-              "first_year": YEARS[0], "last_year": YEARS[-1], "source": SOURCE},
+              "first_year": YEARS[0], "last_year": YEARS[-1], "source": SOURCE,
+              "compiler": COMPILER},
         regions=pd.DataFrame(regions), items=items, standards=standards,
         beneficiaries=beneficiaries, capacity=pd.DataFrame(capacity_rows), sharing=sharing,
         budget=budget_frame, ratio_menu=pd.DataFrame({"share": list(RATIO_MENU)}),

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fiscalshare.examples.listing import NOTE as LISTING_NOTE
+from fiscalshare.examples.listing import listing_columns
 from fiscalshare.io.dataset import CaseTables
 from fiscalshare.quantities import WAN
 
@@ -118,22 +120,21 @@ INDICATORS = (
 )
 
 SOURCE = (
-    "Guizhou 贵州省, 9 市州, 2021–2025. Facts: 2020 census resident population [S] and 2020 GDP "
-    "[S2] (policy.md §7.7 Table A); tiers derived from GDP per capita (index ≥120 → 1, 90–120 → 2, "
-    "<90 → 3; our rule, not official); central shares for a 第一档 province: 80 % for ratio items, "
-    "100 % for the pension minimum and the nutrition pilot, 50 % for boarding subsidies (5:5 in "
-    "every province, rule uniform) [S/M]; "
-    "national standards by year per policy.md §1.4 ([M] for 公卫 2021–2024, 医保 2022–2025, "
-    "pension 2021 and 2025, nutrition 5 元/天). ASSUMPTIONS [A]: fiscal capacity = GDP × revenue "
-    "ratio (0.090/0.075/0.065 by tier) × usable share 0.024, GDP +5 %/year; beneficiaries from "
-    "age shares (0–14: province 23.97 %, 毕节 28.33 %, 遵义 22.32 %; 60+: province 15.4 % [A], "
-    "毕节 13.84 %, 遵义 17.05 %), primary = 6/15 and junior = 3/15 of 0–14, medical-scheme "
-    "coverage 85 %, 70 % of 60+ on the resident pension, 10 % poor boarders, 60 % of pupils in "
-    "nutrition pilots; provincial top-ups λ = 1.05 (pension) and 1.2 (nutrition); tier bounds "
-    "from the Zhejiang menu (tier 3: 0.7–1.0, tier 2: 0.5, tier 1: 0.2–0.3); flags: ethnic = the "
-    "three 自治州, old revolutionary = 遵义/毕节/铜仁, poverty-exited = all but 贵阳/遵义. "
-    "Indicators: the national indicator set as printed in the Panjin plan (illustrative)."
+    "贵州省，9个市州，2021—2025年。事实：2020年第七次全国人口普查常住人口[S]、2020年地区生产总值"
+    "[S2]（policy.md 第7.7节表A）；财力分档按人均地区生产总值（指数≥120为第1档，90—120为第2档，"
+    "<90为第3档；本例规则，非官方）；第一档省份的中央分担比例：按比例分担事项80%，城乡居民基础"
+    "养老金最低标准和营养改善计划100%，寄宿生生活补助50%（各省均按5:5，统一比例）[S/M]；各年国家"
+    "基础标准见policy.md第1.4节（基本公共卫生服务2021—2024年、城乡居民医保2022—2025年、养老金2021"
+    "年和2025年、营养膳食补助5元/天为[M]）。假设[A]：可用财力=地区生产总值×财政收入比率（按档次"
+    "0.090/0.075/0.065）×可用比例0.024，地区生产总值每年增长5%；受益人数按年龄结构推算（0—14岁："
+    "全省23.97%、毕节28.33%、遵义22.32%；60岁及以上：全省15.4%[A]、毕节13.84%、遵义17.05%），小学"
+    "生取0—14岁人口的6/15、初中生取3/15，城乡居民医保覆盖85%，60岁及以上人口的70%领取城乡居民养老"
+    "金，家庭经济困难寄宿生占10%，60%的学生在营养改善计划试点；省级提标系数λ为1.05（养老金）和1.2"
+    "（营养膳食补助）；省级分担比例范围取自浙江省分担比例选项（第3档0.7—1.0，第2档0.5，第1档0.2—"
+    "0.3）；地区标识：民族地区为三个自治州，革命老区为遵义、毕节、铜仁，脱贫地区为除贵阳、遵义外的"
+    "各市州。规划指标：按盘锦市规划所列国家指标体系（示意）。" + LISTING_NOTE
 )
+COMPILER = "贵州省财政厅预算处（示例）"  # example data: the 编制单位 printed on every sheet
 
 
 def _population_shares(code: str) -> tuple[float, float]:
@@ -169,6 +170,7 @@ def build(budget: dict[int, float] | None = None) -> CaseTables:
         {"code": c, "name": n, "domain": d, "unit": u, "rule": r, "binding": b, "weight": w}
         for c, n, d, u, r, _, b, w, _ in ITEMS
     ])
+    items = items.assign(**listing_columns(items["code"]))
     standards = pd.DataFrame([
         {"item": c, "year": y, "unit_cost": STANDARDS[c][k], "topup": lam, "central_share": theta}
         for c, _, _, _, _, theta, _, _, lam in ITEMS for k, y in enumerate(YEARS)
@@ -200,12 +202,11 @@ def build(budget: dict[int, float] | None = None) -> CaseTables:
                                      "equalisation_pool": [np.nan] * len(budget)})
     case = "guizhou-2021-2025" if budget is None else "guizhou-2021-2025-lowbudget"
     source = SOURCE if budget is None else SOURCE + (
-        " Lower-budget variant [A]: each year's budget is the default model's unconstrained "
-        f"provincial spending less {LOW_BUDGET_EQUALISATION_CUT:.0%} of its equalisation "
-        "transfers, rounded down to 万元.")
+        "低预算变体[A]：各年省级预算为默认模型在预算不设限时的省级支出减去其均衡性转移支付的"
+        f"{LOW_BUDGET_EQUALISATION_CUT:.0%}，向下取整到万元。")
     return CaseTables(
         meta={"case": case, "province": "贵州省", "central_tier": 1, "first_year": YEARS[0],
-              "last_year": YEARS[-1], "source": source},
+              "last_year": YEARS[-1], "source": source, "compiler": COMPILER},
         regions=regions, items=items, standards=standards, beneficiaries=beneficiaries,
         capacity=capacity, sharing=sharing, budget=budget_frame,
         ratio_menu=pd.DataFrame({"share": list(RATIO_MENU)}), indicators=indicators,

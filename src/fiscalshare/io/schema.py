@@ -95,6 +95,9 @@ META_KEYS = (
     Column("last_year", "int", "终止年度", "last planning year", minimum=1900, maximum=2200),
     Column("source", "text", "数据来源", "where the figures come from, which are assumptions",
            required=False, default=""),
+    Column("compiler", "text", "编制单位", "compiling unit: the office that compiles the tables, "
+           "printed in the title block of every sheet (blank: not printed)",
+           required=False, default=""),
 )
 
 SHEETS: dict[str, Sheet] = {

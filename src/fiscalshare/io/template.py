@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -30,9 +31,9 @@ def _validation(column: Column) -> DataValidation | None:
     if column.kind == "flag":
         return DataValidation(type="list", formula1='"0,1"', allow_blank=True)
     if column.key == "tier":
-        return DataValidation(type="whole", operator="between", formula1="1", formula2="5",
-                              allow_blank=False, error="tier: an integer 1..5",
-                              showErrorMessage=True)
+        return DataValidation(type="whole", operator="between", formula1="1",
+                              formula2=str(int(column.maximum)), allow_blank=False,
+                              error=f"tier: {column.expected()}", showErrorMessage=True)
     if column.kind == "share":
         return DataValidation(type="decimal", operator="between", formula1="0", formula2="1",
                               allow_blank=not column.required, showErrorMessage=True,
@@ -79,6 +80,10 @@ def template_workbook() -> Workbook:
         if sheet.name == "meta":
             for row, column in enumerate(META_KEYS, start=3):
                 ws.cell(row=row, column=1, value=column.key)
+                if not column.required:  # the value cell says it may stay blank
+                    ws.cell(row=row, column=2).comment = Comment(
+                        f"选填：{column.label}，留空即不提供。\nOptional: {column.meaning}.",
+                        "fiscalshare", width=260, height=90)
             ws.cell(row=3 + META_KEYS.index(META_KEYS[2]), column=2).number_format = "0"
     return book
 
@@ -94,15 +99,29 @@ def _instructions(ws) -> None:
         need = "必填" if sheet.required else "选填"
         rows.append((f"{sheet.name}（{sheet.label}，{need}）", sheet.meaning))
         for column in sheet.columns:
-            rows.append((f"  {column.key}（{column.label}）",
-                         f"{column.meaning}; expected {column.expected()}"
-                         + ("" if column.required else " (optional)")))
+            rows.append((f"  {column.key}（{column.label}，{_need(column)}）", _meaning(column)))
         if sheet.name == "meta":
             for column in META_KEYS:
-                rows.append((f"    key = {column.key}（{column.label}）",
-                             f"{column.meaning}; expected {column.expected()}"))
+                rows.append((f"    key = {column.key}（{column.label}，{_need(column)}）",
+                             _meaning(column)))
     for row in rows:
         ws.append(list(row))
-    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 100
+    for (text,) in ws.iter_rows(min_col=2, max_col=2):
+        text.alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=12)
+
+
+def _need(column: Column) -> str:
+    return "必填" if column.required else "选填"
+
+
+def _meaning(column: Column) -> str:
+    """One column's line of the 说明, every word from its declaration."""
+    text = f"{column.meaning}; expected {column.expected()}"
+    if column.required:
+        return text
+    if column.default in (None, ""):
+        return f"{text} (optional: may be left blank)"
+    return f"{text} (optional: blank = {column.default})"

@@ -16,7 +16,7 @@ from fiscalshare.io.schema import META_KEYS, SHEETS
 
 def sheet_frames(tables: CaseTables) -> dict[str, pd.DataFrame]:
     """One DataFrame per present sheet, columns in declaration order, defaults filled."""
-    given = [c for c in META_KEYS  # an optional key left empty is left out (blank is invalid)
+    given = [c for c in META_KEYS  # an optional key left empty is left out (not given)
              if c.required or str(tables.meta.get(c.key, c.default) or "") != ""]
     meta = pd.DataFrame({"key": [c.key for c in given],
                          "value": [tables.meta.get(c.key, c.default or "") for c in given]})
@@ -81,11 +81,9 @@ def _write_labelled_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Non
             row = 3
             while sheet.cell(row=row, column=1).value is not None:
                 key = sheet.cell(row=row, column=1).value
-                if key in values:
+                if key in values:  # an optional key the case leaves empty stays blank: not given
                     sheet.cell(row=row, column=2, value=_cell(values[key]))
-                    row += 1
-                else:  # an optional key the case leaves empty: no row (blank is invalid)
-                    sheet.delete_rows(row)
+                row += 1
             continue
         for row, values in enumerate(frame.itertuples(index=False), start=3):
             for column, value in enumerate(values, start=1):

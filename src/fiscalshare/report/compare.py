@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fiscalshare.report.frames import FrameSheet, balanced, write_frames
-from fiscalshare.report.labels import label, scenario_text, text_of
+from fiscalshare.report.frames import FrameSheet, balanced, title_lines, write_frames
+from fiscalshare.report.labels import label, text_of
 from fiscalshare.report.plots import plot_text
 
 WORKBOOK = "compare.xlsx"
@@ -154,9 +154,7 @@ def write_compare_workbook(result, path: Path, *, lang: str = "zh") -> Path:
     attrs = result.optimised.attrs
     province = str(attrs.get("province") or attrs.get("case") or "")
     period = label("period", lang).format(attrs.get("first_year", ""), attrs.get("last_year", ""))
-    colon = "：" if lang == "zh" else ": "
-    lines = (f"{label('about_period', lang)}{colon}{period}　{label('about_scenario', lang)}"
-             f"{colon}{scenario_text(result.config, lang)}",)
+    lines = title_lines(attrs, result.config, lang, run_date=str(attrs.get("created_utc") or ""))
     return write_frames(path, title=province, lines=lines, lang=lang,
                         sheets=compare_sheets(result, lang),
                         footer=f"{attrs.get('case', '')} {period}")

@@ -73,6 +73,24 @@ def shown(frame: pd.DataFrame, money=(), infinite: str = "∞") -> pd.DataFrame:
     return out
 
 
+def title_lines(attrs, config, lang: str, *, run_date: str = "") -> tuple[str, ...]:
+    """The lines under a workbook's title, as on the province's tables: the period and the
+    scenario in words, then 编制单位 and the date of the run where they are known."""
+    from fiscalshare.report.labels import scenario_text
+
+    period = label("period", lang).format(attrs.get("first_year", ""), attrs.get("last_year", ""))
+    colon = "：" if lang == "zh" else ": "
+    gap = "　" if lang == "zh" else "   "
+    lines = (f"{label('about_period', lang)}{colon}{period}{gap}{label('about_scenario', lang)}"
+             f"{colon}{scenario_text(config, lang)}",)
+    second = [label("compiler", lang).format(attrs["compiler"])] if attrs.get("compiler") else []
+    if run_date:
+        second.append(label("run_date", lang).format(run_date[:10]))
+    if second:
+        lines += (gap.join(second),)
+    return lines
+
+
 def write_frames(path: Path, *, title: str, sheets: list[FrameSheet], lang: str = "zh",
                  lines: tuple[str, ...] = (), footer: str = "") -> Path:
     """Write ``sheets`` as one workbook headed by ``title`` and ``lines`` on every sheet."""

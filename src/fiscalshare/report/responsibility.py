@@ -9,7 +9,6 @@ its own tiers only.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +73,7 @@ def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
     _summary(book, results, fen, mask, unit_mask, lang, province_wide=province_wide)
     book.table_sheet(label("sheet_listing", lang), label("title_listing", lang),
                      _with(tables.listing(results, fen, mask, lang, region=prefecture),
-                           max_text=14))
+                           max_text=10))
 
     level = tables.detail_level(results, mask) if province_wide else "region"
     by_prefecture, all_items = level != "region", level == "prefecture_total"
@@ -184,11 +183,26 @@ def about(results, lang, *, province_wide: bool) -> list[tuple[str, str]]:
         (label("about_input", lang), str(attrs.get("input_sha256", ""))),
         (label("about_created", lang), str(attrs.get("created_utc", ""))),
     ]
-    if province_wide and attrs.get("source"):
-        # the source note is the case's own text; one sentence a row so that each row prints
-        pieces = [p for p in re.split(r"(?<=[。；;])\s*|(?<=\.)\s+", str(attrs["source"])) if p]
-        rows.insert(2, (label("about_source", lang), pieces[0]))
-        for k, piece in enumerate(pieces[1:], start=3):
-            rows.insert(k, ("", piece))
-    return [(key, text_of(value, lang) if isinstance(value, str) else value)
+    rows = [(key, text_of(value, lang) if isinstance(value, str) else value)
             for key, value in rows]
+    if province_wide and attrs.get("source"):
+        # the case's own notes, quoted as entered under a heading that says so (not translated);
+        # one sentence or clause a row so that each row prints
+        pieces = note_pieces(str(attrs["source"]))
+        rows[2:2] = [(label("about_source", lang), pieces[0]),
+                     *(("", piece) for piece in pieces[1:])]
+    return rows
+
+
+def note_pieces(text: str) -> list[str]:
+    """Free text cut after each sentence (。 or ". ") and after each ；/; outside brackets."""
+    pieces, start, depth = [], 0, 0
+    for k, char in enumerate(text):
+        depth += (char in "（(") - (char in "）)")
+        end = char == "。" or (char in "；;" and depth <= 0) or (
+            char == "." and text[k + 1:k + 2] in (" ", ""))
+        if end:
+            pieces.append(text[start:k + 1].strip())
+            start = k + 1
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]

@@ -366,7 +366,7 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
                 row[label("sharing_mode", lang)] = label(f"rule_{results['rule'].values[i]}", lang)
                 for p in shown:
                     row[label(PCT_LABELS[p], lang)] = points[i, PARTS.index(p)] / 1e4
-                ratio = str(results["rule"].values[i]) == "ratio"
+                ratio = str(results["rule"].values[i]) in ("ratio", "uniform")  # σ chosen
                 row[label("share", lang)] = float(sigma.values[k, i]) if ratio else np.nan
                 row[label("share_range", lang)] = (
                     f"{lower.values[k, i] * 100:.0f}%–{upper.values[k, i] * 100:.0f}%"
@@ -473,7 +473,7 @@ def _text(results, name, i) -> str | None:
 
 
 def _standard(results, name, i, years, unit, topup) -> str:
-    """The standard per beneficiary over the years, e.g. "79→89 元/人/年" ("" when unknown)."""
+    """The standard per beneficiary over the years, e.g. "79 → 89 元/人/年" ("" when unknown)."""
     if name not in results:
         return ""
     values = results[name].values[i].astype(float)
@@ -485,7 +485,7 @@ def _standard(results, name, i, years, unit, topup) -> str:
     first, last = values[0], values[-1]
     shown = f"{first:,.2f}".rstrip("0").rstrip(".")
     if abs(last - first) > 1e-9:
-        shown += "→" + f"{last:,.2f}".rstrip("0").rstrip(".")
+        shown += " → " + f"{last:,.2f}".rstrip("0").rstrip(".")  # wraps at the spaces, not in a number
     return f"{shown} {unit}".strip()
 
 
@@ -534,8 +534,9 @@ def regions_protected(results, fen: Fen, mask, lang) -> Table:
     frame[label("standard_cost", lang)] = wan(cost)
     frame[label("shortfall", lang)] = wan(short)
     frame[label("shortfall_pct", lang)] = np.where(cost > 0, points / 1e4, np.nan)
-    return Table(frame, _kinds(frame, lang, money=["standard_cost", "shortfall"],
-                               percent=["shortfall_pct"], number=["omega"]),
+    return Table(frame, {**_kinds(frame, lang, money=["standard_cost", "shortfall"],
+                                  percent=["shortfall_pct"]),
+                         label("omega", lang): "decimal4"},
                  title=label("regions_protected", lang), total_label=label("total", lang),
                  keys=2)
 
@@ -648,7 +649,7 @@ def equity(results, lang) -> Table | None:
                           label("before", lang): np.round(table["before"].to_numpy(float), 4),
                           label("after", lang): np.round(table["after"].to_numpy(float), 4),
                           label("change", lang): np.round(table["change"].to_numpy(float), 4)})
-    return Table(frame, {c: "number" for c in frame.columns[1:]}, title=label("equity", lang),
+    return Table(frame, {c: "decimal4" for c in frame.columns[1:]}, title=label("equity", lang),
                  max_text=24)
 
 

@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -39,14 +40,22 @@ PRINTABLE_PX = {"portrait": round((210 / 25.4 - 2 * MARGIN_IN) * 96),
 DIGIT_PX = 9
 MAX_TEXT_WIDTH = 36  # characters; longer text wraps
 LINE_PT = 15.0  # row height per line of 11 pt text
+WRAP_MARGIN = 0.5  # characters of a cell's width its inner margins take
+COLUMN_PADDING = 5 / 7  # characters a column adds to its set width (Excel's 5-pixel padding)
+_WRAP_TOKEN = re.compile(r"[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+                         r"|[^\s\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]*\s*")
 MAX_ROW_PT = 409.0  # Excel's tallest row
+# printable height (points) of A4 less the top and bottom margins of 0.75" (headers sit in them)
+PAGE_PT = {"portrait": 297 / 25.4 * 72 - 108, "landscape": 210 / 25.4 * 72 - 108}
 
 MONEY = "#,##0.00"
 PERCENT = "0.00%"
 INTEGER = "0"
 NUMBER = "#,##0.####"
-KINDS = ("text", "money", "percent", "integer", "number")
-FORMATS = {"money": MONEY, "percent": PERCENT, "integer": INTEGER, "number": NUMBER}
+DECIMAL4 = "#,##0.0000"  # indices in a column: four decimals each, so that the points align
+KINDS = ("text", "money", "percent", "integer", "number", "decimal4")
+FORMATS = {"money": MONEY, "percent": PERCENT, "integer": INTEGER, "number": NUMBER,
+           "decimal4": DECIMAL4}
 
 _FORBIDDEN = set('\\*?:/[]')
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -298,7 +307,12 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
     for k, w in enumerate(widths):
         ws.set_column(k, k, w)
     last = len(widths) - 1
-    span_px = table_pixels(widths)
+    single = len(tables) == 1  # print titles only where they cannot fall over another table
+    # several tables: a fixed scale (with room for a spreadsheet's wider digits) and page breaks
+    # of our own; one table: fitted to the page width, its header repeated as print titles
+    fixed = min(100, math.floor(PRINTABLE_PX[orientation] * 100 / (table_pixels(widths) * 1.05)))
+    pager = None if single or fixed < MIN_SCALE else _Pager(
+        PAGE_PT[orientation] * 100 / fixed * 0.97)  # a little slack for rows a reader's font sets
 
     # the title block
     row = 0
@@ -313,36 +327,54 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
         ws.write_string(row, last, clean_text(head.unit_note), formats.line_right)
         row += 1
     row += 1
+    if pager is not None:
+        pager.add(TITLE_PT * 1.6 + LINE_PT * (row - 1))
 
-    single = len(tables) == 1  # print titles only where they cannot fall over another table
     for block in sheet.blocks:
         if isinstance(block, Paragraph):
             fmt = formats.paragraph_bold if block.bold else formats.paragraph
-            lines = _lines(block.text, span_px)
-            ws.set_row(row, min(LINE_PT * lines, MAX_ROW_PT))
+            height = min(LINE_PT * text_lines(block.text, _span(widths)), MAX_ROW_PT)
+            if pager is not None:
+                pager.place(row, height)
+            ws.set_row(row, height)
             _merged(ws, row, 0, last, block.text, fmt)
             row += 1
             continue
+        if pager is not None:  # a title, the header and a few rows stay together
+            pager.place(row, LINE_PT * (2 + bool(block.title) + min(len(block.frame), 3)),
+                        keep=True)
         if block.title:
             ws.write_string(row, 0, clean_text(block.title), formats.section)
             row += 1
+            if pager is not None:
+                pager.add(LINE_PT)
         header_row = row
-        row = _write_table(ws, formats, block, row, widths)
+        row = _write_table(ws, formats, block, row, widths, pager)
         if single:
             ws.repeat_rows(header_row)
             ws.freeze_panes(header_row + 1, 0)
         for note in block.notes:
-            ws.set_row(row, min(LINE_PT * _lines(note, span_px), MAX_ROW_PT))
+            height = min(LINE_PT * text_lines(note, _span(widths)), MAX_ROW_PT)
+            if pager is not None:
+                pager.place(row, height)
+            ws.set_row(row, height)
             _merged(ws, row, 0, last, note, formats.paragraph)
             row += 1
         row += 1
+        if pager is not None:
+            pager.add(LINE_PT)
 
     ws.set_paper(9)  # A4
     if orientation == "landscape":
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)  # scale ≥ MIN_SCALE by construction (see page_layout, split_columns)
+    if pager is None:
+        ws.fit_to_pages(1, 0)  # scale ≥ MIN_SCALE by construction (page_layout, split_columns)
+    else:  # a fixed scale: spreadsheets ignore page breaks on a sheet fitted to its pages
+        ws.set_print_scale(fixed)
+        if pager.breaks:
+            ws.set_h_pagebreaks(pager.breaks)
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
     before, middle, after = head.page_words
     # header and footer at 10 pt, not scaled with the sheet
@@ -357,10 +389,39 @@ def _escape(text: str) -> str:
     return clean_text(text).replace("&", "&&").replace('"', "”")
 
 
-def _lines(text: str, pixels: int) -> int:
-    per_line = max(pixels / 7.5, 10)
-    return max(1, sum(math.ceil(max(display_width(part), 1) / per_line)
-                      for part in str(text).split("\n")))
+@lru_cache(maxsize=8192)  # item and region names repeat on every row
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped in ``width`` characters of column width: a CJK character
+    is two units, anything else one (the body face, SimSun, is half-width for Latin and
+    sets the unit of column width); CJK text breaks anywhere, Latin text at spaces (a word longer
+    than a line is cut), and at each newline.  Greedy, as the spreadsheet wraps, so that a row
+    gets the lines it needs and no more."""
+    room = max(width - WRAP_MARGIN, 2.0)
+    total = 0
+    for paragraph in str(text).split("\n"):
+        lines, used = 1, 0.0
+        for token in _WRAP_TOKEN.findall(paragraph):
+            size = display_width(token)
+            if used + display_width(token.rstrip()) <= room:
+                used += size
+                continue
+            if used > 0:  # the token starts a new line
+                lines, used = lines + 1, 0.0
+            while display_width(token.rstrip()) > room:  # a word wider than the column
+                cut, take = 0.0, 0
+                while take < len(token) and cut + display_width(token[take]) <= room:
+                    cut += display_width(token[take])
+                    take += 1
+                token = token[max(take, 1):]
+                lines += 1
+            used = display_width(token)
+        total += lines
+    return max(total, 1)
+
+
+def _span(widths) -> float:
+    """Width in characters of a merged range over ``widths`` (each column's padding included)."""
+    return sum(widths) + COLUMN_PADDING * (len(widths) - 1)
 
 
 def _merged(ws, row, first, last, text, fmt) -> None:
@@ -370,15 +431,49 @@ def _merged(ws, row, first, last, text, fmt) -> None:
     ws.write_string(row, first, text, fmt)
 
 
-def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
+class _Pager:
+    """Where the pages of a sheet with several tables break, so that a table running onto a new
+    page gets its header again there (print titles would repeat one table's header over all).
+    The sheet prints at a fixed scale, so ``room`` (points of rows a page holds) is exact given
+    the row heights written."""
+
+    def __init__(self, room: float):
+        self.room = room
+        self.used = 0.0
+        self.breaks: list[int] = []
+
+    def add(self, height: float) -> None:
+        self.used += height
+
+    def place(self, row: int, height: float, *, keep: bool = False) -> bool:
+        """Account for ``height`` at ``row``, breaking the page above it when it does not fit
+        (``keep``: only reserve it); True when a page was broken."""
+        broke = self.used + height > self.room and self.used > 0
+        if broke:
+            self.breaks.append(row)
+            self.used = 0.0
+        if not keep:
+            self.used += height
+        return broke
+
+
+def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
+                 pager: _Pager | None = None) -> int:
     frame = table.frame
     columns = list(frame.columns)
     kinds = [table.kind(c) for c in columns]
-    header_lines = max((math.ceil(display_width(str(c)) / max(widths[k] - 1, 1))
-                        for k, c in enumerate(columns)), default=1)
-    ws.set_row(row, LINE_PT * max(header_lines, 1))
-    for k, name in enumerate(columns):
-        ws.write_string(row, k, clean_text(name), formats.header)
+    header_lines = max((text_lines(clean_text(c), widths[k]) for k, c in enumerate(columns)),
+                       default=1)
+    header_pt = LINE_PT * max(header_lines, 1)
+
+    def header(at: int) -> None:
+        ws.set_row(at, header_pt)
+        for k, name in enumerate(columns):
+            ws.write_string(at, k, clean_text(name), formats.header)
+
+    header(row)
+    if pager is not None:
+        pager.add(header_pt)
     row += 1
     # one prepared list per column, so that the row loop only calls the writer
     write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
@@ -412,16 +507,19 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
                 else:
                     cells.append((write_blank, None, fmt))
             prepared.append(cells)
-    # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always):
-    # a CJK character is two digits wide in Excel's SimSun, so the estimate never falls short
+    # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always)
     text_cols = [k for k, kind in enumerate(kinds) if kind == "text"]
-    limits = {k: max(widths[k] - 1, 1) for k in text_cols}
+    room = {k: widths[k] - WRAP_MARGIN for k in text_cols}
     for r in range(len(frame)):
         lines = 1
         for k in text_cols:
             value = prepared[k][r][1]
-            if isinstance(value, str) and len(value) * 2 > limits[k]:
-                lines = max(lines, math.ceil(display_width(value) / limits[k]))
+            if isinstance(value, str) and len(value) * 2 > room[k]:  # may not fit on one line
+                lines = max(lines, text_lines(value, widths[k]))
+        if pager is not None and pager.place(row, min(LINE_PT * lines, MAX_ROW_PT)):
+            header(row)  # the table goes on over a page break: its header again
+            pager.add(header_pt)
+            row += 1
         if lines > 1:
             ws.set_row(row, min(LINE_PT * lines, MAX_ROW_PT))
         for k in range(len(kinds)):
@@ -429,6 +527,10 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths) -> int:
             write(row, k, value, fmt)
         row += 1
     if table.total_label is not None and len(frame):
+        if pager is not None and pager.place(row, LINE_PT):
+            header(row)
+            pager.add(header_pt)
+            row += 1
         ws.write_string(row, 0, clean_text(table.total_label), formats.cell["text", True])
         for k, kind in enumerate(kinds[1:], start=1):
             if kind == "money":

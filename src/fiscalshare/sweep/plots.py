@@ -78,7 +78,8 @@ def _line(plt, folder: Path, sweep: xr.Dataset, baseline: xr.Dataset, key: str,
                         xytext=(0, 8), ha="center", fontsize=7, color="red")
     ax.ticklabel_format(axis="y", style="plain", useOffset=False)  # 万元 as they are
     ax.set_xticks(range(len(order_of)), [plot_text(v) for v in order_of])
-    ax.set_xlabel(plot_text(key))
+    meanings = json.loads(sweep.attrs.get("meanings", "[]"))  # "budget：省级预算（元或倍数）"
+    ax.set_xlabel(plot_text(meanings[keys.index(key)] if len(meanings) == len(keys) else key))
     ax.set_ylabel(label("sweep_z2", lang))
     ax.set_title(label("plot_sweep_title", lang).format(plot_text(key)))
     ax.legend(fontsize=7)

@@ -13,7 +13,7 @@ import xarray as xr
 
 from fiscalshare.analysis import prices
 from fiscalshare.quantities import WAN
-from fiscalshare.report.labels import label
+from fiscalshare.report.labels import label, text_of
 
 
 def price_sheets(results: xr.Dataset, lang: str = "zh") -> list[tuple[str, pd.DataFrame]]:
@@ -24,7 +24,7 @@ def price_sheets(results: xr.Dataset, lang: str = "zh") -> list[tuple[str, pd.Da
     items = prices.standard_prices(results)
     items = pd.DataFrame({
         label("item", lang): items["item"], label("item_name", lang): items["item_name"],
-        label("domain", lang): items["domain"],
+        label("domain", lang): [text_of(d, lang) for d in items["domain"]],
         label("price_rise", lang): items["z2_for_one_percent"] / WAN,
         label("price_per_yuan", lang): items["province_per_yuan"]})
     units = prices.capacity_prices(results)

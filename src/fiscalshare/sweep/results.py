@@ -9,6 +9,7 @@ solved: no timings and no timestamps, so a serial and a parallel sweep write ide
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -119,6 +120,10 @@ def collect(plan: SweepPlan, records: dict[str, Record | None], inputs: xr.Datas
     base = record_figures(baseline, inputs)
     sweep.attrs.update(
         case=str(inputs.attrs.get("case", "")), input_sha256=plan.input_sha256,
+        province=str(inputs.attrs.get("province", "")),
+        first_year=int(inputs.attrs.get("first_year", 0)),
+        last_year=int(inputs.attrs.get("last_year", 0)),
+        compiler=str(inputs.attrs.get("compiler", "")),
         model=plan.model, model_config=json.dumps(plan.config, ensure_ascii=False,
                                                   sort_keys=True),
         keys=json.dumps(plan.keys, ensure_ascii=False),
@@ -152,7 +157,7 @@ def _annotate(sweep: xr.Dataset) -> None:
 def scenario_table(sweep: xr.Dataset, lang: str = "zh") -> pd.DataFrame:
     """sweep.xlsx: one row per scenario, its figures in 万元 and the differences from the
     baseline (whose figures are the sweep's attributes and the first row)."""
-    from fiscalshare.report.labels import label
+    from fiscalshare.report.labels import label, text_of
 
     keys = json.loads(sweep.attrs["keys"])
     statuses = [label(f"status_{s}", lang) for s in sweep["status"].values]
@@ -172,7 +177,7 @@ def scenario_table(sweep: xr.Dataset, lang: str = "zh") -> pd.DataFrame:
             sweep["provincial_money"].values[:, k] / WAN
     frame[label("sweep_equalisation", lang)] = sweep["equalisation_total"].values / WAN
     for k, domain in enumerate(sweep["domain"].values):
-        frame[label("sweep_shortfall_domain", lang).format(domain)] = \
+        frame[label("sweep_shortfall_domain", lang).format(text_of(domain, lang))] = \
             sweep["shortfall_by_domain"].values[:, k] / WAN
     frame[label("sweep_regions_short", lang)] = sweep["regions_short"].values
     frame[label("sweep_extra_money", lang)] = sweep["extra_money_needed"].values / WAN
@@ -182,7 +187,7 @@ def scenario_table(sweep: xr.Dataset, lang: str = "zh") -> pd.DataFrame:
 
 def baseline_table(sweep: xr.Dataset, baseline: xr.Dataset, lang: str = "zh") -> pd.DataFrame:
     """The baseline's own figures, laid out like a row of :func:`scenario_table`."""
-    from fiscalshare.report.labels import label
+    from fiscalshare.report.labels import label, text_of
 
     row = {label("sweep_scenario", lang): label("sweep_baseline", lang),
            label("sweep_name", lang): label("sweep_baseline_name", lang),
@@ -194,7 +199,7 @@ def baseline_table(sweep: xr.Dataset, baseline: xr.Dataset, lang: str = "zh") ->
             float(baseline["provincial_money"][k]) / WAN
     row[label("sweep_equalisation", lang)] = float(baseline["equalisation_total"]) / WAN
     for k, domain in enumerate(baseline["domain"].values):
-        row[label("sweep_shortfall_domain", lang).format(domain)] = \
+        row[label("sweep_shortfall_domain", lang).format(text_of(domain, lang))] = \
             float(baseline["shortfall_by_domain"][k]) / WAN
     row[label("sweep_regions_short", lang)] = float(baseline["regions_short"])
     row[label("sweep_extra_money", lang)] = float(baseline["extra_money_needed"]) / WAN
@@ -218,7 +223,7 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
                    extra_sheets: list[tuple[str, pd.DataFrame]] = ()) -> None:
     """sweep.xlsx: the scenarios (first row the baseline), the tornado table, what each key
     meant (and which had no effect), and an about sheet."""
-    from fiscalshare.report.frames import FrameSheet, write_frames
+    from fiscalshare.report.frames import FrameSheet, title_lines, write_frames
     from fiscalshare.report.labels import label
     from fiscalshare.sweep.folder import replace_file
 
@@ -251,11 +256,32 @@ def write_workbook(path: Path, sweep: xr.Dataset, baseline: xr.Dataset,
             "sweep_about_keys", "sweep_about_scenarios", "sweep_about_baseline",
             "about_money")],
         label("value", lang): [sweep.attrs["case"], sweep.attrs["input_sha256"],
-                               sweep.attrs["model"], sweep.attrs["model_config"],
+                               sweep.attrs["model"], _config_in_words(sweep, lang),
                                ", ".join(keys), str(sweep.sizes["scenario"]),
                                label(f"status_{sweep.attrs['baseline_status']}", lang),
                                label("about_money_value", lang)]})
     sheets.append(FrameSheet(label("sheet_about", lang), about, max_text=70))
+    config = json.loads(sweep.attrs.get("model_config", "{}"))
+    lines = (label("sweep_title", lang),
+             *title_lines(sweep.attrs, config, lang, run_date=datetime.now(UTC).isoformat()))
+    period = label("period", lang).format(sweep.attrs.get("first_year", ""),
+                                          sweep.attrs.get("last_year", ""))
     replace_file(path, lambda temp: write_frames(
-        temp, title=str(sweep.attrs.get("case", "")), lang=lang, sheets=sheets,
-        lines=(label("sweep_title", lang),)))
+        temp, title=str(sweep.attrs.get("province") or sweep.attrs.get("case", "")), lang=lang,
+        sheets=sheets, lines=lines, footer=f"{sweep.attrs.get('case', '')} {period}"))
+
+
+def _config_in_words(sweep: xr.Dataset, lang: str) -> str:
+    """The baseline configuration as the 说明 of a run says it (not its JSON): how the shares
+    are set, equalisation, and η."""
+    from fiscalshare.report.labels import label, scenario_text
+
+    try:
+        config = json.loads(sweep.attrs.get("model_config", "{}"))
+    except ValueError:
+        config = {}
+    eta = config.get("eta")
+    words = scenario_text(config, lang)
+    if eta is None:
+        return words
+    return f"{words}{'；' if lang == 'zh' else '; '}{label('about_eta', lang)} {float(eta):g}"
