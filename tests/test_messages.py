@@ -181,6 +181,8 @@ def test_refusals_outside_the_input_render_in_chinese():
             "/tmp/run 已存在；如要替换请加 --force（未写入任何文件）",
         "--out run is the input or holds it (/work/case); choose another folder (nothing was "
         "written)": "--out run 就是输入或包含输入（/work/case）；请另选文件夹（未写入任何文件）",
+        "pool: this configuration has no equalisation, so the pool cannot matter; use --model "
+        "default": "pool：该配置不含均衡性转移支付，资金池不起作用；请用 --model default",
         "eta: 'abc' is not a number or a factor such as x1.1":
             "eta：'abc' 既不是数，也不是 x1.1 这样的倍数",
         "the solver stopped in stage 1 at a limit (Time limit reached) without a proven "

@@ -137,6 +137,21 @@ MESSAGES = _compile([
      r"--force to replace this one",
      "自本次情景测算开始以来案例已改变（其输入哈希与 plan.json 不同）；续算会混入两份输入的情景。"
      "请用另一个 --out 重新开始，或加 --force 替换本次测算"),
+    (r"(?P<key>\S+): in menu mode a pinned share must be on the menu \((?P<menu>[^)]*)\); "
+     r"(?P<off>.+) is not\. Vary it with values on the menu, or under --model fixed-ratios where "
+     r"any share is used as given",
+     "{key}：按菜单选择比例时，固定的比例必须在菜单（{menu}）之中；{off} 不在。请只取菜单中的值，"
+     "或改用 --model fixed-ratios（按给定比例）"),
+    (r"(?P<key>\S+): this configuration has no equalisation, so the pool cannot matter; use "
+     r"--model default", "{key}：该配置不含均衡性转移支付，资金池不起作用；请用 --model default"),
+    (r"(?P<key>\S+)=(?P<number>\S+) pins tier (?P<tier>\S+)'s share of (?P<item>\S+) \(and maybe "
+     r"others\) (?:above|below) the (?:upper|lower) bound (?P<bound>\S+) of (?P<side>poorer|richer) "
+     r"tier (?P<other>\S+), which the priority rule \(a poorer tier never gets a smaller share\) "
+     r"cannot meet\. Pin only values in that range, pin the neighbouring tiers too \(e\.g\. "
+     r"(?P<example>\S+)\), or ask under --model fixed-ratios, where the shares are used as given",
+     "{key}={number} 把第 {tier} 档 {item}（可能还有其他项目）的比例固定在第 {other} 档的界限 {bound} "
+     "之外，违反优先规则（财力较弱的档次所得比例不得更小）。请只取该范围内的值，同时固定相邻档次"
+     "（如 {example}），或改用 --model fixed-ratios（按给定比例）"),
     (r"cannot reach the dask scheduler at (?P<address>\S+): .*",
      "无法连接 dask 调度器 {address}（详细原因用 --lang en 可见）"),
     (r"workers run another fiscalshare than this (?P<version>\S+): (?P<others>.+)",
