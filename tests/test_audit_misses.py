@@ -19,6 +19,7 @@ import pytest
 import xarray as xr
 
 from fiscalshare.examples import example_path
+from fiscalshare.report.labels import label
 from fiscalshare.runs.audit import audit_run
 from fiscalshare.runs.folder import file_hashes
 
@@ -72,7 +73,7 @@ def refused(run: Path, *expected: str, in_process: bool = False) -> str:
         for text in expected:
             assert text in found, found
         return found
-    done = fiscalshare("verify", run)
+    done = fiscalshare("verify", run, "--lang", "en")  # the findings as the audit words them
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "Unexpected error" not in done.stderr
     assert "意外错误" not in done.stderr
@@ -84,6 +85,16 @@ def refused(run: Path, *expected: str, in_process: bool = False) -> str:
 def test_the_untouched_run_checks_out(run):
     done = fiscalshare("verify", run)
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == label("verify_ok_run", "zh").format(run=run)
+
+
+def test_verify_reports_its_findings_in_chinese_by_default(run):
+    victim = sorted((run / "prefectures").iterdir())[0]
+    victim.write_bytes(victim.read_bytes() + b"x")
+    done = fiscalshare("verify", run)
+    assert done.returncode == 1
+    assert label("verify_fails", "zh").format(run=run, n=1) in done.stderr
+    assert f"prefectures/{victim.name}：已被改动（sha256 与 manifest.json 不符）" in done.stderr
 
 
 @pytest.mark.parametrize("key, value", [("eta", 0.5), ("ratio_mode", "fixed"),

@@ -337,7 +337,7 @@ def test_verify_audits_a_compare_folder_and_finds_a_changed_figure(tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli, ["compare", str(write_csv_case(tmp_path / "case")), "--out",
                                str(out)]).exit_code == 0
-    checked = runner.invoke(cli, ["verify", str(out)])
+    checked = runner.invoke(cli, ["verify", str(out), "--lang", "en"])
     assert checked.exit_code == 0, checked.output
     assert "compare.xlsx check out" in checked.output
 

@@ -15,6 +15,7 @@ from fiscalshare.config import load_config
 from fiscalshare.examples import example_path
 from fiscalshare.examples.synthetic import generate
 from fiscalshare.io import load_case, write_case
+from fiscalshare.report.labels import label
 from fiscalshare.solve import solve_case
 from fiscalshare.sweep import folder as sweep_folder
 from fiscalshare.sweep import run_sweep, runner
@@ -58,7 +59,7 @@ def test_a_pin_the_priority_rule_cannot_meet_is_refused_naming_the_answer(tmp_pa
     write_case(generate(30, 4, 2, 1), case)
     with pytest.raises(SystemExit) as ended:
         main(["sweep", str(case), "--vary", "province_share:t3=0.7,0.8,0.9,1.0", "--serial",
-              "--out", str(tmp_path / "s")])
+              "--out", str(tmp_path / "s"), "--lang", "en"])
     assert ended.value.code == 2
     err = capsys.readouterr().err
     assert "fixed-ratios" in err and "poorer tier" in err
@@ -68,7 +69,7 @@ def test_a_pin_the_priority_rule_cannot_meet_is_refused_naming_the_answer(tmp_pa
 def test_a_menu_pin_off_the_menu_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit) as ended:
         main(["sweep", "--model", "ratio-menu", "--vary", "province_share:t3=0.75",
-              "--serial", "--out", str(tmp_path / "s")])
+              "--serial", "--out", str(tmp_path / "s"), "--lang", "en"])
     assert ended.value.code == 2
     assert "menu" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
@@ -185,9 +186,10 @@ def test_an_all_infeasible_sweep_is_recorded_with_its_diagnosis(tmp_path):
     assert (out / "sweep.xlsx").exists() and (out / "plots" / "line_budget.png").exists()
 
 
-def _exit_code(args, capsys) -> tuple[int, str]:
+def _exit_code(args, capsys, lang: str = "en") -> tuple[int, str]:
+    """Exit code and stderr of a command, asked in ``lang`` (English: the wording checked)."""
     with pytest.raises(SystemExit) as ended:
-        main(args)
+        main(args if "--lang" in args else [*args, "--lang", lang])
     return ended.value.code, capsys.readouterr().err
 
 
@@ -248,16 +250,19 @@ def test_verify_audits_a_sweep_folder_and_catches_edits(tmp_path, capsys):
     with pytest.raises(SystemExit) as ended:
         main(["verify", str(out)])
     assert ended.value.code == 0
-    assert "sweep" in capsys.readouterr().out
+    assert label("verify_ok_sweep", "zh").format(run=out) in capsys.readouterr().out
     record = out / "records" / "s00002.json"
     content = json.loads(record.read_text(encoding="utf-8"))
     content["figures"]["data_vars"]["objective_cost"]["data"] = 1.0
     record.write_text(json.dumps(content), encoding="utf-8")
     (out / "plots" / "extra.png").write_bytes(b"x")
-    code, err = _exit_code(["verify", str(out)], capsys)
+    code, err = _exit_code(["verify", str(out), "--lang", "en"], capsys)
     assert code == 1
     assert "records/s00002.json: altered" in err and "plots/extra.png" in err
     assert "differs from its record" in err
+    code, err = _exit_code(["verify", str(out)], capsys, lang="zh")  # the same, in Chinese
+    assert code == 1
+    assert "records/s00002.json：已被改动" in err and "plots/extra.png：不是本次情景分析写出的文件" in err
 
 
 def test_prices_of_standards_and_capacity_match_re_solves(tmp_path):

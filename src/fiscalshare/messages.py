@@ -89,6 +89,26 @@ _ACCEPTED_ZH = "可用的键：{keys}——可用 :t<档次>、:<项目代码>�
 
 # whole messages
 MESSAGES = _compile([
+    # what `fiscalshare verify` finds (runs/audit.py, sweep/audit.py)
+    (r"(?P<name>[^:]+): listed in manifest\.json but missing",
+     "{name}：manifest.json 中列有此文件，但文件不存在"),
+    (r"(?P<name>[^:]+): altered \(sha256 differs from manifest\.json\)",
+     "{name}：已被改动（sha256 与 manifest.json 不符）"),
+    (r"(?P<name>[^:]+): not written by the run \(absent from manifest\.json\)",
+     "{name}：不是本次测算写出的文件（manifest.json 中没有）"),
+    (r"(?P<name>[^:]+): not written by the sweep \(absent from manifest\.json\)",
+     "{name}：不是本次情景分析写出的文件（manifest.json 中没有）"),
+    (r"(?P<name>[^:]+): the run writes it, but it is missing \(and not listed\)",
+     "{name}：测算应写出此文件，但文件不存在（且未列入清单）"),
+    (r"(?P<name>[^:]+): not a file this run writes", "{name}：不是本次测算会写出的文件"),
+    (r"(?P<name>[^:]+): missing", "{name}：文件不存在"),
+    (r"(?P<run>.+): no manifest\.json: not a fiscalshare run folder, or it was removed",
+     "{run}：没有 manifest.json，不是 fiscalshare 的结果文件夹，或已被删除"),
+    (r"input (?P<case>.+): sha256 differs from the one the run solved",
+     "输入 {case}：sha256 与测算时所用的输入不符"),
+    (r"input (?P<case>.+): not found; give the case with --case to re-check the constraints",
+     "输入 {case}：找不到；请用 --case 指定测算案例，以便重新校验约束"),
+    (r"constraint: (?P<detail>.+)", "约束不满足：{detail}"),
     # what-if sweeps (sweep/)
     (r"unknown key (?P<name>.+); " + _ACCEPTED, "未知的键 {name}；" + _ACCEPTED_ZH),
     (r"(?P<option>.+): expected KEY=VALUES; " + _ACCEPTED, "{option}：应为 KEY=VALUES；" + _ACCEPTED_ZH),

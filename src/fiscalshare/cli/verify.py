@@ -19,24 +19,16 @@ def command(run_dir, case, lang):
     """Recompute the input hash, check every file against manifest.json, re-check the allocation
     (of a sweep folder: its scenarios, records, and a few of them solved again; of a compare
     folder: the optimum, the status quo and compare.xlsx)."""
+    from fiscalshare.messages import translate
+    from fiscalshare.report.labels import label
     from fiscalshare.runs.audit import audit_run, is_compare_folder
     from fiscalshare.sweep.audit import audit_sweep, is_sweep_folder
 
-    if is_sweep_folder(run_dir):
-        findings = audit_sweep(run_dir, case)
-        if findings:
-            raise VerificationError(f"{run_dir} fails the audit ({len(findings)} finding(s)):\n  "
-                                    + "\n  ".join(findings))
-        click.echo(f"{run_dir}: sweep files, input, scenarios and the figures solved again "
-                   "check out.")
-        return
-    findings = audit_run(run_dir, case)
+    sweep = is_sweep_folder(run_dir)
+    findings = audit_sweep(run_dir, case) if sweep else audit_run(run_dir, case)
     if findings:
         raise VerificationError(
-            f"{run_dir} fails the audit ({len(findings)} finding(s)):\n  " + "\n  ".join(findings)
-        )
-    if is_compare_folder(run_dir):
-        echo(f"{run_dir}: files, input, the optimum's constraints, the status quo and "
-             "compare.xlsx check out.")
-        return
-    echo(f"{run_dir}: files, input and every constraint check out.")
+            label("verify_fails", lang).format(run=run_dir, n=len(findings)) + "\n  "
+            + "\n  ".join(translate(finding, lang) for finding in findings))
+    kind = "sweep" if sweep else "compare" if is_compare_folder(run_dir) else "run"
+    echo(label(f"verify_ok_{kind}", lang).format(run=run_dir))

@@ -448,6 +448,15 @@ LABELS: dict[str, tuple[str, str]] = {
     # what-if sweeps (sweep.xlsx, sweep plots, console)
     "sweep_sheet_scenarios": ("情景", "Scenarios"),
     "sweep_sheet_tornado": ("敏感性", "Tornado"),
+    "verify_fails": ("{run} 未通过核验（{n} 项发现）：", "{run} fails the audit ({n} finding(s)):"),
+    "verify_ok_run": ("{run}：文件、输入和每一项约束均核验无误。",
+                      "{run}: files, input and every constraint check out."),
+    "verify_ok_compare": ("{run}：文件、输入、优化方案的约束、现行办法的测算和 compare.xlsx 均核验无误。",
+                          "{run}: files, input, the optimum's constraints, the status quo and "
+                          "compare.xlsx check out."),
+    "verify_ok_sweep": ("{run}：情景分析的文件、输入、各情景及抽样重解的结果均核验无误。",
+                        "{run}: sweep files, input, scenarios and the figures solved again "
+                        "check out."),
     "sweep_title": ("基本公共服务支出责任情景分析", "what-if scenarios"),
     "sweep_interrupted": ("已中断：已完成的情景均已保留；继续请运行 fiscalshare sweep --resume {}",
                           "Interrupted: finished scenarios are kept; continue with "
