@@ -139,7 +139,7 @@ def test_a_local_cluster_and_a_serial_run_give_identical_results(case_path, tmp_
 def test_bad_keys_are_rejected_before_anything_runs(case_path, tmp_path, capsys):
     with pytest.raises(SystemExit) as ended:
         main(["sweep", str(case_path), "--vary", "budgett=x1", "--serial", "--out",
-              str(tmp_path / "s")])
+              str(tmp_path / "s"), "--lang", "en"])
     assert ended.value.code == 2
     err = capsys.readouterr().err
     assert "unknown key 'budgett'" in err and "province_share" in err

@@ -199,7 +199,7 @@ def test_an_unreachable_scheduler_is_refused_before_anything_is_written(case, tm
     free.close()  # nothing listens there now
     with pytest.raises(SystemExit) as ended:
         main(["sweep", str(case), "--vary", "eta=0,1", "--scheduler", f"tcp://127.0.0.1:{port}",
-              "--out", str(tmp_path / "s")])
+              "--out", str(tmp_path / "s"), "--lang", "en"])
     assert ended.value.code == 2
     assert "cannot reach the dask scheduler" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
