@@ -78,3 +78,19 @@ def two_region_case(**overrides):
     )
     spec.update(overrides)
     return case(**spec)
+
+
+def unmeetable_hard_item() -> CaseTables:
+    """One region whose hard item the money cannot meet: a local part of 1 000 yuan against a
+    capacity of 100 and a provincial budget of 100, so 800 more would do it (exit 3)."""
+    return tables(
+        regions=[{"code": "A", "name": "甲市", "parent": "", "tier": 1, "population": 10.0}],
+        items=[{"code": "X", "name": "公共卫生", "domain": "病有所医", "rule": "local",
+                "binding": "hard"}],
+        standards=[{"item": "X", "year": 2021, "unit_cost": 100.0, "central_share": 0.0}],
+        beneficiaries=[{"region": "A", "item": "X", "year": 2021, "units": 10.0}],
+        capacity=[{"region": "A", "year": 2021, "fiscal_capacity": 100.0}],
+        sharing=[{"tier": 1, "item": "X", "province_min": 0.0, "province_max": 0.5,
+                  "province_share": 0.0}],
+        budget=[{"year": 2021, "provincial_budget": 100.0, "equalisation_pool": None}],
+    )

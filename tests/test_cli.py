@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from tests.factories import tables
+from tests.factories import unmeetable_hard_item
 
 from fiscalshare.cli import main
 from fiscalshare.examples.synthetic import generate
@@ -121,17 +121,7 @@ def test_bad_input_exits_2_naming_the_cell_and_writes_nothing(tmp_path, capsys):
 
 def test_hard_items_that_cannot_be_met_exit_3_with_a_diagnosis(tmp_path):
     case = tmp_path / "case.xlsx"
-    write_case(tables(
-        regions=[{"code": "A", "name": "甲", "parent": "", "tier": 1, "population": 10.0}],
-        items=[{"code": "X", "name": "项", "domain": "病有所医", "rule": "local",
-                "binding": "hard"}],
-        standards=[{"item": "X", "year": 2021, "unit_cost": 100.0, "central_share": 0.0}],
-        beneficiaries=[{"region": "A", "item": "X", "year": 2021, "units": 10.0}],
-        capacity=[{"region": "A", "year": 2021, "fiscal_capacity": 100.0}],
-        sharing=[{"tier": 1, "item": "X", "province_min": 0.0, "province_max": 0.5,
-                  "province_share": 0.0}],
-        budget=[{"year": 2021, "provincial_budget": 100.0, "equalisation_pool": None}],
-    ), case)
+    write_case(unmeetable_hard_item(), case)
     out = tmp_path / "out"
     assert run("solve", str(case), "--out", str(out), "--quiet") == 3
     diagnosis = json.loads((out / "diagnosis.json").read_text())

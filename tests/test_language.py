@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xarray as xr
-from tests.factories import tables
+from tests.factories import tables, unmeetable_hard_item
 from tests.test_report import two_prefectures
 
 from fiscalshare.config import load_config
@@ -165,17 +165,7 @@ def test_the_catalogue_is_chinese_on_the_chinese_side():
 
 def _infeasible(path):
     """Local part 1 000 yuan against a capacity of 100; budget 100: 800 more would do it."""
-    write_case(tables(
-        regions=[{"code": "A", "name": "甲市", "parent": "", "tier": 1, "population": 10.0}],
-        items=[{"code": "X", "name": "公共卫生", "domain": "病有所医", "rule": "local",
-                "binding": "hard"}],
-        standards=[{"item": "X", "year": 2021, "unit_cost": 100.0, "central_share": 0.0}],
-        beneficiaries=[{"region": "A", "item": "X", "year": 2021, "units": 10.0}],
-        capacity=[{"region": "A", "year": 2021, "fiscal_capacity": 100.0}],
-        sharing=[{"tier": 1, "item": "X", "province_min": 0.0, "province_max": 0.5,
-                  "province_share": 0.0}],
-        budget=[{"year": 2021, "provincial_budget": 100.0, "equalisation_pool": None}],
-    ), path)
+    write_case(unmeetable_hard_item(), path)
     return path
 
 
