@@ -49,6 +49,17 @@ def test_a_failing_job_raises_here_and_stops_the_children_still_working():
     assert multiprocessing.active_children() == []
 
 
+def _die() -> None:
+    os._exit(3)  # as a worker killed by the system would end: without a word
+
+
+def test_a_child_that_dies_is_an_error_here_not_a_wait_forever():
+    never = multiprocessing.get_context("fork").Event()
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        run_jobs([partial(_wait_forever, never), _die], workers=2)
+    assert multiprocessing.active_children() == []
+
+
 def test_ctrl_c_while_reports_are_written_exits_130_and_leaves_nothing(tmp_path):
     case = tmp_path / "case"
     write_case(generate(600, 30, 5, 2), case)
