@@ -1,0 +1,121 @@
+"""Rows rendered by :mod:`fiscalshare.report.xlsx_rows` are the XML XlsxWriter's own cell writers
+write, byte for byte, with rows written through XlsxWriter before and after the block."""
+
+from __future__ import annotations
+
+import math
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+import xlsxwriter
+
+from fiscalshare.report import xlsx_rows
+
+TEXTS = ["plain", "  leading", "trailing ", "a & b < c > d", "_x0041_ literal", "line\nbreak",
+         "tab\there", "carriage\rreturn", "bell\x07", "中文 名称", "non\ufffechar", "=SUM(A1)"]
+NUMBERS = [0.0, -0.5, 1e20, 123456789.123, 0.1 + 0.2, 1 / 3, 42.0, -1e-7, 5e-324, 12.5,
+           1e15 + 0.3, 7.0]
+MIXED = ["word", 3, np.int64(7), True, None, float("nan"), 2.5, np.float32(0.25), "x", None,
+         float("inf"), "y"]
+NUMBERS_WITH_WORDS = [1.5, "不设上限", float("nan"), 2.0, "  spaced ", float("inf"), 3.25, 4.0,
+                      None, 5.0, 6.0, 7.0]
+HEIGHTS = [None, 30.0, 15.0, None, 45.0, 409.0, None, 16.0, None, None, 20.25, None]
+
+
+def _books(tmp_path):
+    paths = tmp_path / "reference.xlsx", tmp_path / "rendered.xlsx"
+    books = [xlsxwriter.Workbook(str(p), {"constant_memory": True}) for p in paths]
+    return paths, books
+
+
+def _formats(book):
+    formats = [book.add_format({"bold": True}), book.add_format({"num_format": "#,##0.00"}),
+               book.add_format({"text_wrap": True}), book.add_format({"italic": True})]
+    for f in formats:  # numbered up front in both books, so that styles.xml is the same
+        f._get_xf_index()
+    return formats
+
+
+def _sheet_xml(path) -> tuple[bytes, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml"), z.read("xl/styles.xml")
+
+
+def test_rendered_rows_are_the_xml_xlsxwriter_writes(tmp_path):
+    paths, (reference, rendered) = _books(tmp_path)
+    first, columns = 3, [TEXTS, NUMBERS, MIXED, NUMBERS_WITH_WORDS]
+    # the reference: XlsxWriter's own writers, cell by cell
+    ws = reference.add_worksheet()
+    bold, money, wrap, words = _formats(reference)
+    ws.write_string(1, 0, "title", bold)
+    for r in range(len(TEXTS)):
+        if HEIGHTS[r] is not None:
+            ws.set_row(first + r, HEIGHTS[r])
+        ws.write_string(first + r, 0, TEXTS[r], wrap)
+        ws.write_number(first + r, 1, NUMBERS[r], money)
+        value = MIXED[r]
+        if isinstance(value, str):
+            ws.write_string(first + r, 2, value, wrap)
+        elif value is None or (isinstance(value, float) and not math.isfinite(value)):
+            ws.write_blank(first + r, 2, None, wrap)
+        else:
+            ws.write_number(first + r, 2, int(value) if isinstance(value, bool) else value, wrap)
+        value = NUMBERS_WITH_WORDS[r]
+        if isinstance(value, str):
+            ws.write_string(first + r, 3, value, words)
+        elif value is None or not math.isfinite(value):
+            ws.write_blank(first + r, 3, None, money)
+        else:
+            ws.write_number(first + r, 3, value, money)
+    last = first + len(TEXTS) - 1
+    ws.write_string(last + 1, 0, "after", bold)
+    reference.close()
+    # the same rows rendered a column at a time
+    ws = rendered.add_worksheet()
+    bold, money, wrap, words = _formats(rendered)
+    ws.write_string(1, 0, "title", bold)
+    xlsx_rows.start_rows(ws, first)
+    bodies = [xlsx_rows.text_column(TEXTS, str, lambda _: wrap._get_xf_index()),
+              xlsx_rows.number_column(pd.Series(NUMBERS), money._get_xf_index,
+                                      words._get_xf_index, str),
+              xlsx_rows.text_column(MIXED, str, lambda _: wrap._get_xf_index()),
+              xlsx_rows.number_column(pd.Series(NUMBERS_WITH_WORDS, dtype=object),
+                                      money._get_xf_index, words._get_xf_index, str)]
+    xml = xlsx_rows.rows_xml(first, None, xlsx_rows.letters_of(len(columns)), bodies, HEIGHTS)
+    xlsx_rows.append_rows(ws, first, last, len(columns), xml)
+    ws.write_string(last + 1, 0, "after", bold)
+    rendered.close()
+    assert _sheet_xml(paths[1]) == _sheet_xml(paths[0])
+
+
+def test_rows_at_chosen_numbers_leave_gaps_where_asked(tmp_path):
+    """The pager's rows (a header repeated over a page break) come at given row numbers."""
+    path = tmp_path / "gaps.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = book.add_worksheet()
+    xlsx_rows.start_rows(ws, 0)
+    xml = xlsx_rows.rows_xml(0, [0, 2, 3], ["A"], [["x", "y", "z"]], None)
+    assert [row.split('"')[1] for row in xml] == ["1", "3", "4"]
+    assert xml[1].startswith('<row r="3"><c r="A3"y')
+    book.close()
+
+
+def test_a_block_cannot_overwrite_rows_already_written(tmp_path):
+    book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
+    ws = book.add_worksheet()
+    ws.write_string(5, 0, "held")
+    with pytest.raises(ValueError, match="already written or held"):
+        xlsx_rows.start_rows(ws, 5)
+    with pytest.raises(ValueError, match="already written or held"):
+        xlsx_rows.start_rows(ws, 2)
+    xlsx_rows.start_rows(ws, 6)
+    ws.write_string(6, 0, "a row written since")
+    with pytest.raises(ValueError, match="not started"):
+        xlsx_rows.append_rows(ws, 6, 6, 1, ["<row/>"])
+    book.close()
+    plain = xlsxwriter.Workbook(str(tmp_path / "y.xlsx"))
+    with pytest.raises(ValueError, match="constant_memory"):
+        xlsx_rows.start_rows(plain.add_worksheet(), 0)
+    plain.close()
