@@ -16,6 +16,7 @@ import click
 from fiscalshare import __version__
 from fiscalshare.errors import FiscalshareError, printable
 from fiscalshare.messages import command_language, frame
+from fiscalshare.numpy_only import numpy_arrays_only
 
 COMMANDS = {
     "validate": "Check a case and summarise it.",
@@ -29,6 +30,9 @@ COMMANDS = {
     "compare": "Compare the optimised allocation with today's status quo.",
     "docs": "Write the documentation pages derived from code.",
 }
+
+
+USES_DASK = {"sweep"}  # the commands that may hold dask arrays
 
 
 class LazyGroup(click.Group):
@@ -45,7 +49,10 @@ class LazyGroup(click.Group):
     def get_command(self, ctx, name):
         if name not in COMMANDS or self._module(name) is None:
             return None
-        return importlib.import_module(f"fiscalshare.cli.{name}").command
+        command = importlib.import_module(f"fiscalshare.cli.{name}").command
+        if name not in USES_DASK:
+            numpy_arrays_only()  # saves xarray's import of dask.array (fiscalshare/numpy_only.py)
+        return command
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name]) for name in self.list_commands(ctx)]

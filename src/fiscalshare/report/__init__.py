@@ -27,26 +27,31 @@ __all__ = ["prefecture_file_names", "prefecture_files", "print_summary", "report
 def report_jobs(results: xr.Dataset, folder: Path, *,
                 lang: str = "zh") -> list[Callable[[], list[Path]]]:
     """The reports as independent jobs, each writing some files and returning their paths:
-    the plots, each prefecture's workbook (most regions first) and the province's workbook.
+    the province's workbook, the plots and each prefecture's workbook (most regions first).
 
     :func:`fiscalshare.forked.run_jobs` spreads them over the cores; the displayed money is
     computed once here, before any job starts, so every workbook shows the same figures.
     """
+    from fiscalshare.report import tables
     from fiscalshare.report.amounts import fen_of
     from fiscalshare.report.plots import write_plots
     from fiscalshare.report.responsibility import write_workbook
 
     folder = Path(folder)
     fen = fen_of(results)
+    for part in ("province", "county"):  # sums over every region: once here, read by every job
+        fen.by_unit(part)
+    tables.prefecture_burden(results, fen)
     owners = list(prefecture_files(results).items())
     codes, counts = np.unique(results["region_prefecture"].values.astype(str), return_counts=True)
     size = dict(zip(codes, counts, strict=True))
     owners.sort(key=lambda pair: -size.get(pair[1]["code"], 0))  # stable: ties keep file order
-    jobs = [partial(write_plots, results, folder / "plots", lang=lang)]
+    # the longest jobs first, so that no core is left with a long one at the end
+    jobs = [partial(_listed, write_workbook, results, folder / "responsibility.xlsx",
+                    lang=lang, fen=fen),
+            partial(write_plots, results, folder / "plots", lang=lang)]
     jobs += [partial(_listed, write_workbook, results, folder / file, lang=lang,
                      prefecture=owner["code"], fen=fen) for file, owner in owners]
-    jobs.append(partial(_listed, write_workbook, results, folder / "responsibility.xlsx",
-                        lang=lang, fen=fen))
     return jobs
 
 

@@ -10,7 +10,7 @@ rounded the same way to 0.01 % so that they add up to 100.00 %.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
@@ -54,13 +54,18 @@ class Fen:
     equalisation: np.ndarray
     capacity: np.ndarray
     region_unit: np.ndarray  # index of each region's spending unit
+    # sums over every region, kept once computed (each workbook asks; computed before the report
+    # jobs fork, every job reads the parent's)
+    cached: dict = field(default_factory=dict, repr=False, compare=False)
 
     def by_unit(self, part: str) -> np.ndarray:
         """``[u, y]`` sum of one part over the regions each unit spends for."""
-        values = self.parts[..., PARTS.index(part)].sum(axis=1)  # [r, y]
-        out = np.zeros((self.equalisation.shape[0], values.shape[1]), dtype=np.int64)
-        np.add.at(out, self.region_unit, values)
-        return out
+        if part not in self.cached:
+            values = self.parts[..., PARTS.index(part)].sum(axis=1)  # [r, y]
+            out = np.zeros((self.equalisation.shape[0], values.shape[1]), dtype=np.int64)
+            np.add.at(out, self.region_unit, values)
+            self.cached[part] = out
+        return self.cached[part]
 
 
 def to_fen(yuan) -> np.ndarray:

@@ -55,22 +55,22 @@ def text_column(values: Sequence, clean, styles) -> list[str]:
     escaped once), numbers, gaps.  ``styles(text)`` gives a cleaned string's style,
     ``styles(None)`` that of numbers and gaps (asked only when a cell needs it: a style asked
     for is a style the workbook keeps)."""
-    bodies: dict = {}
-    out = []
-    for value in values:
-        if isinstance(value, str):
-            body = bodies.get(value)
-            if body is None:
-                text = clean(value)
-                body = bodies[value] = text_cell(text, styles(text))
-        elif value is None or (isinstance(value, float) and not math.isfinite(value)):
-            body = blank_cell(styles(None))
-        else:
-            if isinstance(value, np.generic):
-                value = value.item()
-            body = number_cell(int(value) if isinstance(value, bool) else value, styles(None))
-        out.append(body)
-    return out
+    codes, distinct = pd.factorize(pd.Series(values, dtype=object))  # None, NaN: code -1
+    bodies = [_text_or_number(value, clean, styles) for value in distinct]
+    if (codes < 0).any():
+        bodies.append(blank_cell(styles(None)))  # at index -1
+    return np.array(bodies, dtype=object)[codes].tolist() if bodies else []
+
+
+def _text_or_number(value, clean, styles) -> str:
+    if isinstance(value, str):
+        text = clean(value)
+        return text_cell(text, styles(text))
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return blank_cell(styles(None))
+    return number_cell(int(value) if isinstance(value, bool) else value, styles(None))
 
 
 def number_column(series: pd.Series, style, word_style, clean) -> list[str]:
