@@ -119,3 +119,24 @@ def test_a_block_cannot_overwrite_rows_already_written(tmp_path):
     with pytest.raises(ValueError, match="constant_memory"):
         xlsx_rows.start_rows(plain.add_worksheet(), 0)
     plain.close()
+
+
+def test_a_table_without_columns_leaves_the_sheet_as_xlsxwriter_would(tmp_path):
+    """Found by the fuzz target (a sheet whose table has no columns): XlsxWriter's own
+    constant-memory writer drops rows that hold only a height there, and so does the block."""
+    paths, (reference, rendered) = _books(tmp_path)
+    ws = reference.add_worksheet()
+    ws.write_string(0, 0, "title")
+    ws.set_row(2, 30.0)
+    ws.set_row(3, 15.0)
+    ws.write_string(5, 0, "after")
+    reference.close()
+    ws = rendered.add_worksheet()
+    ws.write_string(0, 0, "title")
+    xlsx_rows.start_rows(ws, 1)
+    xml = xlsx_rows.rows_xml(1, None, [], [], [None, 30.0, 15.0, None])
+    assert xml == ['<row r="3" ht="30" customHeight="1"/>']
+    xlsx_rows.append_rows(ws, 1, 4, 0, xml)
+    ws.write_string(5, 0, "after")
+    rendered.close()
+    assert _sheet_xml(paths[1]) == _sheet_xml(paths[0])

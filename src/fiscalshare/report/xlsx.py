@@ -498,7 +498,7 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
     header_cells = [[xlsx_rows.text_cell(n, header_style)] for n in names]
 
     def header(at: int) -> str:
-        return xlsx_rows.rows_xml(at, None, letters, header_cells, [header_pt])[0]
+        return "".join(xlsx_rows.rows_xml(at, None, letters, header_cells, [header_pt]))
 
     xml = [header(row)]
     first = row

@@ -91,12 +91,16 @@ def number_column(series: pd.Series, style, word_style, clean) -> list[str]:
 def rows_xml(first: int, numbers: Sequence[int] | None, letters: Sequence[str],
              columns: Sequence[Sequence[str]], heights: Sequence[float | None] | None) -> list[str]:
     """The ``<row>`` elements of a table body: row ``r`` of ``columns`` at sheet row
-    ``numbers[r]`` (or ``first + r``), ``heights[r]`` in points or None for the default."""
-    count = len(columns[0]) if columns else 0
+    ``numbers[r]`` (or ``first + r``), ``heights[r]`` in points or None for the default.  A row
+    without cells is written only for its height, as XlsxWriter does."""
+    count = (len(numbers) if numbers is not None else len(heights) if heights is not None
+             else len(columns[0]) if columns else 0)
     names = [str((numbers[r] if numbers is not None else first + r) + 1) for r in range(count)]
     cells = [[f'<c r="{letter}{n}"{body}' for n, body in zip(names, column, strict=True)]
              for letter, column in zip(letters, columns, strict=True)]
     tails = [_height(h) for h in heights] if heights is not None else [""] * count
+    if not cells:  # a table without columns: its rows are heights at most
+        return [f'<row r="{n}"{tail}/>' for n, tail in zip(names, tails, strict=True) if tail]
     return [f'<row r="{n}"{tail}>{"".join(row)}</row>'
             for n, tail, row in zip(names, tails, zip(*cells, strict=True), strict=True)]
 
@@ -129,7 +133,8 @@ def append_rows(ws, first: int, last: int, columns: int, xml: Sequence[str]) -> 
     through XlsxWriter must come after ``last``."""
     if ws.previous_row != first or ws.table:
         raise ValueError(f"rows from {first} were not started, or a row was written since")
-    ws._check_dimensions(first, 0)
-    ws._check_dimensions(last, columns - 1)
-    ws.fh.write("".join(xml))
+    if columns and xml:
+        ws._check_dimensions(first, 0)
+        ws._check_dimensions(last, columns - 1)
+        ws.fh.write("".join(xml))
     ws.previous_row = last + 1
