@@ -193,11 +193,11 @@ def test_ctrl_c_to_the_process_group_ends_a_dask_sweep_with_130_and_no_traceback
 def test_an_unreachable_scheduler_is_refused_before_anything_is_written(case, tmp_path, capsys):
     from fiscalshare.cli import main
 
-    free = socket.socket()
-    free.bind(("127.0.0.1", 0))
-    port = free.getsockname()[1]
-    free.close()  # nothing listens there now
-    with pytest.raises(SystemExit) as ended:
+    # a port held bound without listening: connections are refused, and no other program can
+    # take it while the test runs (a port closed again could be)
+    with socket.socket() as held, pytest.raises(SystemExit) as ended:
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
         main(["sweep", str(case), "--vary", "eta=0,1", "--scheduler", f"tcp://127.0.0.1:{port}",
               "--out", str(tmp_path / "s"), "--lang", "en"])
     assert ended.value.code == 2
