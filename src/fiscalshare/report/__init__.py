@@ -32,16 +32,14 @@ def report_jobs(results: xr.Dataset, folder: Path, *,
     :func:`fiscalshare.forked.run_jobs` spreads them over the cores; the displayed money is
     computed once here, before any job starts, so every workbook shows the same figures.
     """
-    from fiscalshare.report import tables
     from fiscalshare.report.amounts import fen_of
     from fiscalshare.report.plots import write_plots
     from fiscalshare.report.responsibility import write_workbook
 
     folder = Path(folder)
     fen = fen_of(results)
-    for part in ("province", "county"):  # sums over every region: once here, read by every job
-        fen.by_unit(part)
-    tables.prefecture_burden(results, fen)
+    for part, of_prefecture in (("province", False), ("county", False), ("prefecture", True)):
+        fen.by_unit(part, of_prefecture=of_prefecture)  # sums over every region, read by every job
     owners = list(prefecture_files(results).items())
     codes, counts = np.unique(results["region_prefecture"].values.astype(str), return_counts=True)
     size = dict(zip(codes, counts, strict=True))

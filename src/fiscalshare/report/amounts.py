@@ -54,18 +54,22 @@ class Fen:
     equalisation: np.ndarray
     capacity: np.ndarray
     region_unit: np.ndarray  # index of each region's spending unit
-    # sums over every region, kept once computed (each workbook asks; computed before the report
-    # jobs fork, every job reads the parent's)
+    prefecture_unit: np.ndarray  # index of the unit of each region's prefecture
+    # sums over every region, kept once computed: every workbook asks for them, and computed
+    # before the report jobs fork (report.report_jobs) each job reads the parent's
     cached: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def by_unit(self, part: str) -> np.ndarray:
-        """``[u, y]`` sum of one part over the regions each unit spends for."""
-        if part not in self.cached:
+    def by_unit(self, part: str, *, of_prefecture: bool = False) -> np.ndarray:
+        """``[u, y]`` sum of one part over the regions each unit spends for, or
+        (``of_prefecture``) over the regions of each prefecture, booked to the prefecture's unit
+        (the 市级 part a prefecture bears)."""
+        key = (part, of_prefecture)
+        if key not in self.cached:
             values = self.parts[..., PARTS.index(part)].sum(axis=1)  # [r, y]
             out = np.zeros((self.equalisation.shape[0], values.shape[1]), dtype=np.int64)
-            np.add.at(out, self.region_unit, values)
-            self.cached[part] = out
-        return self.cached[part]
+            np.add.at(out, self.prefecture_unit if of_prefecture else self.region_unit, values)
+            self.cached[key] = out
+        return self.cached[key]
 
 
 def to_fen(yuan) -> np.ndarray:
@@ -81,14 +85,15 @@ def fen_of(results: xr.Dataset) -> Fen:
     units = list(results["unit"].values)
     index = {str(u): k for k, u in enumerate(units)}
     region_unit = np.array([index.get(str(r), -1) for r in results["region"].values])
+    prefecture_unit = np.array([index[str(p)] for p in results["region_prefecture"].values])
     # a region that is not itself a unit (none in the packaged cases) counts for its prefecture
-    prefecture = results["region_prefecture"].values
     missing = region_unit < 0
-    region_unit[missing] = [index[str(p)] for p in prefecture[missing]]
+    region_unit[missing] = prefecture_unit[missing]
     return Fen(cost=cost, parts=parts,
                equalisation=to_fen(results["equalisation"].transpose("unit", "year").values),
                capacity=to_fen(results["fiscal_capacity"].transpose("unit", "year").values),
-               region_unit=region_unit)
+               region_unit=region_unit,
+               prefecture_unit=prefecture_unit)
 
 
 def percent_points(parts: np.ndarray) -> np.ndarray:

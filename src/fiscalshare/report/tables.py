@@ -233,7 +233,7 @@ def transfers(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False
     columns = {
         "cofinancing": fen.by_unit("province")[idx],
         "equalisation": fen.equalisation[idx],
-        "burden": (fen.by_unit("county") + prefecture_burden(results, fen))[idx],
+        "burden": (fen.by_unit("county") + fen.by_unit("prefecture", of_prefecture=True))[idx],
         "capacity": fen.capacity[idx],
     }
     codes, names, tiers = _unit_labels(results, idx, lang)
@@ -257,18 +257,6 @@ def transfers(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False
     return Table(frame, _kinds(frame, lang, money=["cofinancing", "equalisation", "transfer",
                                                    "burden", "capacity"], integer=["year"]),
                  total_label=label("total", lang), keys=2, notes=notes)
-
-
-def prefecture_burden(results, fen: Fen) -> np.ndarray:
-    """``[u, y]``: the 市级 part of every region, booked to its prefecture's unit."""
-    if "prefecture_burden" not in fen.cached:
-        values = fen.parts[..., PARTS.index("prefecture")].sum(axis=1)
-        index = {str(u): k for k, u in enumerate(_values(results, "unit"))}
-        at = np.array([index[str(p)] for p in _values(results, "region_prefecture")])
-        out = np.zeros(fen.equalisation.shape, dtype=np.int64)
-        np.add.at(out, at, values)
-        fen.cached["prefecture_burden"] = out
-    return fen.cached["prefecture_burden"]
 
 
 def transfers_wide(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False) -> Table:
@@ -355,6 +343,7 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
     upper = results.variables["province_max"].transpose("tier", "item").values
     pi = results.variables["prefecture_share"].transpose("tier", "item").values
     tier_index = {int(t): k for k, t in enumerate(_values(results, "tier"))}
+    item_names, rules = _values(results, "item_name"), _values(results, "rule").astype(str)
     for t in sorted({int(v) for v in tiers[mask]}):
         for region_kind in (("prefecture", "county") if counties else ("prefecture",)):
             at = mask & (tiers == t) & (kind == region_kind)
@@ -369,11 +358,11 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
                 row = {label("tier", lang): label("tier_label", lang).format(t)}
                 if counties:
                     row[label("region_kind", lang)] = label(f"kind_{region_kind}", lang)
-                row[label("item_name", lang)] = str(_values(results, "item_name")[i])
-                row[label("sharing_mode", lang)] = label(f"rule_{_values(results, 'rule')[i]}", lang)
+                row[label("item_name", lang)] = str(item_names[i])
+                row[label("sharing_mode", lang)] = label(f"rule_{rules[i]}", lang)
                 for p in shown:
                     row[label(PCT_LABELS[p], lang)] = points[i, PARTS.index(p)] / 1e4
-                ratio = str(_values(results, "rule")[i]) in ("ratio", "uniform")  # σ chosen
+                ratio = rules[i] in ("ratio", "uniform")  # σ chosen
                 row[label("share", lang)] = float(sigma[k, i]) if ratio else np.nan
                 row[label("share_range", lang)] = (
                     f"{lower[k, i] * 100:.0f}%–{upper[k, i] * 100:.0f}%"
