@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src >/dev/null  # as an installed package is: no compiling per run
 	@$(MAKE) --no-print-directory fonts
 	touch $(STAMP)
 

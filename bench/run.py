@@ -224,6 +224,10 @@ def main() -> None:
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
+    # byte-compiled as `make install` and an installed package leave it (PYTHONDONTWRITEBYTECODE
+    # would otherwise have every run compile the package again)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")],
+                   capture_output=True, check=False)
     report = {
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
