@@ -1,5 +1,6 @@
 """Jobs on every core (fiscalshare.forked): the same results as in turn, errors and Ctrl-C stop
-every child at once, and a run interrupted while its reports are written leaves nothing."""
+every child at once, and a run interrupted while its reports are written leaves nothing; a
+Standby prepares in its own process and runs the one call it is sent there."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fiscalshare.examples.synthetic import generate
-from fiscalshare.forked import can_fork, run_jobs
+from fiscalshare.forked import Standby, can_fork, run_jobs
 from fiscalshare.io import write_case
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="fork is not available here")
@@ -81,3 +82,62 @@ def test_ctrl_c_while_reports_are_written_exits_130_and_leaves_nothing(tmp_path)
             process.kill()
     assert process.returncode == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]
+
+
+_PREPARED: list[int] = []
+
+
+def _prepare() -> None:
+    _PREPARED.append(os.getpid())
+
+
+def _prepared_where(offset: int) -> tuple[list[int], int]:
+    return list(_PREPARED), os.getpid() + offset
+
+
+def test_a_standby_prepares_in_its_own_process_and_runs_the_call_there():
+    with Standby(_prepare) as standby:
+        standby.submit(_prepared_where, 0)
+        prepared, pid = standby.result()
+    assert prepared == [pid] and pid != os.getpid()  # prepared first, in the same process
+    assert _PREPARED == []  # not here
+    assert multiprocessing.active_children() == []
+
+
+def test_a_standby_raises_the_calls_error_here_and_reports_a_death():
+    with Standby(_prepare) as standby:
+        standby.submit(_fail)
+        with pytest.raises(ValueError, match="a job failed"):
+            standby.result()
+    with Standby(_prepare) as standby:
+        standby.submit(_die)
+        with pytest.raises(RuntimeError, match="exit code 3"):
+            standby.result()
+    with pytest.raises(RuntimeError, match="one call"), Standby(_prepare) as standby:
+        standby.submit(_die)
+        standby.submit(_die)
+
+
+def test_a_standby_never_sent_a_call_is_stopped_when_its_block_ends():
+    with Standby(_prepare) as standby:
+        assert multiprocessing.active_children() != []
+    assert multiprocessing.active_children() == []
+    with pytest.raises(RuntimeError, match="nothing was submitted"):
+        standby.result()
+
+
+def _no_drawing(*args, **kwargs):
+    raise ValueError("the plots failed")
+
+
+def test_a_run_whose_plots_fail_in_the_standby_leaves_nothing(tmp_path, monkeypatch):
+    from fiscalshare.report import plots
+    from fiscalshare.workflows import SolveRequest, run_solve
+
+    case = tmp_path / "case"
+    write_case(generate(12, 4, 2, 3), case)
+    monkeypatch.setattr(plots, "draw_plots", _no_drawing)  # before the standby is forked
+    with pytest.raises(ValueError, match="the plots failed"):
+        run_solve(SolveRequest(case=case, out=tmp_path / "run"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]
+    assert multiprocessing.active_children() == []

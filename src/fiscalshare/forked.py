@@ -115,3 +115,85 @@ def _sendable(error: BaseException) -> BaseException:
     except Exception:  # noqa: BLE001 - any pickling failure
         return RuntimeError(f"{type(error).__name__}: {error}")
     return error
+
+
+class Standby:
+    """A process forked now that prepares at once (``prepare()``: imports, font lookups) while
+    this one goes on, then runs the one call :meth:`submit` sends it later.
+
+    The plots use it: matplotlib's import takes 0.4 s, which a county-level run would otherwise
+    add to its end; in a process forked before the solve it is done on the core the solve leaves
+    idle.  The call and its arguments are pickled (send small data: module-level functions and
+    arrays).  Where ``fork`` does not exist, the call runs here when its result is asked for.
+    The process ignores Ctrl-C (the caller decides) and is killed by :meth:`close`, which the
+    ``with`` block calls on every way out.
+    """
+
+    def __init__(self, prepare: Callable[[], Any]):
+        self._call = None
+        self._process = self._connection = None
+        if not can_fork() or multiprocessing.current_process().daemon:
+            return
+        context = multiprocessing.get_context("fork")
+        self._connection, child_end = context.Pipe()
+        self._process = context.Process(target=_stand_by, args=(prepare, child_end),
+                                        daemon=True)
+        self._process.start()
+        child_end.close()
+
+    def __enter__(self) -> Standby:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def submit(self, function: Callable[..., Any], *args, **kwargs) -> None:
+        """Start ``function(*args, **kwargs)`` in the standing-by process (once)."""
+        if self._call is not None:
+            raise RuntimeError("a Standby runs one call")
+        self._call = (function, args, kwargs)
+        if self._process is not None:
+            self._connection.send(self._call)
+
+    def result(self) -> Any:
+        """The call's value, once it is done; its error is raised here."""
+        if self._call is None:
+            raise RuntimeError("nothing was submitted")
+        if self._process is None:
+            function, args, kwargs = self._call
+            return function(*args, **kwargs)
+        wait([self._connection, self._process.sentinel])
+        try:
+            succeeded, value = self._connection.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError("the standby process ended with exit code "
+                               f"{self._process.exitcode}") from None
+        if not succeeded:
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self._process is not None and self._process.pid is not None:
+            self._process.kill()
+            self._process.join()
+            self._connection.close()
+            self._process = None
+
+
+def _stand_by(prepare, connection) -> None:
+    import signal
+    from contextlib import suppress
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    with suppress(Exception):  # preparing only saves time: the call itself shows any error
+        prepare()
+    try:
+        function, args, kwargs = connection.recv()
+    except EOFError:  # the parent ended without a call
+        return
+    try:
+        message = (True, function(*args, **kwargs))
+    except BaseException as error:  # noqa: BLE001 - every failure goes to the parent
+        message = (False, _sendable(error))
+    connection.send(message)

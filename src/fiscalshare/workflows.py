@@ -88,7 +88,7 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
     timings: dict = {}
     warnings: list = []
     lines: list[str] = []
-    with _collect_log(lines):
+    with _plots_standby(request.reports) as plotter, _collect_log(lines):
         log.info("case %s, model %s, overrides %s", request.case, request.model, request.overrides)
         with _timed(timings, "load"):
             inputs = load_case(request.case, warnings=warnings)
@@ -100,10 +100,25 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
             request.results_root, inputs.attrs.get("case") or "case", config.name
         )
         with claim_out(out, inputs=[request.case], force=request.force):
-            return _solve_and_write(request, inputs, config, out, timings, warnings, lines)
+            return _solve_and_write(request, inputs, config, out, timings, warnings, lines,
+                                    plotter)
 
 
-def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> SolveOutcome:
+@contextmanager
+def _plots_standby(reports: bool):
+    """A process importing matplotlib while the case is loaded and solved, to draw the plots
+    (none without reports); stopped on every way out."""
+    if not reports:
+        yield None
+        return
+    from fiscalshare.report import plots_standby
+
+    with plots_standby() as standby:
+        yield standby
+
+
+def _solve_and_write(request, inputs, config, out, timings, warnings, lines,
+                     plotter=None) -> SolveOutcome:
     """Solve, check and write, while this process holds the lock of ``out``."""
     from fiscalshare.report.progress import ProgressLine
     from fiscalshare.runs.folder import write_diagnosis, write_run
@@ -143,7 +158,7 @@ def _solve_and_write(request, inputs, config, out, timings, warnings, lines) -> 
     carry_item_details(inputs, results)  # what the 清单 shows, kept in allocation.nc
     with _timed(timings, "write"):
         run_dir = write_run(results, out, force=request.force, lang=request.lang,
-                            log_lines=lines, reports=request.reports)
+                            log_lines=lines, reports=request.reports, plotter=plotter)
     return SolveOutcome(0, run_dir, results=results, warnings=warnings, timings=timings)
 
 

@@ -16,18 +16,19 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from fiscalshare.forked import run_jobs
+from fiscalshare.forked import Standby, run_jobs
 from fiscalshare.report.console import print_summary
 from fiscalshare.report.filenames import prefecture_files
 
-__all__ = ["prefecture_file_names", "prefecture_files", "print_summary", "report_jobs",
-           "write_reports"]
+__all__ = ["plots_standby", "prefecture_file_names", "prefecture_files", "print_summary",
+           "report_jobs", "submit_plots", "write_reports"]
 
 
-def report_jobs(results: xr.Dataset, folder: Path, *,
-                lang: str = "zh") -> list[Callable[[], list[Path]]]:
+def report_jobs(results: xr.Dataset, folder: Path, *, lang: str = "zh",
+                plots: bool = True) -> list[Callable[[], list[Path]]]:
     """The reports as independent jobs, each writing some files and returning their paths:
-    the province's workbook, the plots and each prefecture's workbook (most regions first).
+    the province's workbook, the plots (unless ``plots`` is false: see :func:`submit_plots`)
+    and each prefecture's workbook (most regions first).
 
     :func:`fiscalshare.forked.run_jobs` spreads them over the cores; the displayed money is
     computed once here, before any job starts, so every workbook shows the same figures.
@@ -46,11 +47,28 @@ def report_jobs(results: xr.Dataset, folder: Path, *,
     owners.sort(key=lambda pair: -size.get(pair[1]["code"], 0))  # stable: ties keep file order
     # the longest jobs first, so that no core is left with a long one at the end
     jobs = [partial(_listed, write_workbook, results, folder / "responsibility.xlsx",
-                    lang=lang, fen=fen),
-            partial(write_plots, results, folder / "plots", lang=lang)]
+                    lang=lang, fen=fen)]
+    if plots:
+        jobs.append(partial(write_plots, results, folder / "plots", lang=lang))
     jobs += [partial(_listed, write_workbook, results, folder / file, lang=lang,
                      prefecture=owner["code"], fen=fen) for file, owner in owners]
     return jobs
+
+
+def plots_standby() -> Standby:
+    """A process that imports the plotting library now, to draw the plots later
+    (:func:`submit_plots`): started before a solve, the import costs no wall time."""
+    from fiscalshare.report.plots import prepare_drawing
+
+    return Standby(prepare_drawing)
+
+
+def submit_plots(standby: Standby, results: xr.Dataset, folder: Path, *,
+                 lang: str = "zh") -> None:
+    """The plots of ``results``, drawn by ``standby`` from their data (small at any scale)."""
+    from fiscalshare.report.plots import draw_plots, plot_data
+
+    standby.submit(draw_plots, plot_data(results), Path(folder) / "plots", lang=lang)
 
 
 def write_reports(results: xr.Dataset, folder: Path, *, lang: str = "zh",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from fiscalshare.report.labels import label
 _CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Micro Hei",
                  "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
 _LEVEL_COLOURS = ("#4472c4", "#ed7d31", "#a5a5a5", "#ffc000", "#c00000")
+MAX_BARS = 60  # above this many regions the bars show prefectures (their counties summed)
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +46,67 @@ def plot_language(lang: str) -> str:
     return "zh" if lang == "zh" and cjk_font() else "en"
 
 
+@dataclass(frozen=True)
+class PlotData:
+    """What the plots show, reduced from the results to arrays by region, prefecture and item:
+    small at any scale, so that a process started before the solve (with matplotlib imported
+    while the model is solved) can draw them (:func:`fiscalshare.forked.Standby`)."""
+
+    per_head_capacity: np.ndarray  # by region: fiscal capacity per head and year (yuan)
+    per_head_transfer: np.ndarray  # by region: provincial transfer per head and year (yuan)
+    tiers: np.ndarray
+    region_names: dict  # lang -> names, by region
+    bar_names: dict  # lang -> names of the bars of shares_by_level (regions or prefectures)
+    bar_parts: np.ndarray  # bars × (central, province, prefecture, county, shortfall) / cost
+    item_names: dict  # lang -> names, by item
+    item_shortfall: np.ndarray  # by item, 万元
+
+
+def plot_data(results: xr.Dataset) -> PlotData:
+    regions = results["region"].values
+    population = results["population"].values
+    n_years = results.sizes["year"]
+    unit_transfer = results["transfer"].sel(unit=regions).sum("year").values
+    capacity = results["fiscal_capacity"].sel(unit=regions).sum("year").values
+
+    funding = results["funding"].sum(("item", "year")).transpose("region", "level")
+    short = results["shortfall"].sum(("item", "year"))
+    cost = results["standard_cost"].sum(("item", "year"))
+    region_names = {lang: _names(results, "region", lang) for lang in ("zh", "en")}
+    bar_names = region_names
+    if results.sizes["region"] > MAX_BARS:
+        group = results["region_prefecture"]
+        funding, short, cost = (v.groupby(group).sum() for v in (funding, short, cost))
+        unit_names = dict(zip(results["unit"].values, results["unit_name"].values, strict=True))
+        codes = funding["region_prefecture"].values
+        bar_names = {"zh": [plot_text(unit_names.get(c, c)) for c in codes],
+                     "en": [plot_text(c) for c in codes]}
+    funding, short, cost = funding.values, short.values, cost.values
+    parts = np.column_stack([funding, short]) / np.where(cost > 0, cost, 1.0)[:, None]
+    return PlotData(
+        per_head_capacity=capacity / population / n_years,
+        per_head_transfer=unit_transfer / population / n_years,
+        tiers=results["region_tier"].values,
+        region_names=region_names, bar_names=bar_names, bar_parts=parts,
+        item_names={lang: _names(results, "item", lang) for lang in ("zh", "en")},
+        item_shortfall=results["shortfall"].sum(("region", "year")).values / WAN)
+
+
 def write_plots(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[Path]:
+    return draw_plots(plot_data(results), folder, lang=lang)
+
+
+def prepare_drawing() -> None:
+    """Import what drawing needs and find the CJK font: the slow part of the plots (0.4 s),
+    done ahead by a process waiting for the results."""
+    _figure_classes()
+    import matplotlib.ticker  # noqa: F401
+    import matplotlib.transforms  # noqa: F401
+
+    cjk_font()
+
+
+def draw_plots(data: PlotData, folder: Path, *, lang: str = "zh") -> list[Path]:
     import matplotlib
 
     lang = plot_language(lang)
@@ -56,19 +118,24 @@ def write_plots(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[
     with matplotlib.rc_context(style), warnings.catch_warnings():
         # a name with a character no installed font has (an emoji) draws as a box: not an error
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
-        written.append(_transfer_vs_capacity(results, folder, lang))
-        written.append(_shares_by_level(results, folder, lang))
-        if float(results["shortfall"].sum()) > 0:
-            written.append(_shortfall_by_item(results, folder, lang))
+        written.append(_transfer_vs_capacity(data, folder, lang))
+        written.append(_shares_by_level(data, folder, lang))
+        if float(data.item_shortfall.sum()) > 0:
+            written.append(_shortfall_by_item(data, folder, lang))
     return written
+
+
+def _figure_classes():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    return Figure, FigureCanvasAgg
 
 
 def _figure(**options):
     """A figure and its axes without pyplot (whose import costs a third of a second and whose
     global state a forked writer does not need); ``savefig`` draws with Agg."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
+    Figure, FigureCanvasAgg = _figure_classes()
     fig = Figure(**options)
     FigureCanvasAgg(fig)  # the canvas measures text (labels placed beside points)
     return fig, fig.subplots()
@@ -93,15 +160,8 @@ def _names(results, dim, lang):
             for n, c in zip(results[key].values, results[dim].values, strict=True)]
 
 
-def _transfer_vs_capacity(results, folder, lang) -> Path:
-    regions = results["region"].values
-    population = results["population"].values
-    n_years = results.sizes["year"]
-    unit_transfer = results["transfer"].sel(unit=regions).sum("year").values
-    capacity = results["fiscal_capacity"].sel(unit=regions).sum("year").values
-    x = capacity / population / n_years
-    y = unit_transfer / population / n_years
-    tiers = results["region_tier"].values
+def _transfer_vs_capacity(data: PlotData, folder, lang) -> Path:
+    x, y, tiers = data.per_head_capacity, data.per_head_transfer, data.tiers
     fig, ax = _figure(figsize=(8, 5.5), dpi=120)
     for k, tier in enumerate(sorted(set(tiers))):
         chosen = tiers == tier
@@ -114,8 +174,8 @@ def _transfer_vs_capacity(results, folder, lang) -> Path:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    if len(regions) <= 40:
-        _label_points(fig, ax, _names(results, "region", lang), x, y)
+    if len(tiers) <= 40:
+        _label_points(fig, ax, data.region_names[lang], x, y)
     path = folder / "transfer_vs_capacity.png"
     fig.savefig(path)
     return path
@@ -176,23 +236,8 @@ def _label_points(fig, ax, names, x, y, fontsize=8) -> None:
         taken.append(box)
 
 
-MAX_BARS = 60  # above this many regions the bars show prefectures (their counties summed)
-
-
-def _shares_by_level(results, folder, lang) -> Path:
-    funding = results["funding"].sum(("item", "year")).transpose("region", "level")
-    short = results["shortfall"].sum(("item", "year"))
-    cost = results["standard_cost"].sum(("item", "year"))
-    names = _names(results, "region", lang)
-    if results.sizes["region"] > MAX_BARS:
-        group = results["region_prefecture"]
-        funding, short, cost = (v.groupby(group).sum() for v in (funding, short, cost))
-        units = results["unit"].values
-        unit_names = dict(zip(units, results["unit_name"].values, strict=True))
-        names = [plot_text(unit_names.get(c, c) if lang == "zh" else c)
-                 for c in funding["region_prefecture"].values]
-    funding, short, cost = funding.values, short.values, cost.values
-    parts = np.column_stack([funding, short]) / np.where(cost > 0, cost, 1.0)[:, None]
+def _shares_by_level(data: PlotData, folder, lang) -> Path:
+    names, parts = data.bar_names[lang], data.bar_parts
     keys = ("level_central", "level_province", "level_prefecture", "level_county", "shortfall")
     height = max(3.0, 0.28 * len(names) + 1.5)
     fig, ax = _figure(figsize=(8, min(height, 40)), dpi=120, layout="constrained")
@@ -218,10 +263,10 @@ def _shares_by_level(results, folder, lang) -> Path:
     return path
 
 
-def _shortfall_by_item(results, folder, lang) -> Path:
-    short = results["shortfall"].sum(("region", "year")).values / WAN
+def _shortfall_by_item(data: PlotData, folder, lang) -> Path:
+    short = data.item_shortfall
     keep = short > 0
-    names = np.array(_names(results, "item", lang))[keep]
+    names = np.array(data.item_names[lang])[keep]
     fig, ax = _figure(figsize=(8, max(3.0, 0.35 * keep.sum() + 1.5)), dpi=120)
     bars = ax.barh(np.arange(len(names)), short[keep], height=0.6, color=_LEVEL_COLOURS[4])
     ax.set_yticks(np.arange(len(names)), names)

@@ -250,11 +250,10 @@ def column_widths(table: Table) -> list[float]:
         values = table.frame[name]
         kind = table.kind(name)
         if kind == "text":
-            unique = pd.unique(values.dropna().astype(str)) if len(values) else []
-            data = max((display_width(v) for v in unique), default=0)
+            data = max(map(display_width, xlsx_rows.distinct_texts(values)), default=0)
             data = min(data, table.max_text)
         else:
-            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+            numbers = xlsx_rows.numbers_of(values)
             finite = numbers[np.isfinite(numbers)]
             biggest = float(np.max(np.abs(finite))) if finite.size else 0.0
             if kind == "money" and table.total_label is not None:
@@ -554,8 +553,7 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
         for k, kind in enumerate(kinds[1:], start=1):
             style = formats.cell[kind, True]._get_xf_index()
             if kind == "money":
-                cents = np.rint(pd.to_numeric(frame[columns[k]], errors="coerce")
-                                .fillna(0).to_numpy(dtype=float) * 100).sum()
+                cents = np.nansum(np.rint(xlsx_rows.numbers_of(frame[columns[k]]) * 100))
                 totals.append([xlsx_rows.number_cell(float(cents) / 100, style)])
             else:
                 totals.append([xlsx_rows.blank_cell(style)])

@@ -488,8 +488,10 @@ def write_run(
     log_lines: list[str] | None = None,
     reports: bool = True,
     extra: Callable[[Path], None] | None = None,
+    plotter=None,
 ) -> Path:
-    """Write ``allocation.nc``, the reports, ``run.log`` and ``manifest.json`` as one folder."""
+    """Write ``allocation.nc``, the reports, ``run.log`` and ``manifest.json`` as one folder;
+    ``plotter`` (:func:`fiscalshare.report.plots_standby`), when given, draws the plots."""
     timings = {}
     listed = {"reports": "yes" if reports else "no"}
     if reports:
@@ -498,13 +500,22 @@ def write_run(
     with staged_folder(out, force=force) as folder:
         started = time.perf_counter()
         jobs = [partial(_timed, write_allocation, results, folder / ALLOCATION)]
-        if reports:
-            from fiscalshare.report import report_jobs
-            from fiscalshare.report.filenames import prefecture_files
+        plotted = reports and plotter is not None
+        try:
+            if reports:
+                from fiscalshare.report import report_jobs, submit_plots
+                from fiscalshare.report.filenames import prefecture_files
 
-            jobs += report_jobs(results, folder, lang=lang)
-            listed["prefectures"] = prefecture_files(results)  # which workbook is whose
-        done = run_jobs(jobs)  # allocation.nc beside the reports, on every core
+                if plotted:
+                    submit_plots(plotter, results, folder, lang=lang)
+                jobs += report_jobs(results, folder, lang=lang, plots=not plotted)
+                listed["prefectures"] = prefecture_files(results)  # which workbook is whose
+            done = run_jobs(jobs)  # allocation.nc beside the reports, on every core
+            if plotted:
+                plotter.result()
+        finally:
+            if plotter is not None:  # stopped before a failed run's folder is removed
+                plotter.close()
         timings["netcdf_seconds"] = done[0]
         if reports:
             timings["report_seconds"] = round(time.perf_counter() - started, 3)
