@@ -1,9 +1,12 @@
 """Rows rendered by :mod:`fiscalshare.report.xlsx_rows` are the XML XlsxWriter's own cell writers
-write, byte for byte, with rows written through XlsxWriter before and after the block."""
+write, byte for byte, with rows written through XlsxWriter before and after the block; numbers
+are compared as numbers (ours are the shortest text that reads back as the same double), and
+long bodies put together by Arrow are the same as short ones put together in Python."""
 
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 
 import numpy as np
@@ -38,9 +41,13 @@ def _formats(book):
     return formats
 
 
-def _sheet_xml(path) -> tuple[bytes, bytes]:
+def _sheet_xml(path) -> tuple[str, bytes]:
+    """The sheet, each number's text as XlsxWriter writes it (16 significant digits), and the
+    styles."""
     with zipfile.ZipFile(path) as z:
-        return z.read("xl/worksheets/sheet1.xml"), z.read("xl/styles.xml")
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        return (re.sub(r"<v>([^<]*)</v>", lambda m: f"<v>{float(m.group(1)):.16G}</v>", sheet),
+                z.read("xl/styles.xml"))
 
 
 def test_rendered_rows_are_the_xml_xlsxwriter_writes(tmp_path):
@@ -140,3 +147,82 @@ def test_a_table_without_columns_leaves_the_sheet_as_xlsxwriter_would(tmp_path):
     ws.write_string(5, 0, "after")
     rendered.close()
     assert _sheet_xml(paths[1]) == _sheet_xml(paths[0])
+
+
+def test_numbers_are_the_shortest_text_of_the_same_double():
+    values = [0.1 + 0.2, 1e20, 5e-324, 12345.0, -0.0, 21274.18, 1 / 3, 2024.0]
+    texts = xlsx_rows.number_texts(values)
+    assert [float(t) for t in texts] == values  # read back exactly
+    assert texts[:4] == ["0.30000000000000004", "1e+20", "5e-324", "12345"]
+    assert xlsx_rows.number_cell(2.5, 3) == ' s="3"><v>2.5</v></c>'
+
+
+def test_a_long_body_put_together_by_arrow_is_the_one_python_puts_together(monkeypatch):
+    n = 3 * xlsx_rows.ARROW_ROWS
+    rng = np.random.default_rng(7)
+    texts = [TEXTS[k] for k in rng.integers(0, len(TEXTS), n)]
+    mixed = [MIXED[k] for k in rng.integers(0, len(MIXED), n)]
+    numbers = pd.Series(np.round(rng.normal(0, 1e5, n), 2))
+    heights = [HEIGHTS[k] for k in rng.integers(0, len(HEIGHTS), n)]
+    letters = xlsx_rows.letters_of(3)
+    rows = sorted(rng.choice(10 * n, n, replace=False).tolist())  # chosen numbers, with gaps
+
+    def render():
+        bodies = [xlsx_rows.text_column(texts, str, lambda _: 4),
+                  xlsx_rows.number_column(numbers, lambda: 5, lambda: 6, str),
+                  xlsx_rows.text_column(mixed, str, lambda _: 7)]
+        return (xlsx_rows.rows_xml(2, None, letters, bodies, heights),
+                xlsx_rows.rows_xml(0, rows, letters, bodies, None))
+
+    def block():
+        bodies = [xlsx_rows.text_column(texts, str, lambda _: 4),
+                  xlsx_rows.number_column(numbers, lambda: 5, lambda: 6, str),
+                  xlsx_rows.text_column(mixed, str, lambda _: 7)]
+        return xlsx_rows.rows_block(2, letters, bodies, heights)
+
+    long, long_block = render(), block()
+    assert isinstance(long_block, bytes)  # put together by Arrow, written as bytes
+    monkeypatch.setattr(xlsx_rows, "ARROW_ROWS", n + 1)  # the same body, in Python
+    assert render() == long
+    assert block() == long_block.decode() == "".join(long[0])
+    assert long[1][0].startswith(f'<row r="{rows[0] + 1}"><c r="A{rows[0] + 1}"')
+
+
+def test_rows_given_as_bytes_land_in_the_sheet_in_order(tmp_path):
+    """A block of bytes between text rows, and a row XlsxWriter writes after them."""
+    sheets = []
+    for kind in (str, bytes):
+        path = tmp_path / f"{kind.__name__}.xlsx"
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        ws = book.add_worksheet()
+        ws.write_string(0, 0, "title")
+        xlsx_rows.start_rows(ws, 1)
+        middle = '<row r="3"><c r="A3" s="0" t="inlineStr"><is><t>中文</t></is></c></row>'
+        xml = ['<row r="2"><c r="A2"><v>1</v></c></row>',
+               middle if kind is str else middle.encode(), '<row r="4"><c r="A4"><v>2</v></c></row>']
+        xlsx_rows.append_rows(ws, 1, 3, 1, xml)
+        ws.write_string(4, 0, "after")
+        book.close()
+        sheets.append(_sheet_xml(path))
+    assert sheets[0] == sheets[1]
+    assert "<t>中文</t>" in sheets[1][0] and sheets[1][0].index("中文") < sheets[1][0].index("after")
+
+
+def test_scratch_files_go_to_memory_only_where_it_has_room(monkeypatch):
+    import os
+    from types import SimpleNamespace
+
+    from fiscalshare.report import xlsx
+
+    def free(pages):
+        monkeypatch.setattr(os, "statvfs", lambda path: SimpleNamespace(f_bavail=pages,
+                                                                         f_frsize=4096))
+        xlsx.scratch_dir.cache_clear()
+        return xlsx.scratch_dir()
+
+    monkeypatch.setattr(os, "access", lambda path, mode: True)
+    try:
+        assert free(16_000) is None  # a container's 64 MB /dev/shm: the usual temp folder
+        assert free(10**7) == "/dev/shm"
+    finally:
+        xlsx.scratch_dir.cache_clear()

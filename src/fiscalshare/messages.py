@@ -23,12 +23,23 @@ class _Located(Protocol):
     cell: str | None
 
 
-def _compile(entries: list[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
-    return [(re.compile(pattern, re.DOTALL), chinese) for pattern, chinese in entries]
+class _Catalogue:
+    """(pattern, Chinese template) pairs, the patterns compiled when first used: compiling all of
+    them costs 20 ms, which every command would pay at start even when it prints no message."""
+
+    def __init__(self, entries: list[tuple[str, str]]):
+        self._entries = entries
+        self._compiled: list[tuple[re.Pattern, str]] | None = None
+
+    def __iter__(self):
+        if self._compiled is None:
+            self._compiled = [(re.compile(pattern, re.DOTALL), chinese)
+                              for pattern, chinese in self._entries]
+        return iter(self._compiled)
 
 
 # what a cell held (io/convert.py's descriptions)
-FOUND = _compile([
+FOUND = _Catalogue([
     (r"a date (?P<date>\S+)", "日期 {date}"),
     (r"nothing", "空白"),
     (r"an Excel error", "Excel 错误值"),
@@ -40,7 +51,7 @@ FOUND = _compile([
 ])
 
 # what a cell should hold (io/schema.py Column.expected, config.py)
-EXPECTED = _compile([
+EXPECTED = _Catalogue([
     (r"an integer (?P<low>-?\d+)\.\.(?P<high>-?\d+)", "{low} 至 {high} 之间的整数"),
     (r"an integer ≥ (?P<low>-?\d+)", "不小于 {low} 的整数"),
     (r"an integer", "整数"),
@@ -67,7 +78,7 @@ EXPECTED = _compile([
 ])
 
 # HiGHS's words for a model status at a limit
-STATUS = _compile([
+STATUS = _Catalogue([
     (r"Time limit reached", "达到时间上限"),
     (r"Iteration limit reached", "达到迭代上限"),
     (r"Solution limit reached", "达到解个数上限"),
@@ -76,7 +87,7 @@ STATUS = _compile([
 ])
 
 # what a sweep key's selector may be (sweep/scenarios.py), one part of "expected …; …" each
-SELECTORS = _compile([
+SELECTORS = _Catalogue([
     (r"tiers (?P<tiers>.+)", "档次 {tiers}"),
     (r"item codes \((?P<items>.*)\) or domains", "项目代码（{items}）或领域"),
     (r"years (?P<years>.+)", "年份 {years}"),
@@ -88,7 +99,7 @@ _ACCEPTED = (r"accepted keys: (?P<keys>.+) — narrow one with :t<tier>, :<item 
 _ACCEPTED_ZH = "可用的键：{keys}——可用 :t<档次>、:<项目代码>、:<领域> 或 :<年份> 限定范围，例如 {example}"
 
 # whole messages
-MESSAGES = _compile([
+MESSAGES = _Catalogue([
     # what `fiscalshare verify` finds (runs/audit.py, sweep/audit.py)
     (r"(?P<name>[^:]+): listed in manifest\.json but missing",
      "{name}：manifest.json 中列有此文件，但文件不存在"),

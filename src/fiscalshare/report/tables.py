@@ -61,14 +61,15 @@ def visible_units(results: xr.Dataset, prefecture: str | None) -> np.ndarray:
 
 def flags_in_words(results: xr.Dataset, lang: str) -> np.ndarray:
     """Per region: its 脱贫 / 民族 / 边境 / 革命老区 flags as words ("" when none)."""
-    n = results.sizes["region"]
-    words = [[] for _ in range(n)]
+    words = np.full(results.sizes["region"], "", dtype=object)
+    sep = "、" if lang == "zh" else ", "
     for flag in FLAGS:
         if flag in results:
-            for r in np.flatnonzero(_values(results, flag).astype(bool)):
-                words[r].append(label(f"flag_short_{flag}", lang))
-    sep = "、" if lang == "zh" else ", "
-    return np.array([sep.join(w) or None for w in words], dtype=object)  # None: a blank cell
+            on = _values(results, flag).astype(bool)
+            word = label(f"flag_short_{flag}", lang)
+            words[on] = [f"{w}{sep}{word}" if w else word for w in words[on]]
+    words[words == ""] = None  # a blank cell
+    return words
 
 
 def tier_words(tiers, lang: str) -> np.ndarray:
