@@ -345,32 +345,38 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
     pi = results.variables["prefecture_share"].transpose("tier", "item").values
     tier_index = {int(t): k for k, t in enumerate(_values(results, "tier"))}
     item_names, rules = _values(results, "item_name"), _values(results, "rule").astype(str)
+    modes = [label(f"rule_{rule}", lang) for rule in rules]
+    chosen = np.isin(rules, ("ratio", "uniform"))  # σ chosen
+    names = {key: label(key, lang) for key in ("tier", "region_kind", "item_name",
+                                               "sharing_mode", "share", "share_range",
+                                               "prefecture_share")}
+    percent_names = [(label(PCT_LABELS[p], lang), PARTS.index(p)) for p in shown]
     for t in sorted({int(v) for v in tiers[mask]}):
+        tier = label("tier_label", lang).format(t)
         for region_kind in (("prefecture", "county") if counties else ("prefecture",)):
             at = mask & (tiers == t) & (kind == region_kind)
             if not at.any():
                 continue
             parts = fen.parts[at].sum(axis=(0, 2))  # [i, p]
-            points = percent_points(parts)
+            points = percent_points(parts) / 1e4
             k = tier_index[t]
-            for i in range(results.sizes["item"]):
-                if parts[i].sum() == 0:
-                    continue
-                row = {label("tier", lang): label("tier_label", lang).format(t)}
+            kind_words = label(f"kind_{region_kind}", lang)
+            for i in np.flatnonzero(parts.sum(axis=1)).tolist():
+                row = {names["tier"]: tier}
                 if counties:
-                    row[label("region_kind", lang)] = label(f"kind_{region_kind}", lang)
-                row[label("item_name", lang)] = str(item_names[i])
-                row[label("sharing_mode", lang)] = label(f"rule_{rules[i]}", lang)
-                for p in shown:
-                    row[label(PCT_LABELS[p], lang)] = points[i, PARTS.index(p)] / 1e4
-                ratio = rules[i] in ("ratio", "uniform")  # σ chosen
-                row[label("share", lang)] = float(sigma[k, i]) if ratio else np.nan
-                row[label("share_range", lang)] = (
+                    row[names["region_kind"]] = kind_words
+                row[names["item_name"]] = str(item_names[i])
+                row[names["sharing_mode"]] = modes[i]
+                for name, p in percent_names:
+                    row[name] = points[i, p]
+                ratio = chosen[i]
+                row[names["share"]] = float(sigma[k, i]) if ratio else np.nan
+                row[names["share_range"]] = (
                     f"{lower[k, i] * 100:.0f}%–{upper[k, i] * 100:.0f}%"
                     if ratio and np.isfinite(lower[k, i]) else "")
                 if counties:
-                    row[label("prefecture_share", lang)] = (float(pi[k, i])
-                                                            if region_kind == "county" else np.nan)
+                    row[names["prefecture_share"]] = (float(pi[k, i])
+                                                      if region_kind == "county" else np.nan)
                 rows.append(row)
     frame = pd.DataFrame(rows)
     percent = [PCT_LABELS[p] for p in shown] + ["share", "prefecture_share"]
