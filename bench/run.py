@@ -6,8 +6,11 @@ same LP with scipy.sparse and solves its two stages with raw highspy.  Each row 
 records their wall times (start-up included), peak memory (``wait4``'s ru_maxrss), the stage
 times of fiscalshare's manifest, and z1, z2 of both (they must agree to 1e-6).  Loading is
 measured apart: ``load_case`` against pandas' own read of the same files with
-``engine="pyarrow"``.  Results go to ``bench/results/<date>.json`` and ``.md``; the machine is
-shared, so every figure is what it was under the load of that moment.
+``engine="pyarrow"``.  Results go to ``bench/results/<date>.json`` and ``.md``.
+
+The machine is shared, and the same run varies by a fifth from one minute to the next, so each
+row is run several times (:data:`REPEATS`), alternating with its reference where it has one, and
+the table gives the medians (every time is kept in the JSON).
 
     python bench/run.py                       # every row
     python bench/run.py --rows county,county-no-reports
@@ -50,6 +53,8 @@ ROWS = {
                       "national, hard regime (tight budget and pool), `--no-reports`"),
 }
 TARGETS = {"county": 3.0, "national": 1.0, "national-reports": 2.0}
+REPEATS = {"county": 7, "county-no-reports": 7, "national": 3, "national-reports": 3,
+           "national-hard": 1}  # runs of each row (and of its reference), medians reported
 
 
 def run_process(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
@@ -111,8 +116,8 @@ def measure_load(case: Path) -> dict:
 RUNS = WORK / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")  # this invocation's runs
 
 
-def run_fiscalshare(name: str, case: Path, reports: bool) -> dict:
-    out = RUNS / name
+def run_fiscalshare(name: str, case: Path, reports: bool, attempt: int = 0) -> dict:
+    out = RUNS / f"{name}-{attempt}"
     args = ["solve", str(case), "--out", str(out), "--quiet"]
     if not reports:
         args.append("--no-reports")
@@ -146,6 +151,15 @@ def relative(a, b) -> float | None:
     return abs(a - b) / max(abs(a), abs(b), 1.0)
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run of median wall time (the upper one of an even count), with every time listed."""
+    done = [r for r in runs if "error" not in r]
+    if not done:
+        return runs[-1]
+    chosen = sorted(done, key=lambda r: r["seconds"])[len(done) // 2]
+    return {**chosen, "runs_seconds": [r["seconds"] for r in runs], "runs": len(runs)}
+
+
 def bench(rows: list[str]) -> dict:
     results, references, loads = {}, {}, {}
     for row in rows:
@@ -154,12 +168,17 @@ def bench(rows: list[str]) -> dict:
         case = prepare_case(case_name)
         if case_name not in loads and case_name != "county":
             loads[case_name] = measure_load(case)
+        ours, theirs = [], []
+        for attempt in range(REPEATS.get(row, 1)):  # alternating: both see the same moments
+            ours.append(run_fiscalshare(row, case, reports, attempt))
+            if against == "reference":
+                theirs.append(run_reference(case))
         record = {"label": label, "case": case_name, "reports": reports,
-                  "fiscalshare": run_fiscalshare(row, case, reports)}
+                  "fiscalshare": median_run(ours)}
         if against == "reference":
-            if case_name not in references:
-                references[case_name] = run_reference(case)
-            reference = references[case_name]
+            earlier = references.get(case_name, [])
+            references[case_name] = earlier + theirs
+            reference = median_run(references[case_name])
             record["reference"] = reference
             if "seconds" in reference and "error" not in record["fiscalshare"]:
                 record["ratio"] = round(record["fiscalshare"]["seconds"] / reference["seconds"], 2)
@@ -185,11 +204,15 @@ def bench(rows: list[str]) -> dict:
 
 
 def markdown(report: dict) -> str:
-    lines = ["| case | fiscalshare | reference | ratio | target | met | z1, z2 vs reference |",
+    lines = ["Median of the runs (how many: n); every run's time is in the JSON.", "",
+             "| case | fiscalshare | reference | ratio | target | met | z1, z2 vs reference |",
              "|---|---|---|---|---|---|---|"]
     for row, record in report["rows"].items():
         ours = record["fiscalshare"]
         parts = [f"{ours.get('seconds', '—')} s"]
+        if ours.get("runs", 1) > 1:
+            parts.append(f"n = {ours['runs']}, {min(ours['runs_seconds'])}–"
+                         f"{max(ours['runs_seconds'])} s")
         for key, name in (("load_seconds", "load"), ("solve_seconds", "solve"),
                           ("highs_stage1_seconds", "HiGHS stage 1"),
                           ("highs_stage2_seconds", "stage 2"), ("report_seconds", "reports")):
@@ -198,7 +221,9 @@ def markdown(report: dict) -> str:
         if ours.get("error"):
             parts.append(f"exit {ours.get('exit_code')}")
         reference = record.get("reference") or {}
-        ref = (f"{reference['seconds']} s (read {reference['read_seconds']} s, stages "
+        spread = (f"n = {reference['runs']}, {min(reference['runs_seconds'])}–"
+                  f"{max(reference['runs_seconds'])} s, " if reference.get("runs", 1) > 1 else "")
+        ref = (f"{reference['seconds']} s ({spread}read {reference['read_seconds']} s, stages "
                f"{reference['stage1_seconds']} + {reference['stage2_seconds']} s)"
                if "seconds" in reference else ("—" if not reference else "error"))
         diffs = ("" if record.get("z1_relative_difference") is None else
