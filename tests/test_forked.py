@@ -141,3 +141,15 @@ def test_a_run_whose_plots_fail_in_the_standby_leaves_nothing(tmp_path, monkeypa
         run_solve(SolveRequest(case=case, out=tmp_path / "run"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]
     assert multiprocessing.active_children() == []
+
+
+def test_a_job_started_in_a_forked_process_inherits_what_it_needs_and_returns_its_value():
+    import threading
+
+    lock = threading.Lock()  # cannot be pickled: the job is inherited, not sent
+    with Standby.started(lambda: (os.getpid(), lock.locked())) as job:
+        pid, locked = job.result()
+    assert pid != os.getpid() and locked is False
+    with Standby.started(_fail) as job, pytest.raises(ValueError, match="a job failed"):
+        job.result()
+    assert multiprocessing.active_children() == []

@@ -129,17 +129,23 @@ class Standby:
     ``with`` block calls on every way out.
     """
 
-    def __init__(self, prepare: Callable[[], Any]):
-        self._call = None
+    def __init__(self, prepare: Callable[[], Any], *, call: Callable[[], Any] | None = None):
+        self._call = None if call is None else (call, (), {})
         self._process = self._connection = None
         if not can_fork() or multiprocessing.current_process().daemon:
             return
         context = multiprocessing.get_context("fork")
         self._connection, child_end = context.Pipe()
-        self._process = context.Process(target=_stand_by, args=(prepare, child_end),
+        self._process = context.Process(target=_stand_by, args=(prepare, child_end, call),
                                         daemon=True)
         self._process.start()
         child_end.close()
+
+    @classmethod
+    def started(cls, job: Callable[[], Any]) -> Standby:
+        """``job()`` started now in a process forked from this one, which inherits everything
+        (only the result is pickled), while this one goes on; :meth:`result` waits for it."""
+        return cls(lambda: None, call=job)
 
     def __enter__(self) -> Standby:
         return self
@@ -181,17 +187,20 @@ class Standby:
             self._process = None
 
 
-def _stand_by(prepare, connection) -> None:
+def _stand_by(prepare, connection, call) -> None:
     import signal
     from contextlib import suppress
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     with suppress(Exception):  # preparing only saves time: the call itself shows any error
         prepare()
-    try:
-        function, args, kwargs = connection.recv()
-    except EOFError:  # the parent ended without a call
-        return
+    if call is not None:  # given at the fork (Standby.started)
+        function, args, kwargs = call, (), {}
+    else:
+        try:
+            function, args, kwargs = connection.recv()
+        except EOFError:  # the parent ended without a call
+            return
     try:
         message = (True, function(*args, **kwargs))
     except BaseException as error:  # noqa: BLE001 - every failure goes to the parent

@@ -121,11 +121,11 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
                                               indexing="ij"))
     shown = shown_parts(results, fen, mask)
     frame = pd.DataFrame({
-        label("region", lang): codes[r],
-        label("region_name", lang): names[r],
-        label("tier", lang): tiers[r],
-        label("flags", lang): flags[r],
-        label("item_name", lang): item_names[i],
+        label("region", lang): _repeated(codes, r),
+        label("region_name", lang): _repeated(names, r),
+        label("tier", lang): _repeated(tiers, r),
+        label("flags", lang): _repeated(flags, r),
+        label("item_name", lang): _repeated(item_names, i),
         label("year", lang): _values(results, "year")[y].astype(int),
         label("standard_cost", lang): wan(cost.ravel()),
     })
@@ -154,10 +154,10 @@ def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool
     shown = shown_parts(results, fen, mask)
     points = percent_points(parts.reshape(-1, len(PARTS)))
     frame = pd.DataFrame({
-        label("region", lang): codes[r],
-        label("region_name", lang): names[r],
-        label("tier", lang): tiers[r],
-        label("item_name", lang): item_names[i],
+        label("region", lang): _repeated(codes, r),
+        label("region_name", lang): _repeated(names, r),
+        label("tier", lang): _repeated(tiers, r),
+        label("item_name", lang): _repeated(item_names, i),
         label("standard_cost", lang): wan(cost.ravel()),
     })
     has_cost = cost.ravel() > 0
@@ -168,6 +168,14 @@ def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool
                                percent=[PCT_LABELS[p] for p in shown]),
                  total_label=label("total", lang), keys=2, max_text=16,
                  notes=(label("percent_note", lang),))
+
+
+def _repeated(values: np.ndarray, rows: np.ndarray) -> pd.Categorical:
+    """``values[rows]`` as a categorical column: each distinct value held once and a code per
+    row, so that a table of 10,000 rows builds no 10,000 strings (the writer renders each
+    distinct value once)."""
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return pd.Categorical.from_codes(codes[rows], categories=distinct)
 
 
 def _regional(results, fen, mask, lang, by_prefecture):

@@ -534,16 +534,17 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
         if kind != "text":
             bodies.append(xlsx_rows.number_column(frame[name], style, text_style, clean_text))
             continue
-        values = frame[name].tolist()
+        series = frame[name]
         bodies.append(xlsx_rows.text_column(
-            values, clean_text, lambda text, style=style: quoted_style() if text is not None
+            series, clean_text, lambda text, style=style: quoted_style() if text is not None
             and text.startswith(_DANGEROUS_START) else style()))
         # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always)
         room, width = widths[k] - WRAP_MARGIN, widths[k]
-        wraps = {v: text_lines(clean_text(v), width) for v in set(values)
-                 if isinstance(v, str) and len(v) * 2 > room}  # may not fit on one line
-        if wraps:
-            lines = np.maximum(lines, [wraps.get(v, 1) for v in values])
+        distinct, codes = xlsx_rows.distinct_and_codes(series)
+        wraps = [text_lines(clean_text(v), width) if isinstance(v, str) and len(v) * 2 > room
+                 else 1 for v in distinct]  # a text that may not fit on one line
+        if max(wraps, default=1) > 1:
+            lines = np.maximum(lines, np.asarray(wraps)[codes])
     heights = [min(LINE_PT * n, MAX_ROW_PT) if n > 1 else None for n in lines.tolist()]
     if pager is None:
         xml.append(xlsx_rows.rows_block(row, letters, bodies, heights))

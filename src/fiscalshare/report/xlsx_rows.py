@@ -64,16 +64,49 @@ def blank_cell(style: int) -> str:
     return f' s="{style}"/>'
 
 
-def text_column(values: Sequence, clean, styles) -> list[str]:
+def text_column(values: Sequence | pd.Series, clean, styles) -> list[str] | pa.Array:
     """Cell bodies of a text column: strings (each distinct one cleaned by ``clean`` and
     escaped once), numbers, gaps.  ``styles(text)`` gives a cleaned string's style,
     ``styles(None)`` that of numbers and gaps (asked only when a cell needs it: a style asked
-    for is a style the workbook keeps)."""
+    for is a style the workbook keeps, in the order the values first appear).  A long column
+    comes back as an Arrow array (see :func:`rows_xml`)."""
+    if isinstance(values, pd.Series) and (len(values) > ARROW_ROWS
+                                          or isinstance(values.dtype, pd.CategoricalDtype)):
+        distinct, codes = distinct_and_codes(values)
+        bodies = _rendered(distinct, clean, styles)
+        if len(codes) > ARROW_ROWS:
+            return pa.array(bodies, pa.large_string()).take(pa.array(codes))
+        return [bodies[c] for c in codes.tolist()]
+    values = values.tolist() if isinstance(values, pd.Series) else values
     distinct = list(dict.fromkeys(values))
+    rendered = dict(zip(distinct, _rendered(distinct, clean, styles), strict=True))
+    return [rendered[value] for value in values]
+
+
+def distinct_and_codes(series: pd.Series) -> tuple[list, np.ndarray]:
+    """The distinct values of a column in the order they first appear (a gap as None, in its
+    place) and each row's index into them; a categorical column is read from its codes."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        categories = series.cat.categories.tolist()
+        used = pd.unique(codes)  # in order of appearance, -1 (a gap) among them
+        place = np.empty(len(categories) + 1, dtype=np.int64)
+        place[used] = np.arange(len(used))  # code -1 lands in the extra last slot
+        return [categories[c] if c >= 0 else None for c in used.tolist()], place[codes]
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    distinct = uniques.tolist()
+    gaps = codes < 0
+    if gaps.any():
+        at = int(codes[:int(np.argmax(gaps))].max(initial=-1)) + 1  # distinct values before it
+        distinct.insert(at, None)
+        codes = np.where(gaps, at, codes + (codes >= at))
+    return distinct, codes
+
+
+def _rendered(distinct: list, clean, styles) -> list[str]:
     numbers = [v for v in distinct if _is_number(v)]
     texts = dict(zip(numbers, number_texts([float(v) for v in numbers]), strict=True))
-    rendered = {value: _text_or_number(value, clean, styles, texts) for value in distinct}
-    return [rendered[value] for value in values]
+    return [_text_or_number(value, clean, styles, texts) for value in distinct]
 
 
 def _is_number(value) -> bool:

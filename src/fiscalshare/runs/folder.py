@@ -38,7 +38,7 @@ from functools import partial
 from pathlib import Path
 
 from fiscalshare.errors import FiscalshareError
-from fiscalshare.forked import run_jobs
+from fiscalshare.forked import Standby, run_jobs
 
 MANIFEST = "manifest.json"
 ALLOCATION = "allocation.nc"
@@ -499,24 +499,11 @@ def write_run(
     results.attrs["reports_written"] = listed["reports"]  # for the audit: which files to expect
     with staged_folder(out, force=force) as folder:
         started = time.perf_counter()
-        jobs = [partial(_timed, write_allocation, results, folder / ALLOCATION)]
-        plotted = reports and plotter is not None
-        try:
-            if reports:
-                from fiscalshare.report import report_jobs, submit_plots
-                from fiscalshare.report.filenames import prefecture_files
-
-                if plotted:
-                    submit_plots(plotter, results, folder, lang=lang)
-                jobs += report_jobs(results, folder, lang=lang, plots=not plotted)
-                listed["prefectures"] = prefecture_files(results)  # which workbook is whose
-            done = run_jobs(jobs)  # allocation.nc beside the reports, on every core
-            if plotted:
-                plotter.result()
-        finally:
-            if plotter is not None:  # stopped before a failed run's folder is removed
-                plotter.close()
-        timings["netcdf_seconds"] = done[0]
+        netcdf = partial(_timed, write_allocation, results, folder / ALLOCATION)
+        if not reports:
+            timings["netcdf_seconds"] = netcdf()
+        else:
+            _write_reports(results, folder, lang, netcdf, plotter, timings, listed)
         if reports:
             timings["report_seconds"] = round(time.perf_counter() - started, 3)
         if extra is not None:
@@ -525,6 +512,30 @@ def write_run(
         write_manifest(folder, {**manifest_attrs(results), "status": "solved", **timings,
                                 **listed})
     return Path(out)
+
+
+def _write_reports(results, folder: Path, lang: str, netcdf, plotter, timings: dict,
+                   listed: dict) -> None:
+    """allocation.nc, started in a process of its own while this one prepares the reports'
+    money and plot data; then the workbooks on every core, the plots in ``plotter`` if given.
+    Every process is stopped on the way out, before a failed run's folder is removed."""
+    from fiscalshare.report import report_jobs, submit_plots
+    from fiscalshare.report.filenames import prefecture_files
+
+    plotted = plotter is not None
+    with Standby.started(netcdf) as writing:
+        try:
+            if plotted:
+                submit_plots(plotter, results, folder, lang=lang)
+            jobs = report_jobs(results, folder, lang=lang, plots=not plotted)
+            listed["prefectures"] = prefecture_files(results)  # which workbook is whose
+            run_jobs(jobs)
+            timings["netcdf_seconds"] = writing.result()
+            if plotted:
+                plotter.result()
+        finally:
+            if plotted:
+                plotter.close()
 
 
 def write_diagnosis(diagnosis: dict, attrs: dict, out: Path, *, force: bool = False,
