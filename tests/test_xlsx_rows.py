@@ -226,3 +226,37 @@ def test_scratch_files_go_to_memory_only_where_it_has_room(monkeypatch):
         assert free(10**7) == "/dev/shm"
     finally:
         xlsx.scratch_dir.cache_clear()
+
+
+def test_shared_strings_read_back_as_the_texts_written_in_cells(tmp_path):
+    from openpyxl import load_workbook
+
+    texts = pd.Series(TEXTS * 20 + ["<r>rich?</r>", None] * 3, dtype=object)  # long: Arrow
+    short = TEXTS[:5] + [None, TEXTS[0]]  # short: Python
+    values = []
+    for shared in (False, True):
+        path = tmp_path / f"{shared}.xlsx"
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        ws = book.add_worksheet()
+        share = xlsx_rows.sharer(ws) if shared else None
+        xlsx_rows.start_rows(ws, 0)
+        bodies = [xlsx_rows.text_column(texts, str, lambda _: 0, share),
+                  xlsx_rows.text_column(short + [None] * (len(texts) - len(short)), str,
+                                        lambda _: 0, share)]
+        xml = [xlsx_rows.rows_block(0, ["A", "B"], bodies, None)]
+        xlsx_rows.append_rows(ws, 0, len(texts) - 1, 2, xml)
+        book.close()
+        sheet = load_workbook(path).active
+        values.append([[c.value for c in row] for row in sheet.iter_rows()])
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+            sheet_xml = z.read("xl/worksheets/sheet1.xml").decode()
+            if shared:
+                sst = z.read("xl/sharedStrings.xml").decode()
+    # openpyxl leaves Excel's escape of a literal _xHHHH_ in an inline string (Excel removes it)
+    inline = [[v.replace("_x005F_", "_") if isinstance(v, str) else v for v in row]
+              for row in values[0]]
+    assert inline == values[1]
+    assert "xl/sharedStrings.xml" in names
+    references = sheet_xml.count('t="s"')
+    assert f'count="{references}"' in sst and 't="inlineStr"><is><t>&lt;r&gt;rich?' in sheet_xml

@@ -529,6 +529,7 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
     text_style = formats.cell["text", False]._get_xf_index
     quoted_style = formats.cell["quoted", False]._get_xf_index
     bodies, lines = [], np.ones(len(frame), dtype=int)
+    share = xlsx_rows.sharer(ws)
     for k, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
         style = formats.cell[kind, False]._get_xf_index  # asked for only when a cell uses it
         if kind != "text":
@@ -537,7 +538,7 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
         series = frame[name]
         bodies.append(xlsx_rows.text_column(
             series, clean_text, lambda text, style=style: quoted_style() if text is not None
-            and text.startswith(_DANGEROUS_START) else style()))
+            and text.startswith(_DANGEROUS_START) else style(), share))
         # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always)
         room, width = widths[k] - WRAP_MARGIN, widths[k]
         distinct, codes = xlsx_rows.distinct_and_codes(series)

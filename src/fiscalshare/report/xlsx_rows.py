@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -64,22 +65,27 @@ def blank_cell(style: int) -> str:
     return f' s="{style}"/>'
 
 
-def text_column(values: Sequence | pd.Series, clean, styles) -> list[str] | pa.Array:
+def text_column(values: Sequence | pd.Series, clean, styles, share=None) -> list[str] | pa.Array:
     """Cell bodies of a text column: strings (each distinct one cleaned by ``clean`` and
     escaped once), numbers, gaps.  ``styles(text)`` gives a cleaned string's style,
     ``styles(None)`` that of numbers and gaps (asked only when a cell needs it: a style asked
-    for is a style the workbook keeps, in the order the values first appear).  A long column
-    comes back as an Arrow array (see :func:`rows_xml`)."""
+    for is a style the workbook keeps, in the order the values first appear).  ``share(text,
+    uses)``, when given, puts a text in the workbook's shared strings and returns its index
+    (None: written in the cell).  A long column comes back as an Arrow array (see
+    :func:`rows_xml`)."""
     if isinstance(values, pd.Series) and (len(values) > ARROW_ROWS
                                           or isinstance(values.dtype, pd.CategoricalDtype)):
         distinct, codes = distinct_and_codes(values)
-        bodies = _rendered(distinct, clean, styles)
+        uses = np.bincount(codes, minlength=len(distinct)).tolist()
+        bodies = _rendered(distinct, uses, clean, styles, share)
         if len(codes) > ARROW_ROWS:
             return pa.array(bodies, pa.large_string()).take(pa.array(codes))
         return [bodies[c] for c in codes.tolist()]
     values = values.tolist() if isinstance(values, pd.Series) else values
-    distinct = list(dict.fromkeys(values))
-    rendered = dict(zip(distinct, _rendered(distinct, clean, styles), strict=True))
+    counts = Counter(values)
+    distinct = list(counts)
+    rendered = dict(zip(distinct, _rendered(distinct, [counts[v] for v in distinct], clean,
+                                            styles, share), strict=True))
     return [rendered[value] for value in values]
 
 
@@ -103,10 +109,11 @@ def distinct_and_codes(series: pd.Series) -> tuple[list, np.ndarray]:
     return distinct, codes
 
 
-def _rendered(distinct: list, clean, styles) -> list[str]:
+def _rendered(distinct: list, uses: list[int], clean, styles, share) -> list[str]:
     numbers = [v for v in distinct if _is_number(v)]
     texts = dict(zip(numbers, number_texts([float(v) for v in numbers]), strict=True))
-    return [_text_or_number(value, clean, styles, texts) for value in distinct]
+    return [_text_or_number(value, n, clean, styles, texts, share)
+            for value, n in zip(distinct, uses, strict=True)]
 
 
 def _is_number(value) -> bool:
@@ -114,13 +121,34 @@ def _is_number(value) -> bool:
             and math.isfinite(float(value)))
 
 
-def _text_or_number(value, clean, styles, number_text: dict) -> str:
+def _text_or_number(value, uses: int, clean, styles, number_text: dict, share) -> str:
     if isinstance(value, str):
         text = clean(value)
+        index = share(text[:STRING_LIMIT], uses) if share is not None else None
+        if index is not None:
+            return f' s="{styles(text)}" t="s"><v>{index}</v></c>'
         return text_cell(text, styles(text))
     if value in number_text:
         return f' s="{styles(None)}"><v>{number_text[value]}</v></c>'
     return blank_cell(styles(None))  # a gap, NaN or ∞
+
+
+def sharer(ws):
+    """``share(text, uses)`` for :func:`text_column`: the text in the workbook's table of shared
+    strings (XlsxWriter writes it as sharedStrings.xml), counted ``uses`` times.  A cell then
+    holds an index, not the text: item and region names repeat on every row of the long tables,
+    and the sheets come out a fifth smaller.  A text XlsxWriter would take for rich-text XML
+    (``<r>…</r>``) stays in its cell."""
+    table = ws.str_table
+
+    def share(text: str, uses: int) -> int | None:
+        if text.startswith("<r>") and text.endswith("</r>"):
+            return None
+        index = table._get_shared_string_index(text)  # counts one use
+        table.count += uses - 1
+        return index
+
+    return share
 
 
 def numbers_of(series: pd.Series) -> np.ndarray:
