@@ -69,19 +69,18 @@ def plot_data(results: xr.Dataset) -> PlotData:
     unit_transfer = results["transfer"].sel(unit=regions).sum("year").values
     capacity = results["fiscal_capacity"].sel(unit=regions).sum("year").values
 
-    funding = results["funding"].sum(("item", "year")).transpose("region", "level")
-    short = results["shortfall"].sum(("item", "year"))
-    cost = results["standard_cost"].sum(("item", "year"))
+    funding = results["funding"].sum(("item", "year")).transpose("region", "level").values
+    short = results["shortfall"].sum(("item", "year")).values
+    cost = results["standard_cost"].sum(("item", "year")).values
     region_names = {lang: _names(results, "region", lang) for lang in ("zh", "en")}
     bar_names = region_names
-    if results.sizes["region"] > MAX_BARS:
-        group = results["region_prefecture"]
-        funding, short, cost = (v.groupby(group).sum() for v in (funding, short, cost))
+    if results.sizes["region"] > MAX_BARS:  # prefectures in code order, their regions summed
+        codes, inverse = np.unique(results["region_prefecture"].values, return_inverse=True)
+        funding, short, cost = (_summed(values, inverse, len(codes))
+                                for values in (funding, short, cost))
         unit_names = dict(zip(results["unit"].values, results["unit_name"].values, strict=True))
-        codes = funding["region_prefecture"].values
         bar_names = {"zh": [plot_text(unit_names.get(c, c)) for c in codes],
                      "en": [plot_text(c) for c in codes]}
-    funding, short, cost = funding.values, short.values, cost.values
     parts = np.column_stack([funding, short]) / np.where(cost > 0, cost, 1.0)[:, None]
     return PlotData(
         per_head_capacity=capacity / population / n_years,
@@ -90,6 +89,14 @@ def plot_data(results: xr.Dataset) -> PlotData:
         region_names=region_names, bar_names=bar_names, bar_parts=parts,
         item_names={lang: _names(results, "item", lang) for lang in ("zh", "en")},
         item_shortfall=results["shortfall"].sum(("region", "year")).values / WAN)
+
+
+def _summed(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Rows of ``values`` added up by ``group`` (xarray's groupby takes 0.1 s per variable for
+    the 190 prefectures of a national run)."""
+    out = np.zeros((groups, *values.shape[1:]))
+    np.add.at(out, group, values)
+    return out
 
 
 def write_plots(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[Path]:

@@ -73,6 +73,7 @@ def clean_text(value) -> str:
     return _CONTROL.sub("", str(value))
 
 
+@lru_cache(maxsize=65536)  # names repeat in every table and every workbook
 def display_width(text: str) -> int:
     """Width in character cells: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -535,13 +536,12 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
         if kind != "text":
             bodies.append(xlsx_rows.number_column(frame[name], style, text_style, clean_text))
             continue
-        series = frame[name]
-        bodies.append(xlsx_rows.text_column(
-            series, clean_text, lambda text, style=style: quoted_style() if text is not None
-            and text.startswith(_DANGEROUS_START) else style(), share))
+        distinct, codes = xlsx_rows.distinct_and_codes(frame[name])
+        bodies.append(xlsx_rows.column_from_codes(
+            distinct, codes, clean_text, lambda text, style=style: quoted_style()
+            if text is not None and text.startswith(_DANGEROUS_START) else style(), share))
         # wrapped rows get their height (LibreOffice does not fit rows on opening; Excel not always)
         room, width = widths[k] - WRAP_MARGIN, widths[k]
-        distinct, codes = xlsx_rows.distinct_and_codes(series)
         wraps = [text_lines(clean_text(v), width) if isinstance(v, str) and len(v) * 2 > room
                  else 1 for v in distinct]  # a text that may not fit on one line
         if max(wraps, default=1) > 1:

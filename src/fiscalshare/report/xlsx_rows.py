@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -73,20 +72,18 @@ def text_column(values: Sequence | pd.Series, clean, styles, share=None) -> list
     uses)``, when given, puts a text in the workbook's shared strings and returns its index
     (None: written in the cell).  A long column comes back as an Arrow array (see
     :func:`rows_xml`)."""
-    if isinstance(values, pd.Series) and (len(values) > ARROW_ROWS
-                                          or isinstance(values.dtype, pd.CategoricalDtype)):
-        distinct, codes = distinct_and_codes(values)
-        uses = np.bincount(codes, minlength=len(distinct)).tolist()
-        bodies = _rendered(distinct, uses, clean, styles, share)
-        if len(codes) > ARROW_ROWS:
-            return pa.array(bodies, pa.large_string()).take(pa.array(codes))
-        return [bodies[c] for c in codes.tolist()]
-    values = values.tolist() if isinstance(values, pd.Series) else values
-    counts = Counter(values)
-    distinct = list(counts)
-    rendered = dict(zip(distinct, _rendered(distinct, [counts[v] for v in distinct], clean,
-                                            styles, share), strict=True))
-    return [rendered[value] for value in values]
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    return column_from_codes(*distinct_and_codes(series), clean, styles, share)
+
+
+def column_from_codes(distinct: list, codes: np.ndarray, clean, styles,
+                      share=None) -> list[str] | pa.Array:
+    """:func:`text_column` of a column given as its distinct values and a code per row."""
+    uses = np.bincount(codes, minlength=len(distinct)).tolist()
+    bodies = _rendered(distinct, uses, clean, styles, share)
+    if len(codes) > ARROW_ROWS:
+        return pa.array(bodies, pa.large_string()).take(pa.array(codes))
+    return [bodies[c] for c in codes.tolist()]
 
 
 def distinct_and_codes(series: pd.Series) -> tuple[list, np.ndarray]:
@@ -99,6 +96,10 @@ def distinct_and_codes(series: pd.Series) -> tuple[list, np.ndarray]:
         place = np.empty(len(categories) + 1, dtype=np.int64)
         place[used] = np.arange(len(used))  # code -1 lands in the extra last slot
         return [categories[c] if c >= 0 else None for c in used.tolist()], place[codes]
+    if len(series) <= ARROW_ROWS:  # a dictionary is quicker than pandas for a few values
+        index: dict = {}
+        codes = [index.setdefault(value, len(index)) for value in series.tolist()]
+        return list(index), np.asarray(codes, dtype=np.int64)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     distinct = uniques.tolist()
     gaps = codes < 0
