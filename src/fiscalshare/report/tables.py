@@ -419,6 +419,7 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
                label("content", lang), label("national_standard", lang),
                label("provincial_standard", lang), label("sharing_mode", lang)] + [label(PCT_LABELS[p], lang) for p in shown] + [
         label("lead_department", lang)] + ([label("linked_indicators", lang)] if linked else [])
+    modes = _modes_in_words(results, mask, lang)
     seq = 0
     for g, d in enumerate(order):
         heading = f"{numerals[g] if g < len(numerals) else g + 1}{label('enum_sep', lang)}" \
@@ -431,7 +432,7 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
             provincial = _standard(results, "unit_cost", i, years, unit, None)
             row = [seq, str(_values(results, "item_name")[i]),
                    _text(results, "item_target_group", i), _text(results, "item_content", i),
-                   national, provincial, _mode_in_words(results, i, mask, lang)]
+                   national, provincial, modes[i]]
             row += [points[i, k] / 1e4 if parts[i].sum() else np.nan for k in range(len(shown))]
             row.append(_text(results, "item_lead_department", i))
             if linked:
@@ -500,24 +501,28 @@ def _standard(results, name, i, years, unit, topup) -> str:
     return f"{shown} {unit}".strip()
 
 
-def _mode_in_words(results, i, mask, lang) -> str:
-    """The sharing mode as a 实施方案 writes it (the shares of cost are in the next columns)."""
-    rule = str(_values(results, "rule")[i])
-    words = [label(f"rule_{rule}", lang)]
-    if rule in ("ratio", "uniform"):  # both leave a local part that the province shares in
-        fixed = "province_rule" in results.coords and \
-            str(_values(results, "province_rule")[i]) == "fixed"
-        tiers = sorted({int(t) for t in _values(results, "region_tier")[mask]})
-        index = {int(t): k for k, t in enumerate(_values(results, "tier"))}
-        sigma = results.variables["provincial_share"].transpose("tier", "item").values
-        shares = sorted({round(float(sigma[index[t], i]) * 100, 2) for t in tiers})
-        shown = "、".join(f"{v:g}%" for v in shares) if lang == "zh" else \
-            ", ".join(f"{v:g}%" for v in shares)
-        words.append(label("mode_local_fixed" if fixed else "mode_local_split", lang)
-                     .format(shown))
-    if rule == "central" and "topup" in results and np.nanmax(_values(results, "topup")[i]) > 1:
-        words.append(label("mode_topup", lang))
-    return ("，" if lang == "zh" else "; ").join(words)
+def _modes_in_words(results, mask, lang) -> list[str]:
+    """Each item's sharing mode as a 实施方案 writes it (the shares of cost are in the next
+    columns)."""
+    rules = _values(results, "rule").astype(str)
+    fixed = (_values(results, "province_rule").astype(str) == "fixed"
+             if "province_rule" in results.coords else np.zeros(len(rules), dtype=bool))
+    tiers = sorted({int(t) for t in _values(results, "region_tier")[mask]})
+    index = {int(t): k for k, t in enumerate(_values(results, "tier"))}
+    sigma = results.variables["provincial_share"].transpose("tier", "item").values
+    topup = _values(results, "topup") if "topup" in results else None
+    sep = "、" if lang == "zh" else ", "
+    modes = []
+    for i, rule in enumerate(rules.tolist()):
+        words = [label(f"rule_{rule}", lang)]
+        if rule in ("ratio", "uniform"):  # both leave a local part that the province shares in
+            shares = sorted({round(float(sigma[index[t], i]) * 100, 2) for t in tiers})
+            words.append(label("mode_local_fixed" if fixed[i] else "mode_local_split", lang)
+                         .format(sep.join(f"{v:g}%" for v in shares)))
+        if rule == "central" and topup is not None and np.nanmax(topup[i]) > 1:
+            words.append(label("mode_topup", lang))
+        modes.append(("，" if lang == "zh" else "; ").join(words))
+    return modes
 
 
 # ---------------------------------------------------------------- who is protected
