@@ -412,7 +412,6 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
     domains = _values(results, "domain")
     order = [d for d in DOMAIN_ORDER if d in set(domains)] + sorted(
         set(domains) - set(DOMAIN_ORDER))
-    years = _values(results, "year")
     numerals = label("numerals", lang).split(",")
     rows = []
     columns = [label("seq", lang), label("service_item", lang), label("target_group", lang),
@@ -420,6 +419,14 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
                label("provincial_standard", lang), label("sharing_mode", lang)] + [label(PCT_LABELS[p], lang) for p in shown] + [
         label("lead_department", lang)] + ([label("linked_indicators", lang)] if linked else [])
     modes = _modes_in_words(results, mask, lang)
+    texts = {name: _values(results, name) if name in results else None
+             for name in ("item_target_group", "item_content", "item_lead_department")}
+    units, names, items = (_values(results, n) for n in ("item_unit", "item_name", "item"))
+    national = provincial = None
+    if "unit_cost" in results:
+        national = _values(results, "unit_cost").astype(float)
+        provincial = national * (_values(results, "topup").astype(float) if "topup" in results
+                                 else 1)
     seq = 0
     for g, d in enumerate(order):
         heading = f"{numerals[g] if g < len(numerals) else g + 1}{label('enum_sep', lang)}" \
@@ -427,18 +434,16 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
         rows.append([None, heading] + [None] * (len(columns) - 2))
         for i in np.flatnonzero(domains == d):
             seq += 1
-            unit = str(_values(results, "item_unit")[i])
-            national = _standard(results, "unit_cost", i, years, unit, 1.0)
-            provincial = _standard(results, "unit_cost", i, years, unit, None)
-            row = [seq, str(_values(results, "item_name")[i]),
-                   _text(results, "item_target_group", i), _text(results, "item_content", i),
-                   national, provincial, modes[i]]
+            unit = str(units[i])
+            row = [seq, str(names[i]), _text(texts["item_target_group"], i),
+                   _text(texts["item_content"], i),
+                   _standard(None if national is None else national[i], unit),
+                   _standard(None if provincial is None else provincial[i], unit), modes[i]]
             row += [points[i, k] / 1e4 if parts[i].sum() else np.nan for k in range(len(shown))]
-            row.append(_text(results, "item_lead_department", i))
+            row.append(_text(texts["item_lead_department"], i))
             if linked:
                 row.append(_indicators_in_words(
-                    results, indicators_for(results, item=str(_values(results, "item")[i]),
-                                            region=region), lang))
+                    results, indicators_for(results, item=str(items[i]), region=region), lang))
             rows.append(row)
     frame = pd.DataFrame(rows, columns=columns)
     kinds = {label("seq", lang): "integer"}
@@ -478,19 +483,16 @@ def _indicators_in_words(results, table: pd.DataFrame, lang) -> str | None:
     return ("；" if zh else "; ").join(shown)
 
 
-def _text(results, name, i) -> str | None:
+def _text(values: np.ndarray | None, i) -> str | None:
     """An optional item text, or None (a blank cell) where not given."""
-    value = str(_values(results, name)[i]) if name in results else ""
+    value = str(values[i]) if values is not None else ""
     return value or None
 
 
-def _standard(results, name, i, years, unit, topup) -> str:
+def _standard(values: np.ndarray | None, unit: str) -> str:
     """The standard per beneficiary over the years, e.g. "79 → 89 元/人/年" ("" when unknown)."""
-    if name not in results:
+    if values is None:
         return ""
-    values = _values(results, name)[i].astype(float)
-    if topup is None:
-        values = values * (_values(results, "topup")[i].astype(float) if "topup" in results else 1)
     values = values[np.isfinite(values)]
     if not values.size:
         return ""

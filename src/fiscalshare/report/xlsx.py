@@ -124,9 +124,17 @@ class Table:
     notes: tuple[str, ...] = ()  # sentences printed under the table
     max_text: int = MAX_TEXT_WIDTH  # widest text column, in characters; longer text wraps
     _widths: list | None = field(default=None, repr=False, compare=False)
+    _texts: dict = field(default_factory=dict, repr=False, compare=False)
 
     def kind(self, column) -> str:
         return self.kinds.get(column, "text")
+
+    def text_codes(self, column) -> tuple[list, np.ndarray]:
+        """A text column's distinct values and a code per row (found once: the widths, the
+        cells and the wrapped heights all read them)."""
+        if column not in self._texts:
+            self._texts[column] = xlsx_rows.distinct_and_codes(self.frame[column])
+        return self._texts[column]
 
 
 @dataclass
@@ -270,13 +278,13 @@ def column_widths(table: Table) -> list[float]:
         return table._widths
     widths = []
     for name in table.frame.columns:
-        values = table.frame[name]
         kind = table.kind(name)
         if kind == "text":
-            data = max(map(display_width, xlsx_rows.distinct_texts(values)), default=0)
+            distinct = table.text_codes(name)[0]
+            data = max((display_width(str(v)) for v in distinct if not pd.isna(v)), default=0)
             data = min(data, table.max_text)
         else:
-            numbers = xlsx_rows.numbers_of(values)
+            numbers = xlsx_rows.numbers_of(table.frame[name])
             finite = numbers[np.isfinite(numbers)]
             biggest = float(np.max(np.abs(finite))) if finite.size else 0.0
             if kind == "money" and table.total_label is not None:
@@ -536,7 +544,7 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
         if kind != "text":
             bodies.append(xlsx_rows.number_column(frame[name], style, text_style, clean_text))
             continue
-        distinct, codes = xlsx_rows.distinct_and_codes(frame[name])
+        distinct, codes = table.text_codes(name)
         bodies.append(xlsx_rows.column_from_codes(
             distinct, codes, clean_text, lambda text, style=style: quoted_style()
             if text is not None and text.startswith(_DANGEROUS_START) else style(), share))

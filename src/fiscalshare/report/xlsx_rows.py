@@ -161,11 +161,6 @@ def numbers_of(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
 
 
-def distinct_texts(series: pd.Series) -> set[str]:
-    """The distinct values of a column as text, gaps left out."""
-    return {str(v) for v in series.unique().tolist() if not pd.isna(v)}
-
-
 def number_column(series: pd.Series, style, word_style, clean) -> list[str] | pa.Array:
     """Cell bodies of a number column; a word among the numbers (e.g. 不设上限) stays a word,
     cleaned by ``clean``.  ``style()`` and ``word_style()`` give the styles when needed.  A
