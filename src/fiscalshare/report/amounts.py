@@ -21,20 +21,31 @@ PARTS = ("central", "province", "prefecture", "county", "shortfall")
 BASIS = 10000  # 100.00 % in steps of 0.01 %
 
 
+CHUNK_ROWS = 1 << 14  # rows balanced at a time: the arrays of one chunk stay in the cache
+
+
 def largest_remainder(values: np.ndarray, totals: np.ndarray) -> np.ndarray:
     """Integers along the last axis of ``values`` that add up to ``totals`` and differ from
     ``values`` by less than one, the rounding going to the largest fractional parts."""
-    values = np.maximum(np.asarray(values, dtype=float), 0.0)
+    values = np.asarray(values, dtype=float)
     totals = np.asarray(totals, dtype=np.int64)
+    k = values.shape[-1]
+    flat, flat_totals = values.reshape(-1, k), np.broadcast_to(totals, values.shape[:-1]).ravel()
+    result = np.empty(flat.shape, dtype=np.int64)
+    for start in range(0, len(flat), CHUNK_ROWS):  # row by row independent: chunks are exact
+        end = start + CHUNK_ROWS
+        result[start:end] = _rounded(flat[start:end], flat_totals[start:end])
+    return result.reshape(values.shape)
+
+
+def _rounded(values: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    values = np.maximum(values, 0.0)
     floor = np.floor(values + 1e-9)
     result = floor.astype(np.int64)
     frac = values - floor
-    deficit = totals - result.sum(axis=-1)
-    k = values.shape[-1]
-    rows = result.reshape(-1, k)  # a view: the rows balanced below are written through it
-    todo = np.flatnonzero(deficit.reshape(-1))  # only these need ranking (a third, typically)
+    todo = np.flatnonzero(totals - result.sum(axis=-1))  # only these need ranking
     if todo.size:
-        rows[todo] = _balanced(rows[todo], frac.reshape(-1, k)[todo], totals.reshape(-1)[todo])
+        result[todo] = _balanced(result[todo], frac[todo], totals[todo])
     return result
 
 
