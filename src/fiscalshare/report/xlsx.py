@@ -123,8 +123,10 @@ class Table:
     keys: int = 1  # leading columns that identify a row (repeated when the table is split)
     notes: tuple[str, ...] = ()  # sentences printed under the table
     max_text: int = MAX_TEXT_WIDTH  # widest text column, in characters; longer text wraps
-    _widths: list | None = field(default=None, repr=False, compare=False)
-    _texts: dict = field(default_factory=dict, repr=False, compare=False)
+    # found once per table; not carried over by dataclasses.replace (a table made from another)
+    _widths: list | None = field(default=None, init=False, repr=False, compare=False)
+    _texts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _numbers: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def kind(self, column) -> str:
         return self.kinds.get(column, "text")
@@ -135,6 +137,12 @@ class Table:
         if column not in self._texts:
             self._texts[column] = xlsx_rows.distinct_and_codes(self.frame[column])
         return self._texts[column]
+
+    def numbers(self, column) -> np.ndarray:
+        """A column as floats (words and gaps as NaN), found once for widths, cells and total."""
+        if column not in self._numbers:
+            self._numbers[column] = xlsx_rows.numbers_of(self.frame[column])
+        return self._numbers[column]
 
 
 @dataclass
@@ -284,7 +292,7 @@ def column_widths(table: Table) -> list[float]:
             data = max((display_width(str(v)) for v in distinct if not pd.isna(v)), default=0)
             data = min(data, table.max_text)
         else:
-            numbers = xlsx_rows.numbers_of(table.frame[name])
+            numbers = table.numbers(name)
             finite = numbers[np.isfinite(numbers)]
             biggest = float(np.max(np.abs(finite))) if finite.size else 0.0
             if kind == "money" and table.total_label is not None:
@@ -542,7 +550,8 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
     for k, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
         style = formats.cell[kind, False]._get_xf_index  # asked for only when a cell uses it
         if kind != "text":
-            bodies.append(xlsx_rows.number_column(frame[name], style, text_style, clean_text))
+            bodies.append(xlsx_rows.number_column(frame[name], style, text_style, clean_text,
+                                                  numbers=table.numbers(name)))
             continue
         distinct, codes = table.text_codes(name)
         bodies.append(xlsx_rows.column_from_codes(
@@ -585,7 +594,7 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
         for k, kind in enumerate(kinds[1:], start=1):
             style = formats.cell[kind, True]._get_xf_index()
             if kind == "money":
-                cents = np.nansum(np.rint(xlsx_rows.numbers_of(frame[columns[k]]) * 100))
+                cents = np.nansum(np.rint(table.numbers(columns[k]) * 100))
                 totals.append([xlsx_rows.number_cell(float(cents) / 100, style)])
             else:
                 totals.append([xlsx_rows.blank_cell(style)])

@@ -161,13 +161,15 @@ def numbers_of(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
 
 
-def number_column(series: pd.Series, style, word_style, clean) -> list[str] | pa.Array:
+def number_column(series: pd.Series, style, word_style, clean,
+                  numbers: np.ndarray | None = None) -> list[str] | pa.Array:
     """Cell bodies of a number column; a word among the numbers (e.g. 不设上限) stays a word,
-    cleaned by ``clean``.  ``style()`` and ``word_style()`` give the styles when needed.  A
-    long column of numbers comes back as an Arrow array (see :func:`rows_xml`)."""
+    cleaned by ``clean``.  ``style()`` and ``word_style()`` give the styles when needed;
+    ``numbers``, when given, is :func:`numbers_of` the column.  A long column of numbers comes
+    back as an Arrow array (see :func:`rows_xml`)."""
     if not len(series):
         return []
-    numbers = numbers_of(series)
+    numbers = numbers_of(series) if numbers is None else numbers
     finite = np.isfinite(numbers)
     if finite.all():
         head = f' s="{style()}"><v>'
