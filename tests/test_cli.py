@@ -171,3 +171,16 @@ def test_report_regenerates_every_report_and_the_audit_still_passes(example_run,
     assert book.sheetnames[:3] == ["Summary", "Responsibility list", "Responsibility"]
     assert json.loads((copy / "manifest.json").read_text())["report_lang"] == "en"
     assert run("verify", str(copy)) == 0
+
+
+def test_the_command_ends_without_teardown_yet_with_all_its_output_and_its_exit_code(tmp_path):
+    """``fiscalshare`` (cli.run) skips the interpreter's teardown: what it printed to a pipe is
+    all there, and the run folder is complete."""
+    case = tmp_path / "case"
+    write_case(generate(12, 4, 2, 3), case)
+    done = subprocess.run([sys.executable, "-m", "fiscalshare", "solve", str(case), "--out",
+                           str(tmp_path / "run"), "--lang", "en"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Timing: load")
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["status"] == "solved" and (tmp_path / "run" / "responsibility.xlsx").exists()

@@ -1,3 +1,3 @@
-from fiscalshare.cli import main
+from fiscalshare.cli import run
 
-main()
+run()
