@@ -8,12 +8,14 @@ file in one write; a body longer than :data:`ARROW_ROWS` rows is also put togeth
 string kernels rather than a Python loop.  The XML is XlsxWriter's own, cell for cell, except
 for the text of a number: the shortest that reads back as the same double (``1e+20``,
 ``0.30000000000000004``), where XlsxWriter writes 16 significant digits (``1E+20``, ``0.3``).
-``tests/test_xlsx_rows.py`` holds the two to the byte, numbers compared as numbers.
+``tests/test_xlsx_rows.py`` holds the two to the byte, numbers compared as numbers.  Where the
+caller shares strings (:func:`sharer`), a text cell holds an index into the workbook's
+sharedStrings.xml instead, as XlsxWriter writes outside constant-memory mode.
 
-:func:`start_rows` and :func:`append_rows` are the one place that touches XlsxWriter's
-constant-memory internals (``previous_row``, ``table``, ``row_info``, ``_write_single_row``,
-``_check_dimensions``, ``fh``), as XlsxWriter 3.3 has them; the byte-for-byte test fails if a
-release changes them.
+:func:`start_rows`, :func:`append_rows` and :func:`sharer` are the one place that touches
+XlsxWriter's internals (``previous_row``, ``table``, ``row_info``, ``_write_single_row``,
+``_check_dimensions``, ``fh``, ``str_table``), as XlsxWriter 3.3 has them; the byte-for-byte and
+shared-string tests fail if a release changes them.
 """
 
 from __future__ import annotations
@@ -118,20 +120,32 @@ def _rendered(distinct: list, uses: list[int], clean, styles, share) -> list[str
 
 
 def _is_number(value) -> bool:
-    return (not isinstance(value, str) and value is not None and not pd.isna(value)
-            and math.isfinite(float(value)))
+    if isinstance(value, str) or value is None:
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):  # not a number (a date, say): shown as its text
+        return False
+
+
+def _is_gap(value) -> bool:
+    """None, NaN or ±∞: an empty cell."""
+    try:
+        return value is None or bool(pd.isna(value)) or not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _text_or_number(value, uses: int, clean, styles, number_text: dict, share) -> str:
-    if isinstance(value, str):
-        text = clean(value)
-        index = share(text[:STRING_LIMIT], uses) if share is not None else None
-        if index is not None:
-            return f' s="{styles(text)}" t="s"><v>{index}</v></c>'
-        return text_cell(text, styles(text))
     if value in number_text:
         return f' s="{styles(None)}"><v>{number_text[value]}</v></c>'
-    return blank_cell(styles(None))  # a gap, NaN or ∞
+    if not isinstance(value, str) and _is_gap(value):
+        return blank_cell(styles(None))
+    text = clean(value if isinstance(value, str) else str(value))
+    index = share(text[:STRING_LIMIT], uses) if share is not None else None
+    if index is not None:
+        return f' s="{styles(text)}" t="s"><v>{index}</v></c>'
+    return text_cell(text, styles(text))
 
 
 def sharer(ws):
