@@ -27,6 +27,13 @@ NUMBERS_WITH_WORDS = [1.5, "不设上限", float("nan"), 2.0, "  spaced ", float
 HEIGHTS = [None, 30.0, 15.0, None, 45.0, 409.0, None, 16.0, None, None, 20.25, None]
 
 
+def _text_column(values, clean, styles, share=None):
+    """A text column's cells as the workbook writer renders them (xlsx._write_table)."""
+    series = pd.Series(list(values), dtype=object) if not isinstance(values, pd.Series) else values
+    return xlsx_rows.column_from_codes(*xlsx_rows.distinct_and_codes(series), clean, styles,
+                                       share)
+
+
 def _books(tmp_path):
     paths = tmp_path / "reference.xlsx", tmp_path / "rendered.xlsx"
     books = [xlsxwriter.Workbook(str(p), {"constant_memory": True}) for p in paths]
@@ -84,10 +91,10 @@ def test_rendered_rows_are_the_xml_xlsxwriter_writes(tmp_path):
     bold, money, wrap, words = _formats(rendered)
     ws.write_string(1, 0, "title", bold)
     xlsx_rows.start_rows(ws, first)
-    bodies = [xlsx_rows.text_column(TEXTS, str, lambda _: wrap._get_xf_index()),
+    bodies = [_text_column(TEXTS, str, lambda _: wrap._get_xf_index()),
               xlsx_rows.number_column(pd.Series(NUMBERS), money._get_xf_index,
                                       words._get_xf_index, str),
-              xlsx_rows.text_column(MIXED, str, lambda _: wrap._get_xf_index()),
+              _text_column(MIXED, str, lambda _: wrap._get_xf_index()),
               xlsx_rows.number_column(pd.Series(NUMBERS_WITH_WORDS, dtype=object),
                                       money._get_xf_index, words._get_xf_index, str)]
     xml = xlsx_rows.rows_xml(first, None, xlsx_rows.letters_of(len(columns)), bodies, HEIGHTS)
@@ -168,16 +175,16 @@ def test_a_long_body_put_together_by_arrow_is_the_one_python_puts_together(monke
     rows = sorted(rng.choice(10 * n, n, replace=False).tolist())  # chosen numbers, with gaps
 
     def render():
-        bodies = [xlsx_rows.text_column(texts, str, lambda _: 4),
+        bodies = [_text_column(texts, str, lambda _: 4),
                   xlsx_rows.number_column(numbers, lambda: 5, lambda: 6, str),
-                  xlsx_rows.text_column(mixed, str, lambda _: 7)]
+                  _text_column(mixed, str, lambda _: 7)]
         return (xlsx_rows.rows_xml(2, None, letters, bodies, heights),
                 xlsx_rows.rows_xml(0, rows, letters, bodies, None))
 
     def block():
-        bodies = [xlsx_rows.text_column(texts, str, lambda _: 4),
+        bodies = [_text_column(texts, str, lambda _: 4),
                   xlsx_rows.number_column(numbers, lambda: 5, lambda: 6, str),
-                  xlsx_rows.text_column(mixed, str, lambda _: 7)]
+                  _text_column(mixed, str, lambda _: 7)]
         return xlsx_rows.rows_block(2, letters, bodies, heights)
 
     long, long_block = render(), block()
@@ -240,8 +247,8 @@ def test_shared_strings_read_back_as_the_texts_written_in_cells(tmp_path):
         ws = book.add_worksheet()
         share = xlsx_rows.sharer(ws) if shared else None
         xlsx_rows.start_rows(ws, 0)
-        bodies = [xlsx_rows.text_column(texts, str, lambda _: 0, share),
-                  xlsx_rows.text_column(short + [None] * (len(texts) - len(short)), str,
+        bodies = [_text_column(texts, str, lambda _: 0, share),
+                  _text_column(short + [None] * (len(texts) - len(short)), str,
                                         lambda _: 0, share)]
         xml = [xlsx_rows.rows_block(0, ["A", "B"], bodies, None)]
         xlsx_rows.append_rows(ws, 0, len(texts) - 1, 2, xml)

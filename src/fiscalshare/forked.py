@@ -136,8 +136,8 @@ class Standby:
             return
         context = multiprocessing.get_context("fork")
         self._connection, child_end = context.Pipe()
-        self._process = context.Process(target=_stand_by, args=(prepare, child_end, call),
-                                        daemon=True)
+        self._process = context.Process(target=_stand_by,
+                                        args=(prepare, child_end, self._call), daemon=True)
         self._process.start()
         child_end.close()
 
@@ -195,7 +195,7 @@ def _stand_by(prepare, connection, call) -> None:
     with suppress(Exception):  # preparing only saves time: the call itself shows any error
         prepare()
     if call is not None:  # given at the fork (Standby.started)
-        function, args, kwargs = call, (), {}
+        function, args, kwargs = call
     else:
         try:
             function, args, kwargs = connection.recv()

@@ -25,7 +25,7 @@ class _Located(Protocol):
 
 class _Catalogue:
     """(pattern, Chinese template) pairs, the patterns compiled when first used: compiling all of
-    them costs 20 ms, which every command would pay at start even when it prints no message."""
+    them costs 15 ms, which every command would pay at start even when it prints no message."""
 
     def __init__(self, entries: list[tuple[str, str]]):
         self._entries = entries

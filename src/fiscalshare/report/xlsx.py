@@ -214,7 +214,7 @@ SCRATCH_ROOM = 2 << 30  # bytes free in /dev/shm for it to take the scratch file
 def scratch_dir() -> str | None:
     """Where XlsxWriter puts its scratch files (two or three per sheet, created, copied and
     removed while the workbook is stored): memory-backed ``/dev/shm`` where the system has it
-    with room to spare, since creating and removing them on disk costs about 10 ms a workbook;
+    with room to spare, since on disk they cost 10–15 ms a national prefecture workbook;
     otherwise (None) the usual temporary folder.  The room is checked because a container's
     /dev/shm may hold only 64 MB, less than one long sheet."""
     path = "/dev/shm"

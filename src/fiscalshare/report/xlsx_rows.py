@@ -66,21 +66,15 @@ def blank_cell(style: int) -> str:
     return f' s="{style}"/>'
 
 
-def text_column(values: Sequence | pd.Series, clean, styles, share=None) -> list[str] | pa.Array:
-    """Cell bodies of a text column: strings (each distinct one cleaned by ``clean`` and
-    escaped once), numbers, gaps.  ``styles(text)`` gives a cleaned string's style,
-    ``styles(None)`` that of numbers and gaps (asked only when a cell needs it: a style asked
-    for is a style the workbook keeps, in the order the values first appear).  ``share(text,
-    uses)``, when given, puts a text in the workbook's shared strings and returns its index
-    (None: written in the cell).  A long column comes back as an Arrow array (see
-    :func:`rows_xml`)."""
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    return column_from_codes(*distinct_and_codes(series), clean, styles, share)
-
-
 def column_from_codes(distinct: list, codes: np.ndarray, clean, styles,
                       share=None) -> list[str] | pa.Array:
-    """:func:`text_column` of a column given as its distinct values and a code per row."""
+    """Cell bodies of a text column given as its distinct values and a code per row
+    (:func:`distinct_and_codes`): strings (each distinct one cleaned by ``clean`` and escaped
+    once), numbers, gaps.  ``styles(text)`` gives a cleaned string's style, ``styles(None)``
+    that of numbers and gaps (asked only when a cell needs it: a style asked for is a style the
+    workbook keeps, in the order the values first appear).  ``share(text, uses)``, when given,
+    puts a text in the workbook's shared strings and returns its index (None: written in the
+    cell).  A long column comes back as an Arrow array (see :func:`rows_xml`)."""
     uses = np.bincount(codes, minlength=len(distinct)).tolist()
     bodies = _rendered(distinct, uses, clean, styles, share)
     if len(codes) > ARROW_ROWS:
@@ -149,7 +143,7 @@ def _text_or_number(value, uses: int, clean, styles, number_text: dict, share) -
 
 
 def sharer(ws):
-    """``share(text, uses)`` for :func:`text_column`: the text in the workbook's table of shared
+    """``share(text, uses)`` for :func:`column_from_codes`: the text in the workbook's table of shared
     strings (XlsxWriter writes it as sharedStrings.xml), counted ``uses`` times.  A cell then
     holds an index, not the text: item and region names repeat on every row of the long tables,
     and the sheets come out a fifth smaller.  A text XlsxWriter would take for rich-text XML
@@ -206,7 +200,7 @@ def rows_xml(first: int, numbers: Sequence[int] | None, letters: Sequence[str],
     :data:`ARROW_ROWS` is put together by Arrow's string kernels, with the same result."""
     count = (len(numbers) if numbers is not None else len(heights) if heights is not None
              else len(columns[0]) if columns else 0)
-    tails = [_height(h) for h in heights] if heights is not None else [""] * count
+    tails = _tails(heights, count)
     if columns and count > ARROW_ROWS:
         return _arrow_rows(first, numbers, letters, columns, tails).to_pylist()
     columns = [c.to_pylist() if isinstance(c, pa.Array) else c for c in columns]
@@ -226,8 +220,7 @@ def rows_block(first: int, letters: Sequence[str], columns: Sequence[Sequence[st
     count = len(heights) if heights is not None else len(columns[0]) if columns else 0
     if not columns or count <= ARROW_ROWS:
         return "".join(rows_xml(first, None, letters, columns, heights))
-    tails = [_height(h) for h in heights] if heights is not None else [""] * count
-    rows = _arrow_rows(first, None, letters, columns, tails)
+    rows = _arrow_rows(first, None, letters, columns, _tails(heights, count))
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset:
                                                                   rows.offset + len(rows) + 1]
     return bytes(memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]])
@@ -253,6 +246,11 @@ def _joined(*parts) -> pa.Array:
     """Arrow's element-wise concatenation; texts are the same in every row."""
     parts = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
     return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+
+
+def _tails(heights, count: int) -> list[str]:
+    """Each row's height attributes after ``<row r="n"`` ("" for the default height)."""
+    return [_height(h) for h in heights] if heights is not None else [""] * count
 
 
 @lru_cache(maxsize=256)
