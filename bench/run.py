@@ -89,27 +89,48 @@ def prepare_case(name: str) -> Path:
     return folder
 
 
+LOAD_REPEATS = 9  # loading takes a fifth of a second: the machine's moments weigh more
+
+
 def measure_load(case: Path) -> dict:
     """``load_case`` (validation and the inputs Dataset included) against pandas' pyarrow read
-    of the same files, each in its own process (imports excluded from both clocks)."""
+    of the same files, each in its own process (imports excluded from both clocks),
+    alternating, :data:`LOAD_REPEATS` times each; then once the full reader alone (what a case
+    with a warning or a problem costs: ``io.clean_csv`` leaves it to that reader)."""
+    import statistics
+
     ours = ("import time; from fiscalshare.io import load_case; import xarray;"
-            "from fiscalshare.numpy_only import numpy_arrays_only; numpy_arrays_only();"  # as the commands
+            "from fiscalshare.numpy_only import numpy_arrays_only; numpy_arrays_only()\n"
             f"t=time.perf_counter(); load_case(r'{case}'); print(time.perf_counter()-t)")
     pandas = ("import time, glob, pandas as pd;"
               "t=time.perf_counter();"
               f"[pd.read_csv(f, engine='pyarrow') for f in sorted(glob.glob(r'{case}/*.csv'))];"
               "print(time.perf_counter()-t)")
-    record = {}
-    for key, code in (("load", ours), ("pandas_pyarrow_read", pandas)):
+    full = ("import time; from fiscalshare.io import read_tables;"
+            "from fiscalshare.io.dataset import build_inputs; import xarray\n"
+            f"t=time.perf_counter(); build_inputs(read_tables(r'{case}')[0]);"
+            "print(time.perf_counter()-t)")
+    record: dict = {}
+    times: dict[str, list[float]] = {"load": [], "pandas_pyarrow_read": [], "full_reader": []}
+    peaks: dict[str, float] = {}
+    plan = [("load", ours), ("pandas_pyarrow_read", pandas)] * LOAD_REPEATS
+    for key, code in [*plan, ("full_reader", full)]:
         _, peak, done = run_process([sys.executable, "-c", code])
         if done.returncode != 0:
             record[f"{key}_error"] = done.stderr.strip()[-300:]
             continue
-        record[f"{key}_seconds"] = round(float(done.stdout.strip().splitlines()[-1]), 3)
-        record[f"{key}_peak_mib"] = round(peak, 1)
+        times[key].append(float(done.stdout.strip().splitlines()[-1]))
+        peaks[key] = max(peaks.get(key, 0.0), peak)
+    for key, values in times.items():
+        if values:
+            record[f"{key}_seconds"] = round(statistics.median(values), 3)
+            record[f"{key}_runs_seconds"] = [round(v, 3) for v in values]
+            record[f"{key}_peak_mib"] = round(peaks[key], 1)
     if "load_seconds" in record and "pandas_pyarrow_read_seconds" in record:
         record["load_over_pandas_read"] = round(
             record["load_seconds"] / record["pandas_pyarrow_read_seconds"], 2)
+        record["target"] = 1.0
+        record["met"] = record["load_over_pandas_read"] <= 1.0 and peaks["load"] < 4096
     return record
 
 
@@ -232,13 +253,24 @@ def markdown(report: dict) -> str:
         met = {True: "yes", False: "no"}.get(record.get("met"), "")
         lines.append(f"| {record['label']} | {parts[0]} ({', '.join(parts[1:])}) | {ref} | "
                      f"{record.get('ratio', '—')}× | {target} | {met} | {diffs} |")
-    lines += ["", "| case | load_case (validation, Dataset) | pandas read, pyarrow | ratio | "
-              "peak |", "|---|---|---|---|---|"]
+    lines += ["", f"Loading: medians of {LOAD_REPEATS} runs each, alternating; the full reader "
+              "(a case with a warning or a problem) once.", "",
+              "| case | load_case (validation, Dataset) | pandas read, pyarrow | ratio | target "
+              "| met | peak | full reader |", "|---|---|---|---|---|---|---|---|"]
     for case, load in report["loading"].items():
-        lines.append(f"| {case} | {load.get('load_seconds')} s | "
-                     f"{load.get('pandas_pyarrow_read_seconds')} s | "
-                     f"{load.get('load_over_pandas_read')}× | {load.get('load_peak_mib')} MiB |")
+        met = {True: "yes", False: "no"}.get(load.get("met"), "")
+        lines.append(f"| {case} | {_median_and_range(load, 'load')} | "
+                     f"{_median_and_range(load, 'pandas_pyarrow_read')} | "
+                     f"{load.get('load_over_pandas_read')}× | ≤ 1× | {met} | "
+                     f"{load.get('load_peak_mib')} MiB | {load.get('full_reader_seconds')} s |")
     return "\n".join(lines) + "\n"
+
+
+def _median_and_range(load: dict, key: str) -> str:
+    runs = load.get(f"{key}_runs_seconds")
+    if not runs:
+        return "—"
+    return f"{load[f'{key}_seconds']} s ({min(runs)}–{max(runs)} s)"
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 from fiscalshare.io.files import is_reported_error
 from fiscalshare.io.schema import MAX_CODE_LENGTH, Column
 
-_FULL_WIDTH = str.maketrans({
+FULL_WIDTH = str.maketrans({
     **{chr(0xFF10 + k): str(k) for k in range(10)},
     "．": ".", "，": ",", "－": "-", "＋": "+", "\u3000": " ", "％": "%",
 })
@@ -22,14 +22,14 @@ MAX_PER_COLUMN = 20  # bad cells listed per column; the rest are counted
 # Characters no code or name may hold: C0/C1 controls (a tab is allowed in names), lone
 # surrogates and Unicode non-characters.  They break netCDF (NUL), the workbooks' XML
 # (U+FFFE/U+FFFF) and terminals (ESC), and no office types them on purpose.
-_FORBIDDEN = (r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+FORBIDDEN = (r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
               + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
-_FORBIDDEN_IN_CODES = _FORBIDDEN[:-1] + r"\t]"
+FORBIDDEN_IN_CODES = FORBIDDEN[:-1] + r"\t]"
 # The same set in RE2's syntax, for Arrow's vectorised search (surrogates never reach Arrow).
-_FORBIDDEN_RE2 = (r"[\x00-\x08\x0a-\x1f\x7f-\x9f\x{fdd0}-\x{fdef}\x{fffe}\x{ffff}"
+FORBIDDEN_RE2 = (r"[\x00-\x08\x0a-\x1f\x7f-\x9f\x{fdd0}-\x{fdef}\x{fffe}\x{ffff}"
                   + "".join(rf"\x{{{plane:x}fffe}}\x{{{plane:x}ffff}}" for plane in range(1, 17))
                   + "]")
-_FORBIDDEN_RE2_IN_CODES = _FORBIDDEN_RE2[:-1] + r"\t]"
+FORBIDDEN_RE2_IN_CODES = FORBIDDEN_RE2[:-1] + r"\t]"
 
 
 class Converted:
@@ -113,7 +113,7 @@ def _convert_text(column: Column, series: pd.Series) -> Converted:
     clean = raw
     if (column.kind == "code" and not _all_ascii(raw)
             and raw.str.contains("[\uff00-\uffef\u3000]", regex=True).any()):
-        clean = clean.str.translate(_FULL_WIDTH)
+        clean = clean.str.translate(FULL_WIDTH)
         notes.append("full-width characters read as ordinary digits and letters")
     stripped = clean.str.strip()
     if column.kind == "code" and (stripped != clean).any():
@@ -146,11 +146,11 @@ def _has_forbidden(text: pd.Series, *, in_code: bool) -> np.ndarray:
     if array is not None:
         import pyarrow.compute as pc
 
-        found = pc.match_substring_regex(array, _FORBIDDEN_RE2_IN_CODES if in_code
-                                         else _FORBIDDEN_RE2)
+        found = pc.match_substring_regex(array, FORBIDDEN_RE2_IN_CODES if in_code
+                                         else FORBIDDEN_RE2)
         return found.to_numpy(zero_copy_only=False).astype(bool) if len(text) else np.zeros(
             0, dtype=bool)
-    pattern = _FORBIDDEN_IN_CODES if in_code else _FORBIDDEN
+    pattern = FORBIDDEN_IN_CODES if in_code else FORBIDDEN
     return text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
 
 
@@ -158,7 +158,7 @@ def _described(text: str) -> str:
     """Where the first forbidden character sits, named by its code point (never printed raw)."""
     import re
 
-    match = re.search(_FORBIDDEN, text) or re.search(_FORBIDDEN_IN_CODES, text)
+    match = re.search(FORBIDDEN, text) or re.search(FORBIDDEN_IN_CODES, text)
     position = match.start() if match else 0
     char = text[position] if text else ""
     return (f"the character U+{ord(char):04X} at position {position + 1} "
@@ -166,7 +166,7 @@ def _described(text: str) -> str:
 
 
 def _convert_flag(series: pd.Series) -> Converted:
-    text = as_text(series).str.translate(_FULL_WIDTH).str.strip().str.lower()
+    text = as_text(series).str.translate(FULL_WIDTH).str.strip().str.lower()
     truthy = text.isin(_TRUE).to_numpy()
     falsy = text.isin(_FALSE).to_numpy()
     bad = ~(truthy | falsy) | _errors(series)
@@ -209,7 +209,7 @@ def _convert_number(column: Column, series: pd.Series, *, from_csv: bool) -> Con
     if is_text.any():
         text = series[is_text].astype(str)
         if text.str.contains("[\uff00-\uffef\u3000]", regex=True).any():
-            text = text.str.translate(_FULL_WIDTH)
+            text = text.str.translate(FULL_WIDTH)
             notes.append("full-width digits read as ordinary digits")
         text = text.str.strip()
         separated = text.str.contains(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$", regex=True)
@@ -231,7 +231,7 @@ def _convert_number(column: Column, series: pd.Series, *, from_csv: bool) -> Con
     bad = dates | bools | (~numeric_typed & ~is_text & ~blank & ~errors)
     bad |= is_text & ~blank & ~np.isfinite(values)
     bad |= numeric_typed & ~blank & ~np.isfinite(values)
-    bad |= _out_of_range(column, values, blank)
+    bad |= out_of_range(column, values, blank)
     bad &= ~errors
     found = [_display(v) for v in series[bad]]
     if not column.required and column.default is not None:
@@ -239,7 +239,7 @@ def _convert_number(column: Column, series: pd.Series, *, from_csv: bool) -> Con
     return Converted(values, bad, found, notes)
 
 
-def _out_of_range(column: Column, values: np.ndarray, blank: np.ndarray) -> np.ndarray:
+def out_of_range(column: Column, values: np.ndarray, blank: np.ndarray) -> np.ndarray:
     """Cells that were read as numbers but break the column's declared rules (or are blank
     where a value is required): the same rules for a workbook and for a CSV file."""
     bad = blank.copy() if column.required else np.zeros(values.shape, dtype=bool)
@@ -262,7 +262,7 @@ def _convert_number_text(column: Column, series: pd.Series) -> Converted:
     notes = []
     text = series
     if not _all_ascii(text) and text.str.contains("[\uff00-\uffef\u3000]", regex=True).any():
-        text = text.str.translate(_FULL_WIDTH)
+        text = text.str.translate(FULL_WIDTH)
         notes.append("full-width digits read as ordinary digits")
     text = text.str.strip()
     values = _parse_numbers(text)
@@ -278,7 +278,7 @@ def _convert_number_text(column: Column, series: pd.Series) -> Converted:
             notes.append("thousands separators removed")
     values[blank] = np.nan
     bad = ~blank & ~np.isfinite(values)
-    bad |= _out_of_range(column, values, blank)
+    bad |= out_of_range(column, values, blank)
     found = [_display(v) for v in series[bad]]
     if not column.required and column.default is not None:
         values = np.where(blank, float(column.default), values)

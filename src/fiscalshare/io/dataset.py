@@ -50,23 +50,31 @@ class CaseTables:
     """Validated input tables, one DataFrame per sheet, with canonical column dtypes.
 
     ``fiscalshare.io`` produces this after reading and validating a workbook; tests and generators
-    may fill it by hand.  Optional sheets are ``None`` when absent.
+    may fill it by hand.  Optional sheets are ``None`` when absent.  A reader that lays the
+    beneficiaries out over region (receiving regions, in the regions' order), item and year
+    on its way (``io.clean_csv``) hands them over as ``beneficiaries_cube`` instead of the
+    long table.
     """
 
     meta: Mapping[str, object]
     regions: pd.DataFrame
     items: pd.DataFrame
     standards: pd.DataFrame
-    beneficiaries: pd.DataFrame
+    beneficiaries: pd.DataFrame | None
     capacity: pd.DataFrame
     sharing: pd.DataFrame
     budget: pd.DataFrame | None = None
     ratio_menu: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
     attrs: dict = field(default_factory=dict)
+    beneficiaries_cube: np.ndarray | None = None
 
 
 def _text(values) -> np.ndarray:
+    """Python strings, as netCDF and the reports take them (in C when they already are)."""
+    if (isinstance(values, pd.Series) and pd.api.types.is_string_dtype(values)
+            and not values.isna().any()):
+        return values.to_numpy(dtype=object)
     return np.array([str(v) for v in values], dtype=object)
 
 
@@ -106,7 +114,7 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
     first, last = int(meta["first_year"]), int(meta["last_year"])
     years = np.arange(first, last + 1, dtype=np.int64)
 
-    parents = set(regions.loc[regions["parent"] != "", "parent"])
+    parents = set(_text(regions["parent"])) - {""}
     receives = ~regions["code"].isin(parents)
     region_rows = regions[receives.to_numpy()]
     region_codes = _text(region_rows["code"])
@@ -143,27 +151,34 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
     }
     for flag in FLAGS:
         coords[flag] = ("region", region_rows[flag].astype(np.int8).to_numpy())
-    ds = xr.Dataset(coords=coords)
+    index = {"region": pd.Index(region_codes), "unit": pd.Index(unit_codes),
+             "item": pd.Index(item_codes), "year": pd.Index(years), "tier": pd.Index(tiers)}
 
-    ds["population"] = ("region", region_rows["population"].astype(float).to_numpy())
-    ds["unit_population"] = ("unit", regions["population"].astype(float).to_numpy())
-    ds["cost_index"] = ("region", region_rows["cost_index"].to_numpy())
-    ds["item_weight"] = ("item", items["weight"].to_numpy())
+    def cube(frame, dims, column, fill=np.nan):
+        return _cube(frame, dims, column, index, fill)
 
-    ds["beneficiaries"] = _cube(
-        tables.beneficiaries, ["region", "item", "year"], "units", ds, fill=0.0
-    )
-    ds["unit_cost"] = _cube(standards, ["item", "year"], "unit_cost", ds)
-    ds["topup"] = _cube(standards, ["item", "year"], "topup", ds, fill=1.0)
-    ds["central_share"] = _cube(standards, ["item", "year"], "central_share", ds)
+    data = {
+        "population": ("region", region_rows["population"].astype(float).to_numpy()),
+        "unit_population": ("unit", regions["population"].astype(float).to_numpy()),
+        "cost_index": ("region", region_rows["cost_index"].to_numpy()),
+        "item_weight": ("item", items["weight"].to_numpy()),
+    }
+    if tables.beneficiaries_cube is not None:
+        data["beneficiaries"] = (["region", "item", "year"], tables.beneficiaries_cube)
+    else:
+        data["beneficiaries"] = cube(tables.beneficiaries, ["region", "item", "year"], "units",
+                                     fill=0.0)
+    data["unit_cost"] = cube(standards, ["item", "year"], "unit_cost")
+    data["topup"] = cube(standards, ["item", "year"], "topup", fill=1.0)
+    data["central_share"] = cube(standards, ["item", "year"], "central_share")
     capacity = tables.capacity.rename(columns={"region": "unit"})
-    ds["fiscal_capacity"] = _cube(capacity, ["unit", "year"], "fiscal_capacity", ds)
+    data["fiscal_capacity"] = cube(capacity, ["unit", "year"], "fiscal_capacity")
 
     sharing = tables.sharing[tables.sharing["tier"].astype(int).isin(tiers)]
     for column in ("province_min", "province_max", "province_share", "prefecture_share"):
-        ds[column] = _cube(sharing, ["tier", "item"], column, ds, fill=0.0)
+        data[column] = cube(sharing, ["tier", "item"], column, fill=0.0)
     given = sharing.assign(given=True)
-    ds["sharing_given"] = _cube(given, ["tier", "item"], "given", ds, fill=False)
+    data["sharing_given"] = cube(given, ["tier", "item"], "given", fill=False)
 
     budget = tables.budget
     if budget is None or budget.empty:
@@ -171,13 +186,16 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
     for column in ("provincial_budget", "equalisation_pool"):
         if column not in budget:
             budget = budget.assign(**{column: np.nan})
-        ds[column] = _cube(budget, ["year"], column, ds, fill=np.nan)
+        data[column] = cube(budget, ["year"], column, fill=np.nan)
 
     menu = tables.ratio_menu
     shares = [] if menu is None or menu.empty else sorted(set(menu["share"].astype(float)))
-    ds["ratio_menu"] = ("menu", np.array(shares, dtype=float))
+    data["ratio_menu"] = ("menu", np.array(shares, dtype=float))
 
-    _add_indicators(ds, tables.indicators)
+    indicator_coords, indicator_data = _indicators(tables.indicators)
+    coords.update(indicator_coords)
+    data.update(indicator_data)
+    ds = xr.Dataset(data_vars=data, coords=coords)  # once: each added variable would align
     _annotate(ds)
     ds.attrs.update(
         case=str(meta.get("case", "")),
@@ -192,21 +210,25 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
     return ds
 
 
-def _cube(frame: pd.DataFrame, dims: list[str], column: str, ds: xr.Dataset, fill=np.nan):
-    """A long table's column as an array over ``dims``, aligned to the Dataset's coordinates
-    (the last of repeated rows wins; rows outside the coordinates are left out)."""
-    shape = [ds.sizes[d] for d in dims]
+def _cube(frame: pd.DataFrame, dims: list[str], column: str, index: dict[str, pd.Index],
+          fill=np.nan):
+    """A long table's column as an array over ``dims``, aligned to the coordinates in
+    ``index`` (the last of repeated rows wins; rows outside the coordinates are left out)."""
+    shape = [len(index[d]) for d in dims]
     dtype = bool if isinstance(fill, bool) else float
     values = np.full(int(np.prod(shape)), fill, dtype=dtype)
     if frame is not None and not frame.empty:
         where = []
         for d in dims:
-            keys = ds.indexes[d]
+            keys = index[d]
             if d in ("year", "tier"):
                 where.append(pd.Index(keys.astype(float)).get_indexer(
                     frame[d].to_numpy(dtype=float)))
             else:
-                where.append(positions(frame[d].astype(str), keys.astype(str)))
+                labels = frame[d]
+                if not isinstance(labels.dtype, pd.CategoricalDtype):
+                    labels = labels.astype(str)
+                where.append(positions(labels, keys.astype(str)))
         known = np.logical_and.reduce([w >= 0 for w in where])
         flat = np.ravel_multi_index([w[known] for w in where], shape)
         given = frame[column].to_numpy()[known]
@@ -215,21 +237,22 @@ def _cube(frame: pd.DataFrame, dims: list[str], column: str, ds: xr.Dataset, fil
     return (dims, values.reshape(shape))
 
 
-def _add_indicators(ds: xr.Dataset, indicators: pd.DataFrame | None) -> None:
-    """Plan indicators along ``indicator``: targets and baselines as printed and as read
-    (comparator, number), and their links to an item and to regions (io.indicators)."""
+def _indicators(indicators: pd.DataFrame | None) -> tuple[dict, dict]:
+    """Plan indicators along ``indicator`` (coordinates, variables): targets and baselines as
+    printed and as read (comparator, number), and their links to an item and to regions
+    (io.indicators)."""
     from fiscalshare.io.indicators import NATURES, comparator_of, read_value, region_codes
 
     if indicators is None or indicators.empty:
-        ds.coords["indicator"] = np.array([], dtype=object)
-        return
+        return {"indicator": np.array([], dtype=object)}, {}
     frame = indicators.reset_index(drop=True)
     n = len(frame)
 
     def column(name, fill=""):
         return frame[name].tolist() if name in frame else [fill] * n
 
-    ds.coords["indicator"] = _text(frame["code"])
+    coords = {"indicator": _text(frame["code"])}
+    data = {}
     targets = [read_value(v) for v in column("target")]
     baselines = [read_value(v) for v in column("baseline")]
     given = [comparator_of(v) or "" for v in column("comparator")]
@@ -247,7 +270,7 @@ def _add_indicators(ds: xr.Dataset, indicators: pd.DataFrame | None) -> None:
     }
     for name, values in text.items():
         values = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
-        ds[f"indicator_{name}"] = ("indicator", _text(values))
+        data[f"indicator_{name}"] = ("indicator", _text(values))
     numbers = {
         "baseline_year": pd.to_numeric(pd.Series(column("baseline_year", np.nan)), errors="coerce"),
         "baseline": [b.number for b in baselines],
@@ -255,7 +278,8 @@ def _add_indicators(ds: xr.Dataset, indicators: pd.DataFrame | None) -> None:
         "target": [t.number for t in targets],
     }
     for name, values in numbers.items():
-        ds[f"indicator_{name}"] = ("indicator", np.asarray(values, dtype=float))
+        data[f"indicator_{name}"] = ("indicator", np.asarray(values, dtype=float))
+    return coords, data
 
 
 def _annotate(ds: xr.Dataset) -> None:

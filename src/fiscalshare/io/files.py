@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import mmap
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,15 +63,19 @@ class RawSheet:
 
 def sha256_of(path: Path) -> str:
     """The input hash of docs/results.md: the workbook's bytes, or the CSV files sorted by name."""
-    digest = hashlib.sha256()
     path = Path(path)
-    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
-    for file in files:
-        if path.is_dir():
-            digest.update(file.name.encode() + b"\0")
-        digest.update(file.read_bytes())
-        if path.is_dir():
-            digest.update(b"\0")
+    if path.is_dir():
+        return sha256_of_files({file.name: file.read_bytes() for file in path.glob("*.csv")})
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sha256_of_files(files: dict[str, bytes]) -> str:
+    """The hash of a CSV folder from its files' bytes: each name, then its bytes, by name."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0")
+        digest.update(files[name])
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -256,43 +262,64 @@ def is_reported_error(value) -> bool:
 # --------------------------------------------------------------------------- CSV folders
 
 
-def _read_csv_folder(folder: Path, limits: Limits):
-    sheets: dict[str, RawSheet] = {}
-    problems: list[Problem] = []
+def read_csv_files(folder: Path, limits: Limits) -> dict[str, bytes | mmap.mmap]:
+    """The bytes of every ``*.csv`` file of a case folder, by file name, memory-mapped (no
+    copy: Arrow parses and hashlib hashes the pages the system already holds); refused beyond
+    the size limit, or when there is none."""
+    files: dict[str, bytes | mmap.mmap] = {}
     total = 0
     for file in sorted(folder.glob("*.csv")):
         total += file.stat().st_size
         if total > limits.max_uncompressed_bytes:
             raise InputError([Problem(folder.name, f"the CSV files exceed "
                                       f"{limits.max_uncompressed_bytes:,} bytes")])
-        data = file.read_bytes()
-        text = None
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            problems.append(Problem(file.name, "neither UTF-8 nor GB18030 text"))
-            continue
-        try:
-            frame = _parse_csv(text)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            problems.append(Problem(file.name, f"not a readable CSV table ({exc})"))
-            continue
-        header = next(csv.reader(io.StringIO(text)), [])
-        if len(header) == len(frame.columns):  # pandas renames a repeated key "code.1": undo it
-            frame.columns = [str(c).strip() for c in header]
-        else:
-            frame.columns = [str(c).strip() for c in frame.columns]
-        letters = {key: column_letter(k) for k, key in enumerate(frame.columns)}
-        sheet = RawSheet(file.stem, frame, np.arange(2, 2 + len(frame)), letters, csv=True)
-        sheets[file.stem] = sheet
-    if not sheets:
+        with open(file, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            files[file.name] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) \
+                if size else b""
+    if not files:
         raise InputError([Problem(folder.name, "the folder holds no .csv files; a case is an "
                                   ".xlsx workbook or a folder of CSV files, one per sheet")])
+    return files
+
+
+def _read_csv_folder(folder: Path, limits: Limits):
+    sheets: dict[str, RawSheet] = {}
+    problems: list[Problem] = []
+    for name, data in read_csv_files(folder, limits).items():
+        sheet, problem = csv_sheet(name, data)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            sheets[sheet.name] = sheet
     return sheets, problems
+
+
+def csv_sheet(file_name: str, data) -> tuple[RawSheet | None, Problem | None]:
+    """One CSV file (its bytes) as a raw sheet (every cell a string), or the problem that
+    stops it."""
+    data = bytes(data)
+    text = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        return None, Problem(file_name, "neither UTF-8 nor GB18030 text")
+    try:
+        frame = _parse_csv(text)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return None, Problem(file_name, f"not a readable CSV table ({exc})")
+    header = next(csv.reader(io.StringIO(text)), [])
+    if len(header) == len(frame.columns):  # pandas renames a repeated key "code.1": undo it
+        frame.columns = [str(c).strip() for c in header]
+    else:
+        frame.columns = [str(c).strip() for c in frame.columns]
+    letters = {key: column_letter(k) for k, key in enumerate(frame.columns)}
+    stem = file_name[:-len(".csv")] if file_name.lower().endswith(".csv") else file_name
+    return RawSheet(stem, frame, np.arange(2, 2 + len(frame)), letters, csv=True), None
 
 
 def _parse_csv(text: str) -> pd.DataFrame:

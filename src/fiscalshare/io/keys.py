@@ -10,8 +10,13 @@ def positions(values: pd.Series | pd.Index | np.ndarray, keys) -> np.ndarray:
     """Where each value sits among ``keys`` (-1 where it is not there), as int64.
 
     Arrow-backed text (a CSV file) is looked up by Arrow's hash kernel: pandas would first turn
-    a million-row column into Python objects, which costs more than reading the file.
+    a million-row column into Python objects, which costs more than reading the file.  A
+    categorical column is looked up once per category.
     """
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        found = positions(pd.Index(values.cat.categories.astype(str)), keys)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, found[codes], -1).astype(np.int64)
     array = getattr(getattr(values, "array", None), "_pa_array", None)
     if array is not None:
         import pyarrow as pa

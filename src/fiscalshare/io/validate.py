@@ -55,7 +55,7 @@ def parse(raw_sheets: dict[str, RawSheet], out: Collector) -> CaseTables | None:
                 out.error(None, f"missing sheet '{name}' ({declared.label}): {declared.meaning}",
                           sheet=name)
             continue
-        typed = _typed_sheet(declared, raw, out)
+        typed = typed_sheet(declared, raw, out)
         if typed is not None:
             frames[name] = (typed, raw)
     if "meta" not in frames:
@@ -151,7 +151,7 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     return blank
 
 
-def _typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame | None:
+def typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame | None:
     header = [k for k in raw.frame.columns if not str(k).startswith("__blank")]
     normalised = {k: k.strip().lower() for k in header}
     if any(normalised[k] != k for k in header):
@@ -399,7 +399,7 @@ def _cross_check(frames, meta, out: Collector) -> None:
     _required_sharing_rows(frames, receiving, receiving_tiers, out)
 
     if "indicators" in frames:
-        _check_indicators(frames, codes, item_codes, out)
+        check_indicators(frames, codes, item_codes, out)
 
     # warnings for empty regions and items
     with_rows = beneficiaries.loc[beneficiaries["units"] > 0]
@@ -447,7 +447,7 @@ def _cell_costs(frames, out: Collector) -> None:
                   "faithfully: give money in yuan and check the units", key="units", row=int(row))
 
 
-def _check_indicators(frames, region_codes: set, item_codes: set, out: Collector) -> None:
+def check_indicators(frames, region_codes: set, item_codes: set, out: Collector) -> None:
     """Comparators, links to items and regions, and targets as printed (io.indicators)."""
     frame, raw = frames["indicators"]
     for row, given, target, item, regions in frame[["_row", "comparator", "target", "item",

@@ -1,0 +1,535 @@
+"""A clean CSV case read at the speed of its files.
+
+The full reader (``io.files`` then ``io.validate``) types every cell through pandas so that each
+problem can be named at its line; on a national case that costs fifteen times pandas' own read
+of the files.  Most cases are clean, so this reader goes first: Arrow parses each file, texts are
+checked once per distinct value, codes become integer positions, and keys, references and
+coverage are checked on those positions with numpy.  The tables it returns are the ones the full
+reader would return for the same files (tests/test_clean_csv.py holds it to that).
+
+At the first thing the full reader would refuse, forgive or warn about, it gives up
+(:class:`NotClean`) and the full reader reads the case again: every message a person sees still
+comes from one place, and a case with a problem is only as slow as it was.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from fiscalshare.io.beside import Beside
+from fiscalshare.io.convert import (
+    FORBIDDEN_RE2,
+    FORBIDDEN_RE2_IN_CODES,
+    FULL_WIDTH,
+    out_of_range,
+)
+from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
+from fiscalshare.io.schema import MAX_CELL_COST, MAX_CODE_LENGTH, META_KEYS, SHEETS, Column, Sheet
+
+NUMERIC = ("int", "year", "number", "share")
+BOM = b"\xef\xbb\xbf"
+_SMALL_FILE = 1 << 20  # bytes: parsed on the calling thread
+_ARROW_TYPES: dict = {}  # column kind -> Arrow type of its cells (the numeric kinds)
+_FLAG_TEXTS = {"0": 0, "0.0": 0, "": 0, "1": 1, "1.0": 1}  # the rest earns the full reader's note
+_WIDE = "[\uff00-\uffef\u3000]"  # full-width forms, read as ASCII with a note
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # the full reader's text columns
+
+
+class NotClean(Exception):
+    """Something the full reader would refuse, forgive or warn about: it reads the case."""
+
+
+def clean_tables(files: dict) -> CaseTables:
+    """The validated tables of a CSV case given as ``{file name: its bytes}``, or NotClean."""
+    unknown = set(files) - {f"{name}.csv" for name in SHEETS}
+    if unknown:
+        raise NotClean(f"files the full reader names: {sorted(unknown)}")
+    missing = [name for name, sheet in SHEETS.items() if sheet.required
+               and f"{name}.csv" not in files]
+    if missing:
+        raise NotClean(f"missing sheets {missing}")
+    return _Case(files).tables()
+
+
+class _Case:
+    def __init__(self, files: dict):
+        self.files = files
+
+    # ----------------------------------------------------------------------------- reading
+
+    def read(self, name: str) -> dict[str, object]:
+        """The file's columns: numbers as float arrays (NaN where blank), the rest as Arrow
+        string arrays; the header must be the declared keys, no blank or label row."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        _ARROW_TYPES.update(int=pa.int64(), year=pa.int64(), number=pa.float64(),
+                            share=pa.float64())
+        declared = SHEETS[name]
+        data = self.files[f"{name}.csv"]
+        quoted = data.find(b'"') >= 0
+        buffer = pa.py_buffer(data)
+        if data[:len(BOM)] == BOM:
+            buffer = buffer.slice(len(BOM))
+        kinds = {c.key: c for c in declared.columns}
+        try:
+            table = pacsv.read_csv(
+                buffer,
+                # a small file on this thread: Arrow's pool is parsing the long table
+                read_options=pacsv.ReadOptions(block_size=4 << 20,
+                                               use_threads=buffer.size > _SMALL_FILE),
+                parse_options=pacsv.ParseOptions(quote_char='"' if quoted else False,
+                                                  newlines_in_values=quoted,
+                                                  ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={key: _ARROW_TYPES.get(c.kind, pa.string())
+                                  for key, c in kinds.items()},
+                    null_values=[""], strings_can_be_null=False,
+                    quoted_strings_can_be_null=False, check_utf8=True))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise NotClean(f"{name}: {exc}") from None
+        names = table.column_names
+        if len(set(names)) != len(names) or not set(names) <= set(kinds):
+            raise NotClean(f"{name}: header {names}")
+        if any(c.required and c.key not in names for c in declared.columns):
+            raise NotClean(f"{name}: a required column is missing")
+        if table.num_rows == 0 and name in ("meta", "regions", "items"):
+            raise NotClean(f"{name}: no rows")
+        columns = {}
+        for key in names:
+            column = table.column(key)  # chunks left as they are: Arrow's kernels take them
+            if kinds[key].kind in NUMERIC:
+                nulls = column.is_null().to_numpy(zero_copy_only=False) \
+                    if column.null_count else None
+                values = column.to_numpy(zero_copy_only=False)
+                if not values.flags.writeable:  # Arrow's own memory: the Dataset owns its arrays
+                    values = values.copy()
+                if nulls is not None and values.dtype != float:
+                    raise NotClean(f"{name}: a blank whole number")  # none is optional here
+                columns[key] = (values, nulls)
+            else:
+                columns[key] = column
+        self._no_label_or_blank_rows(declared, columns, table.num_rows)
+        return columns
+
+    @staticmethod
+    def _no_label_or_blank_rows(declared: Sheet, columns: dict, n: int) -> None:
+        """The template's label row and blank rows are dropped by the full reader, with a
+        warning for blank rows: refuse both here (numbers in a label row never parse)."""
+        import pyarrow.compute as pc
+
+        if n == 0:
+            return
+        blank = np.ones(n, dtype=bool)
+        for values in columns.values():
+            if isinstance(values, tuple):  # numbers: blank is null (the label never parses)
+                if values[1] is None:
+                    blank[:] = False
+                    break
+                blank &= values[1]
+        for key, values in columns.items():
+            if isinstance(values, tuple):
+                continue
+            if values[0].as_py().strip() == declared.column(key).label:
+                raise NotClean(f"{declared.name}: a label row")
+            if blank.any():
+                blank &= pc.equal(pc.utf8_trim_whitespace(values), "").to_numpy(
+                    zero_copy_only=False)
+        if blank.any():
+            raise NotClean(f"{declared.name}: a blank row")
+
+    # ----------------------------------------------------------------------------- typing
+
+    @staticmethod
+    def numbers(column: Column, given) -> np.ndarray:
+        """A numeric column's values by the full reader's rules, defaults where blank."""
+        values, blank = given  # blank: None where no cell is
+        if not values.size:
+            return values
+        low, high = values.min(), values.max()  # NaN if any is blank or NaN
+        if values.dtype.kind == "i" or (np.isfinite(low) and np.isfinite(high)):
+            if ((column.minimum is not None and low < column.minimum)
+                    or (column.maximum is not None and high > column.maximum)
+                    or (column.positive and low <= 0)
+                    or (column.kind == "share" and (low < 0 or high > 1))
+                    or (column.kind in ("int", "year") and values.dtype.kind != "i"
+                        and (values != np.round(values)).any())):
+                raise NotClean(f"{column.key}: a value out of range")
+            return values.astype(np.int64, copy=False) if column.kind in ("int", "year") \
+                else values
+        if blank is None:
+            blank = np.zeros(values.shape, dtype=bool)
+        if (~blank & ~np.isfinite(values)).any():
+            raise NotClean(f"{column.key}: a value that is not a finite number")
+        if out_of_range(column, values, blank).any():
+            raise NotClean(f"{column.key}: a value out of range")
+        if not column.required and column.default is not None:
+            values = np.where(blank, float(column.default), values)
+        return values
+
+    @staticmethod
+    def texts(column: Column, array):
+        """A code, text, choice or flag column, checked once per distinct value by Arrow (as
+        the full reader does for a CSV file: its trimming and its RE2 search)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        distinct = pc.unique(array)
+        if not _all(pc.equal(pc.utf8_trim_whitespace(distinct), distinct)):
+            raise NotClean(f"{column.key}: spaces around a value")
+        if column.kind == "flag":
+            mapped = [_FLAG_TEXTS.get(value.translate(FULL_WIDTH).lower())
+                      for value in distinct.to_pylist()]
+            if None in mapped:
+                raise NotClean(f"{column.key}: a flag the full reader notes")
+            where = pc.index_in(array, value_set=distinct).to_numpy(zero_copy_only=False)
+            return np.array(mapped, dtype=np.int8)[where]
+        blank = pc.equal(distinct, "")
+        if column.required and pc.any(blank).as_py():
+            raise NotClean(f"{column.key}: blank")
+        if column.kind == "choice":
+            allowed = pa.array([*column.choices, *([] if column.required else [""])])
+            if not _all(pc.is_in(distinct, value_set=allowed)):
+                raise NotClean(f"{column.key}: a choice the full reader matches loosely")
+            if column.default and pc.any(blank).as_py():
+                array = pc.if_else(pc.equal(array, ""), column.default, array)
+        else:
+            forbidden = FORBIDDEN_RE2_IN_CODES if column.kind == "code" else FORBIDDEN_RE2
+            bad = pc.match_substring_regex(distinct, forbidden)
+            if column.kind == "code":
+                bad = pc.or_(bad, pc.greater(pc.utf8_length(distinct), MAX_CODE_LENGTH))
+                bad = pc.or_(bad, pc.and_(pc.invert(pc.string_is_ascii(distinct)),
+                                          pc.match_substring_regex(distinct, _WIDE)))
+            if pc.any(bad).as_py():
+                raise NotClean(f"{column.key}: a text the full reader refuses or notes")
+        return pd.array(array, dtype=_STR)
+
+    def sheet(self, name: str, columns: dict) -> pd.DataFrame:
+        """A small sheet typed column by column (the long tables are typed apart)."""
+        declared = SHEETS[name]
+        typed = {}
+        for column in declared.columns:
+            given = columns.get(column.key)
+            if given is None:
+                typed[column.key] = _default_column(column, _length(columns))
+            elif column.kind in NUMERIC:
+                typed[column.key] = self.numbers(column, given)
+            else:
+                typed[column.key] = self.texts(column, given)
+        return pd.DataFrame(typed)
+
+    # ----------------------------------------------------------------------------- the case
+
+    def tables(self) -> CaseTables:
+        long_table = Beside(self.read, "beneficiaries", name="read-beneficiaries")
+        try:  # Arrow parses the long table while the small sheets are typed here
+            return self._tables(long_table)
+        finally:
+            long_table.result()  # never left running; its outcome is read in _tables
+
+    def _tables(self, long_table: Beside) -> CaseTables:
+        meta = self.meta()
+        years = np.arange(meta["first_year"], meta["last_year"] + 1)
+        region_columns, item_columns = self.read("regions"), self.read("items")
+        regions = self.sheet("regions", region_columns)
+        items = self.sheet("items", item_columns)
+        region_codes = _unique_codes(region_columns["code"], "regions")
+        item_codes = _unique_codes(item_columns["code"], "items")
+        receiving = _receiving(region_codes, region_columns.get("parent"))
+        tier_of = regions["tier"].to_numpy(dtype=np.int64)
+
+        standards_columns = self.read("standards")
+        standards = self.sheet("standards", standards_columns)
+        s_item = _positions(standards_columns["item"], item_codes, "standards.item")
+        s_year = _year_positions(standards["year"].to_numpy(), years, "standards")
+        _no_repeats([s_item, s_year], [len(item_codes), len(years)], "standards", full=True)
+
+        sharing_columns = self.read("sharing")
+        sharing = self.sheet("sharing", sharing_columns)
+        sh_item = _positions(sharing_columns["item"], item_codes, "sharing.item")
+        _check_sharing(sharing, sh_item, tier_of, receiving, len(item_codes))
+
+        capacity_columns = self.read("capacity")
+        c_region = _positions(capacity_columns["region"], region_codes, "capacity.region")
+        c_year = _year_positions(self.numbers(SHEETS["capacity"].column("year"),
+                                              capacity_columns["year"]), years, "capacity")
+        _no_repeats([c_region, c_year], [len(region_codes), len(years)], "capacity", full=True)
+        capacity = pd.DataFrame({
+            "region": pd.Categorical.from_codes(c_region, categories=region_codes),
+            "year": years[c_year],
+            "fiscal_capacity": self.numbers(SHEETS["capacity"].column("fiscal_capacity"),
+                                            capacity_columns["fiscal_capacity"])})
+
+        cube = self.beneficiaries(long_table.result(),
+                                  [c for c, r in zip(region_codes, receiving, strict=True) if r],
+                                  item_codes, years)
+        _check_standards(items, standards, meta)
+        _check_cells(cube, tier_of[receiving], regions["cost_index"].to_numpy()[receiving],
+                     standards, s_item, s_year, sharing, sh_item)
+
+        budget = ratio_menu = indicators = None
+        if "budget.csv" in self.files:
+            budget = self.sheet("budget", self.read("budget"))
+            b_year = _year_positions(budget["year"].to_numpy(), years, "budget")
+            _no_repeats([b_year], [len(years)], "budget")
+        if "ratio_menu.csv" in self.files:
+            ratio_menu = self.sheet("ratio_menu", self.read("ratio_menu"))
+            if ratio_menu["share"].duplicated().any():
+                raise NotClean("ratio_menu: a repeated share")
+        if "indicators.csv" in self.files:
+            indicators = self.indicators(set(region_codes), set(item_codes))
+        return CaseTables(meta=meta, regions=regions, items=items, standards=standards,
+                          beneficiaries=None, capacity=capacity, sharing=sharing,
+                          budget=budget, ratio_menu=ratio_menu, indicators=indicators,
+                          beneficiaries_cube=cube)
+
+    def meta(self) -> dict:
+        """The key/value rows: every key known, given once, exactly written."""
+        import pyarrow.compute as pc
+
+        columns = self.read("meta")
+        for key in ("key", "value"):
+            values = columns[key]
+            if (not _all(pc.equal(pc.utf8_trim_whitespace(values), values))
+                    or pc.any(pc.match_substring_regex(values, FORBIDDEN_RE2)).as_py()):
+                raise NotClean(f"meta: a {key} the full reader trims or refuses")
+        keys, values = columns["key"].to_pylist(), columns["value"].to_pylist()
+        given = dict(zip(keys, values, strict=True))
+        declared = {c.key for c in META_KEYS}
+        if len(given) != len(keys) or not set(given) <= declared:
+            raise NotClean("meta: a key repeated, or one the full reader ignores")
+        meta: dict = {}
+        for column in META_KEYS:
+            value = given.get(column.key, "")
+            if value == "":
+                if column.required:
+                    raise NotClean(f"meta: {column.key} missing")
+                meta[column.key] = column.default
+            elif column.kind == "int":
+                if not (value.isascii() and value.isdigit() and len(value) < 10
+                        and column.minimum <= int(value) <= column.maximum):
+                    raise NotClean(f"meta: {column.key} is not plain digits in range")
+                meta[column.key] = int(value)
+            else:
+                meta[column.key] = value
+        if meta["first_year"] > meta["last_year"]:
+            raise NotClean("meta: first_year after last_year")
+        return meta
+
+    def beneficiaries(self, columns, receiving_codes, item_codes, years) -> np.ndarray:
+        """The long table (its ``columns`` as read) as a cube of units over receiving region,
+        item and year, each cell given at most once.  A region code that is not a receiving
+        one is unknown, or a prefecture with counties: either is the full reader's to say."""
+        declared = SHEETS["beneficiaries"]
+        region, item = _positions_of_both(columns, receiving_codes, item_codes)
+        year = _year_positions(columns["year"][0], years, "beneficiaries")
+        units = self.numbers(declared.column("units"), columns["units"])
+        shape = (len(receiving_codes), len(item_codes), len(years))
+        size = int(np.prod(shape))
+        kind = np.int32 if size < 2**31 else np.int64  # half the memory traffic of int64
+        cell = region.astype(kind, copy=False) * kind(shape[1] * shape[2])
+        cell += item.astype(kind, copy=False) * kind(shape[2])
+        cell += year
+        ascending = bool((np.diff(cell) > 0).all())  # the usual layout: no repeats, in order
+        if not ascending and np.bincount(cell, minlength=size).max(initial=0) > 1:
+            raise NotClean("beneficiaries: a repeated key")
+        if ascending and cell.size == size:  # every cell, in order: the column is the cube
+            return units.reshape(shape)
+        cube = np.zeros(shape)
+        cube.reshape(-1)[cell] = units
+        return cube
+
+    def indicators(self, region_codes: set, item_codes: set) -> pd.DataFrame:
+        """Plan indicators are few and their rules many: the full reader's own typing and
+        checks, on this one file, with nothing to say."""
+        from fiscalshare.io.files import csv_sheet
+        from fiscalshare.io.validate import Collector, check_indicators, typed_sheet
+
+        raw, problem = csv_sheet("indicators.csv", self.files["indicators.csv"])
+        out = Collector()
+        typed = typed_sheet(SHEETS["indicators"], raw, out) if raw is not None else None
+        if typed is not None:
+            check_indicators({"indicators": (typed, raw)}, region_codes, item_codes, out)
+        if problem or typed is None or out.problems or out.warnings:
+            raise NotClean("indicators")
+        return typed
+
+
+# --------------------------------------------------------------------------------- helpers
+
+
+def _all(mask) -> bool:
+    """Whether an Arrow boolean array is all true (an empty one is)."""
+    import pyarrow.compute as pc
+
+    return pc.all(mask).as_py() is not False
+
+
+def _length(columns: dict) -> int:
+    first = next(iter(columns.values()))
+    return len(first[0]) if isinstance(first, tuple) else len(first)
+
+
+def _default_column(column: Column, n: int) -> np.ndarray:
+    if column.kind in ("code", "text", "choice"):
+        return np.full(n, column.default if column.default is not None else "", dtype=object)
+    if column.kind == "flag":
+        return np.zeros(n, dtype=np.int8)
+    return np.full(n, np.nan if column.default is None else float(column.default))
+
+
+def _positions(array, codes: list[str], what: str) -> np.ndarray:
+    """Where each cell's code sits among ``codes``; a code not there is the full reader's."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.array(codes, type=pa.string())
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    out = np.empty(len(array), dtype=np.int32)
+    start = 0
+    for chunk in chunks:  # into one array, written once
+        found = pc.index_in(chunk, value_set=keys)
+        if found.null_count:
+            raise NotClean(f"{what}: an unknown code")
+        out[start:start + len(found)] = found.to_numpy(zero_copy_only=False)
+        start += len(found)
+    return out
+
+
+def _positions_of_both(columns, region_codes, item_codes) -> tuple[np.ndarray, np.ndarray]:
+    """Region and item positions of the long table, looked up side by side (Arrow lets go of
+    the GIL while it hashes)."""
+    items = Beside(_positions, columns["item"], item_codes, "beneficiaries.item",
+                   name="item-positions")
+    try:
+        region = _positions(columns["region"], region_codes, "beneficiaries.region")
+    finally:
+        item = items.result()
+    return region, item
+
+
+def _year_positions(values: np.ndarray, years: np.ndarray, what: str) -> np.ndarray:
+    """Each year's place among the planning years (int32, written once)."""
+    values = np.asarray(values)
+    if values.size and (values.min() < years[0] or values.max() > years[-1]):
+        raise NotClean(f"{what}: a year outside meta's")
+    out = np.empty(values.shape, dtype=np.int32)
+    return np.subtract(values, int(years[0]), out=out, casting="unsafe")
+
+
+def _no_repeats(positions: list[np.ndarray], sizes: list[int], what: str,
+                full: bool = False) -> None:
+    """Each key at most once (and, with ``full``, every key once)."""
+    flat = np.ravel_multi_index(positions, sizes) if len(positions) > 1 else positions[0]
+    counts = np.bincount(flat, minlength=int(np.prod(sizes)))
+    if counts.size and counts.max(initial=0) > 1:
+        raise NotClean(f"{what}: a repeated key")
+    if full and (counts == 0).any():
+        raise NotClean(f"{what}: a key without a row")
+
+
+def _unique_codes(array, what: str) -> list[str]:
+    """The codes, once each, also once full-width forms and case are ignored."""
+    codes = array.to_pylist()
+    folded = {unicodedata.normalize("NFKC", code).casefold() for code in codes}
+    if len(set(codes)) != len(codes) or len(folded) != len(codes):
+        raise NotClean(f"{what}: a repeated code")
+    return codes
+
+
+def _receiving(codes: list[str], parents) -> np.ndarray:
+    """Which regions receive (no counties below them); every parent a prefecture other than
+    the county itself."""
+    receiving = np.ones(len(codes), dtype=bool)
+    if parents is None:
+        return receiving
+    index = {code: k for k, code in enumerate(codes)}
+    parents = parents.to_pylist()
+    for code, parent in zip(codes, parents, strict=True):
+        if parent == "":
+            continue
+        k = index.get(parent)
+        if k is None or parents[k] != "" or parent == code:
+            raise NotClean(f"regions: parent {parent!r} of {code!r}")
+        receiving[k] = False
+    return receiving
+
+
+def _check_standards(items: pd.DataFrame, standards: pd.DataFrame, meta: dict) -> None:
+    """The central share each item's rule demands (a ratio item off its tier's share earns a
+    warning, so it goes to the full reader too)."""
+    rule = dict(zip(items["code"], items["rule"], strict=True))
+    share = standards["central_share"].to_numpy()
+    kinds = np.array([rule[item] for item in standards["item"]], dtype=object)
+    tier_share = CENTRAL_TIER_SHARES.get(int(meta.get("central_tier") or 0))
+    bad = ((kinds == "central") & (share != 1)) | ((kinds == "local") & (share != 0))
+    if tier_share is not None:
+        bad |= (kinds == "ratio") & (np.abs(share - tier_share) > 1e-9)
+    if bad.any():
+        raise NotClean("standards: a central share off its rule")
+
+
+def _standard_table(values: pd.Series, s_item, s_year, n_items, n_years) -> np.ndarray:
+    """A standards column over item and year (every pair has its row)."""
+    table = np.full((n_items, n_years), np.nan)
+    table[s_item, s_year] = values.to_numpy(dtype=float)
+    return table
+
+
+def _check_sharing(sharing, sh_item, tier_of, receiving, n_items) -> None:
+    """Bounds in order, today's share within them, each row's tier a receiving tier, and each
+    tier and item once."""
+    low, high, share = (sharing[k].to_numpy() for k in ("province_min", "province_max",
+                                                        "province_share"))
+    if (low > high).any() or ((share < low - 1e-12) | (share > high + 1e-12)).any():
+        raise NotClean("sharing: bounds")
+    tiers = sharing["tier"].to_numpy(dtype=np.int64)
+    if not np.isin(tiers, np.unique(tier_of[receiving])).all():
+        raise NotClean("sharing: a tier with no receiving region")
+    _no_repeats([tiers, sh_item], [int(tiers.max(initial=0)) + 1, n_items], "sharing")
+
+
+def _check_cells(cube, tier_of, cost_index, standards, s_item, s_year, sharing,
+                 sh_item) -> None:
+    """The rules on every receiving region, item and year (``tier_of`` and ``cost_index`` of
+    the receiving regions): each cell's standard cost within MAX_CELL_COST, every item and
+    region with some beneficiaries, and a sharing row for every tier and item with
+    beneficiaries and a remainder to share."""
+    n_regions, n_items, n_years = cube.shape
+    unit_cost = _standard_table(standards["unit_cost"], s_item, s_year, n_items, n_years)
+    topup = _standard_table(standards["topup"], s_item, s_year, n_items, n_years)
+    if cube.size:
+        bound = cube.max() * (unit_cost * topup).max() * cost_index.max()
+        if bound > MAX_CELL_COST * (1 - 1e-9):  # near the limit: each cell, rounded alike
+            cost = cube * unit_cost
+            cost *= topup
+            cost *= cost_index[:, None, None]
+            if (cost > MAX_CELL_COST).any():
+                raise NotClean("beneficiaries: a cell cost above the limit")
+    largest = _largest_over_years(cube)  # region × item
+    if not (largest.max(axis=0) > 0).all() or not (largest.max(axis=1) > 0).all():
+        raise NotClean("an item or a receiving region without beneficiaries")
+    remainder = _standard_table(standards["unit_cost"] * (standards["topup"]
+                                                          - standards["central_share"]),
+                                s_item, s_year, n_items, n_years) > 0
+    shared = (largest if remainder.all() else _largest_over_years(cube * remainder)) > 0
+    regions, items = np.nonzero(shared)
+    tiers = sharing["tier"].to_numpy(dtype=np.int64)
+    needed = np.zeros((int(max(tier_of.max(initial=0), tiers.max(initial=0))) + 1, n_items),
+                      dtype=bool)
+    needed[tier_of[regions], items] = True
+    needed[tiers, sh_item] = False
+    if needed.any():
+        raise NotClean("sharing: a tier and item without a row")
+
+
+def _largest_over_years(cube: np.ndarray) -> np.ndarray:
+    """``cube.max(axis=2)``, a year at a time: numpy reduces a short last axis slowly (18 ms
+    against 3 ms on a national cube)."""
+    largest = cube[:, :, 0].copy()
+    for k in range(1, cube.shape[2]):
+        np.maximum(largest, cube[:, :, k], out=largest)
+    return largest

@@ -1,0 +1,235 @@
+"""The clean-CSV reader (io.clean_csv) against the full reader (io.files + io.validate).
+
+The clean reader may decline any case (the full reader then reads it), but what it accepts it
+must read exactly as the full reader does, and only cases the full reader accepts without a
+warning.  Every case below is put to both; the clean ones must also be accepted by it, or the
+national case would quietly load at the old speed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from fiscalshare.errors import InputError
+from fiscalshare.examples.synthetic import generate
+from fiscalshare.io import load_case, read_tables, write_case
+from fiscalshare.io.clean_csv import NotClean, clean_tables
+from fiscalshare.io.dataset import build_inputs
+from fiscalshare.io.files import Limits, read_csv_files, sha256_of
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "src" / "fiscalshare" / "examples"
+DATA = ROOT / "tests" / "data"
+
+
+def agreement(folder: Path) -> str:
+    """'clean' (both readers, the same Dataset), 'declined' (the full reader alone: it warned
+    or forgave something) or 'refused' (both refuse).  Any other outcome fails the test."""
+    try:
+        fast = clean_tables(read_csv_files(folder, Limits()))
+    except NotClean:
+        fast = None
+    try:
+        slow, warnings = read_tables(folder)
+    except InputError:
+        assert fast is None, "the clean reader accepted a case the full reader refuses"
+        return "refused"
+    if fast is None:
+        return "declined"
+    assert warnings == [], f"the clean reader accepted a case with warnings: {warnings}"
+    xr.testing.assert_identical(build_inputs(fast), build_inputs(slow))
+    return "clean"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """A small clean case with counties under prefectures, a budget and a ratio menu."""
+    folder = tmp_path_factory.mktemp("clean") / "case"
+    tables = generate(30, 6, 3, 11, budget_factor=0.8)
+    tables.ratio_menu = pd.DataFrame({"share": [0.2, 0.5, 0.8]})
+    write_case(tables, folder)
+    assert agreement(folder) == "clean"
+    return folder
+
+
+@pytest.mark.parametrize("example", ["gansu", "guizhou", "guizhou-lowbudget"])
+def test_the_packaged_examples_are_read_by_the_clean_reader_as_by_the_full_one(example):
+    assert agreement(EXAMPLES / example) == "clean"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_synthetic_cases_are_read_alike(tmp_path, seed):
+    write_case(generate(40, 8, 4, seed, prefectures=3), tmp_path / "case")
+    assert agreement(tmp_path / "case") == "clean"
+
+
+def test_load_case_gives_the_full_readers_dataset_and_hash(synthetic):
+    tables, _ = read_tables(synthetic)
+    tables.attrs.update(input_sha256=sha256_of(synthetic), input_path=str(synthetic.resolve()))
+    xr.testing.assert_identical(load_case(synthetic), build_inputs(tables))
+
+
+def _variant(synthetic: Path, tmp_path: Path, sheet: str, edit) -> Path:
+    folder = tmp_path / "variant"
+    shutil.copytree(synthetic, folder)
+    path = folder / f"{sheet}.csv"
+    path.write_bytes(edit(path.read_bytes()))
+    return folder
+
+
+def _lines(edit):
+    """An edit of the file's lines (header first), as text."""
+    def apply(data: bytes) -> bytes:
+        lines = data.decode("utf-8").split("\n")
+        return "\n".join(edit(lines)).encode("utf-8")
+    return apply
+
+
+def _cell(row: int, key: str, value: str):
+    """Set one cell (data row ``row``, column ``key``), CSV-quoted when needed."""
+    def edit(lines):
+        header = lines[0].split(",")
+        cells = lines[row + 1].split(",")
+        cells[header.index(key)] = value
+        lines[row + 1] = ",".join(cells)
+        return lines
+    return _lines(edit)
+
+
+def _shuffled(lines):
+    body = [line for line in lines[1:] if line]
+    order = np.random.default_rng(0).permutation(len(body))
+    return [lines[0], *[body[k] for k in order], ""]
+
+
+def _quoted(data: bytes) -> bytes:
+    frame = pd.read_csv(pd.io.common.BytesIO(data), dtype=str, keep_default_na=False)
+    return frame.to_csv(index=False, quoting=1, lineterminator="\n").encode("utf-8")
+
+
+# (sheet, edit, what the clean reader must do: "clean" = accept and agree, "any" = agree)
+VARIANTS = {
+    "rows in another order": ("beneficiaries", _lines(_shuffled), "clean"),
+    "a beneficiaries row left out": ("beneficiaries", _lines(lambda ls: ls[:3] + ls[4:]),
+                                     "clean"),
+    "CRLF line ends": ("beneficiaries", lambda d: d.replace(b"\n", b"\r\n"), "clean"),
+    "a byte-order mark": ("regions", lambda d: b"\xef\xbb\xbf" + d, "clean"),
+    "every cell quoted": ("regions", _quoted, "clean"),
+    "a name holding a comma": ("regions", _cell(0, "name", '"甲,乙"'), "clean"),
+    "columns in another order": ("capacity", _lines(
+        lambda ls: [",".join(reversed(line.split(","))) if line else line for line in ls]),
+        "clean"),
+    "an optional column left out": ("regions", _lines(
+        lambda ls: [",".join(c for k, c in enumerate(line.split(",")) if k != 5)
+                    if line else line for line in ls]), "clean"),
+    "units in exponent form": ("beneficiaries", _cell(0, "units", "1.5e3"), "clean"),
+    "a flag written 1.0": ("regions", _cell(0, "ethnic", "1.0"), "clean"),
+    "a blank flag": ("regions", _cell(0, "ethnic", ""), "clean"),
+    "a blank province rule": ("items", _cell(0, "province_rule", ""), "clean"),
+    "a blank optional number": ("regions", _cell(1, "cost_index", ""), "clean"),
+    "units with spaces around": ("beneficiaries", _cell(0, "units", " 12 "), "any"),
+    "a blank line": ("beneficiaries", _lines(lambda ls: ls[:2] + [""] + ls[2:]), "any"),
+    "a trailing blank line": ("capacity", lambda d: d + b"\n", "any"),
+    "a row of empty cells": ("capacity", _lines(lambda ls: ls[:2] + [",,"] + ls[2:]), "any"),
+    "a label row": ("regions", _lines(
+        lambda ls: [ls[0], "行政区划代码,名称,上级市州代码,财力分档,常住人口,成本差异系数,"
+                    "脱贫县,民族地区,边境地区,革命老区", *ls[1:]]), "any"),
+    "an upper-case key": ("regions", _lines(lambda ls: [ls[0].replace("name", "Name"),
+                                                         *ls[1:]]), "any"),
+    "an unknown column": ("items", _lines(
+        lambda ls: [line + ",x" if line else line for line in ls]), "any"),
+    "a repeated beneficiaries row": ("beneficiaries", _lines(lambda ls: ls[:2] + ls[1:]),
+                                     "any"),
+    "a repeated region": ("regions", _lines(lambda ls: ls + [ls[-2]] if not ls[-1]
+                                            else ls + [ls[-1]]), "any"),
+    "negative units": ("beneficiaries", _cell(0, "units", "-1"), "any"),
+    "units NaN": ("beneficiaries", _cell(0, "units", "NaN"), "any"),
+    "units inf": ("beneficiaries", _cell(0, "units", "inf"), "any"),
+    "units NA": ("beneficiaries", _cell(0, "units", "NA"), "any"),
+    "blank units": ("beneficiaries", _cell(0, "units", ""), "any"),
+    "thousands separators": ("beneficiaries", _cell(0, "units", '"1,000"'), "any"),
+    "full-width units": ("beneficiaries", _cell(0, "units", "１２"), "any"),
+    "a year written 2021.0": ("beneficiaries", _cell(0, "year", "2021.0"), "any"),
+    "a year outside the plan": ("capacity", _cell(0, "year", "1999"), "any"),
+    "an unknown region": ("beneficiaries", _cell(0, "region", "999999"), "any"),
+    "a region with a trailing space": ("beneficiaries", _cell(0, "region", "101001 "), "any"),
+    "a full-width code": ("items", _cell(0, "code", "Ｓ１"), "any"),
+    "a name with a trailing space": ("regions", _cell(0, "name", "甲 "), "any"),
+    "a name with a control character": ("regions", _cell(0, "name", "甲\x07"), "any"),
+    "a flag 是": ("regions", _cell(0, "ethnic", "是"), "any"),
+    "a flag 2": ("regions", _cell(0, "ethnic", "2"), "any"),
+    "a choice in capitals": ("items", _cell(0, "binding", "Hard"), "any"),
+    "a blank binding": ("items", _cell(0, "binding", ""), "any"),
+    "a tier of 0": ("regions", _cell(0, "tier", "0"), "any"),
+    "a tier of 2.0": ("regions", _cell(0, "tier", "2.0"), "any"),
+    "a cost index of 1e300": ("regions", _cell(0, "cost_index", "1e300"), "any"),
+    "a share above 1": ("sharing", _cell(0, "province_max", "1.5"), "any"),
+    "a share below its bound": ("sharing", _cell(0, "province_share", "0"), "any"),
+    "a missing standard": ("standards", _lines(lambda ls: ls[:1] + ls[2:]), "any"),
+    "a missing capacity row": ("capacity", _lines(lambda ls: ls[:1] + ls[2:]), "any"),
+    "a missing sharing row": ("sharing", _lines(lambda ls: ls[:1] + ls[2:]), "any"),
+    "a central item with a share": ("standards", _cell(0, "central_share", "0.37"), "any"),
+    "an unknown meta key": ("meta", lambda d: d + b"colour,blue\n", "any"),
+    "a blank optional meta value": ("meta", lambda d: d + b"compiler,\n", "clean"),
+    "a full-width meta year": ("meta", lambda d: d.replace(b"first_year,", "first_year,２０".encode()
+                                                           ).replace("２０20".encode(), b"2020"),
+                               "any"),
+    "GB18030 text": ("regions", lambda d: d.decode("utf-8").encode("gb18030"), "any"),
+    "bytes that are no text": ("regions", lambda d: d + b"\xff\xfe\n", "any"),
+    "a repeated menu share": ("ratio_menu", _lines(lambda ls: ls + ["0.5"]), "any"),
+    "a budget year twice": ("budget", _lines(lambda ls: ls[:2] + ls[1:]), "any"),
+}
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_each_variant_is_read_alike_or_left_to_the_full_reader(synthetic, tmp_path, name):
+    sheet, edit, expected = VARIANTS[name]
+    outcome = agreement(_variant(synthetic, tmp_path, sheet, edit))
+    if expected == "clean":
+        assert outcome == "clean"
+
+
+def test_other_files_in_the_folder_are_left_to_the_full_reader(synthetic, tmp_path):
+    folder = tmp_path / "case"
+    shutil.copytree(synthetic, folder)
+    (folder / "说明.csv").write_text("说明\n本文件夹为案例\n", encoding="utf-8")
+    assert agreement(folder) == "declined"
+    (folder / "说明.csv").unlink()
+    (folder / "notes.csv").write_text("a\n1\n", encoding="utf-8")
+    assert agreement(folder) == "declined"
+
+
+def test_plan_indicators_are_read_by_the_full_readers_rules(synthetic, tmp_path):
+    folder = tmp_path / "case"
+    shutil.copytree(synthetic, folder)
+    shutil.copy(EXAMPLES / "gansu" / "indicators.csv", folder / "indicators.csv")
+    items = pd.read_csv(folder / "items.csv", dtype=str, keep_default_na=False)
+    indicators = pd.read_csv(folder / "indicators.csv", dtype=str, keep_default_na=False)
+    indicators["item"] = items["code"].iloc[0]  # link to codes of this case
+    indicators["regions"] = ""
+    indicators.to_csv(folder / "indicators.csv", index=False)
+    assert agreement(folder) == "clean"
+    indicators.loc[0, "comparator"] = "≈"
+    indicators.to_csv(folder / "indicators.csv", index=False)
+    assert agreement(folder) == "refused"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in (DATA / "bad").iterdir() if p.is_dir())
+                         + sorted(f"accepted/{p.name}" for p in (DATA / "accepted").iterdir()
+                                  if p.is_dir()))
+def test_the_odd_input_corpus_is_read_alike(case):
+    folder = DATA / case if case.startswith("accepted/") else DATA / "bad" / case
+    assert agreement(folder) in ("refused", "declined")
+
+
+def test_a_cube_given_in_order_and_complete_is_the_column_itself(tmp_path):
+    """No prefecture with counties, every cell in order: the units column becomes the cube
+    without a copy, and still reads as the full reader reads it."""
+    write_case(generate(12, 3, 2, 5, prefectures=12), tmp_path / "case")
+    assert agreement(tmp_path / "case") == "clean"
