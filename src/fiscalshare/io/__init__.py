@@ -39,16 +39,34 @@ def load_case(path: Path, *, limits: Limits | None = None, warnings: list | None
 
     path = Path(path)
     limits = limits or Limits()
-    tables = digest = None
+    digest = None
     if path.is_dir():
         tables, digest = _clean_csv_tables(path, limits)
-    if tables is None:
-        tables, found = read_tables(path, limits=limits)
-        if warnings is not None:
-            warnings.extend(found)
+        inputs = _built(tables) if tables is not None else None
+        if inputs is not None:
+            inputs.attrs.update(input_sha256=digest.result(), input_path=str(path.resolve()))
+            return inputs
+    tables, found = read_tables(path, limits=limits)
+    if warnings is not None:
+        warnings.extend(found)
     tables.attrs.update(input_sha256=digest.result() if digest else sha256_of(path),
                         input_path=str(path.resolve()))
     return build_inputs(tables)
+
+
+def _built(tables):
+    """The Dataset of the clean reader's tables, or None when a rule that needs the
+    beneficiaries cube sends the case to the full reader."""
+    import logging
+
+    from fiscalshare.io.clean_csv import NotClean
+    from fiscalshare.io.dataset import build_inputs
+
+    try:
+        return build_inputs(tables)
+    except NotClean as reason:
+        logging.getLogger(__name__).debug("read by the full reader: %s", reason)
+        return None
 
 
 def _clean_csv_tables(folder: Path, limits: Limits):

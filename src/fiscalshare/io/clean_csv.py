@@ -43,7 +43,8 @@ class NotClean(Exception):
 
 
 def clean_tables(files: dict) -> CaseTables:
-    """The validated tables of a CSV case given as ``{file name: its bytes}``, or NotClean."""
+    """The validated tables of a CSV case given as ``{file name: its bytes}``, or NotClean
+    (raised here, or by build_inputs when it asks for the beneficiaries cube)."""
     unknown = set(files) - {f"{name}.csv" for name in SHEETS}
     if unknown:
         raise NotClean(f"files the full reader names: {sorted(unknown)}")
@@ -224,11 +225,16 @@ class _Case:
     # ----------------------------------------------------------------------------- the case
 
     def tables(self) -> CaseTables:
+        """The small sheets, typed and checked here while Arrow parses the long table beside;
+        the beneficiaries cube is handed over as a call that build_inputs makes last (it waits
+        for the parse and checks the rules that need the cube), so that the rest of the
+        Dataset is built meanwhile."""
         long_table = Beside(self.read, "beneficiaries", name="read-beneficiaries")
-        try:  # Arrow parses the long table while the small sheets are typed here
+        try:
             return self._tables(long_table)
-        finally:
-            long_table.result()  # never left running; its outcome is read in _tables
+        except BaseException:
+            long_table.result()  # not left parsing beside the full reader
+            raise
 
     def _tables(self, long_table: Beside) -> CaseTables:
         meta = self.meta()
@@ -263,12 +269,15 @@ class _Case:
             "fiscal_capacity": self.numbers(SHEETS["capacity"].column("fiscal_capacity"),
                                             capacity_columns["fiscal_capacity"])})
 
-        cube = self.beneficiaries(long_table.result(),
-                                  [c for c, r in zip(region_codes, receiving, strict=True) if r],
-                                  item_codes, years)
         _check_standards(items, standards, meta)
-        _check_cells(cube, tier_of[receiving], regions["cost_index"].to_numpy()[receiving],
-                     standards, s_item, s_year, sharing, sh_item)
+
+        def beneficiaries_cube() -> np.ndarray:
+            cube = self.beneficiaries(long_table.result(), [
+                code for code, receives in zip(region_codes, receiving, strict=True) if receives
+            ], item_codes, years)
+            _check_cells(cube, tier_of[receiving], regions["cost_index"].to_numpy()[receiving],
+                         standards, s_item, s_year, sharing, sh_item)
+            return cube
 
         budget = ratio_menu = indicators = None
         if "budget.csv" in self.files:
@@ -284,7 +293,7 @@ class _Case:
         return CaseTables(meta=meta, regions=regions, items=items, standards=standards,
                           beneficiaries=None, capacity=capacity, sharing=sharing,
                           budget=budget, ratio_menu=ratio_menu, indicators=indicators,
-                          beneficiaries_cube=cube)
+                          beneficiaries_cube=beneficiaries_cube)
 
     def meta(self) -> dict:
         """The key/value rows: every key known, given once, exactly written."""

@@ -9,7 +9,7 @@ Its variables are declared in :mod:`fiscalshare.datasets` (docs/datasets.md is g
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,7 +53,8 @@ class CaseTables:
     may fill it by hand.  Optional sheets are ``None`` when absent.  A reader that lays the
     beneficiaries out over region (receiving regions, in the regions' order), item and year
     on its way (``io.clean_csv``) hands them over as ``beneficiaries_cube`` instead of the
-    long table.
+    long table: the array, or a call that returns it, which ``build_inputs`` makes last so
+    that the reader can still be parsing the file meanwhile.
     """
 
     meta: Mapping[str, object]
@@ -67,7 +68,7 @@ class CaseTables:
     ratio_menu: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
     attrs: dict = field(default_factory=dict)
-    beneficiaries_cube: np.ndarray | None = None
+    beneficiaries_cube: np.ndarray | Callable[[], np.ndarray] | None = None
 
 
 def _text(values) -> np.ndarray:
@@ -164,7 +165,7 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
         "item_weight": ("item", items["weight"].to_numpy()),
     }
     if tables.beneficiaries_cube is not None:
-        data["beneficiaries"] = (["region", "item", "year"], tables.beneficiaries_cube)
+        data["beneficiaries"] = None  # asked for last (see CaseTables), kept in its place
     else:
         data["beneficiaries"] = cube(tables.beneficiaries, ["region", "item", "year"], "units",
                                      fill=0.0)
@@ -195,6 +196,9 @@ def build_inputs(tables: CaseTables) -> xr.Dataset:
     indicator_coords, indicator_data = _indicators(tables.indicators)
     coords.update(indicator_coords)
     data.update(indicator_data)
+    if data["beneficiaries"] is None:
+        cube = tables.beneficiaries_cube
+        data["beneficiaries"] = (["region", "item", "year"], cube() if callable(cube) else cube)
     ds = xr.Dataset(data_vars=data, coords=coords)  # once: each added variable would align
     _annotate(ds)
     ds.attrs.update(
