@@ -41,8 +41,7 @@ def load_case(path: Path, *, limits: Limits | None = None, warnings: list | None
     limits = limits or Limits()
     digest = None
     if path.is_dir():
-        tables, digest = _clean_csv_tables(path, limits)
-        inputs = _built(tables) if tables is not None else None
+        inputs, digest = _clean_csv_inputs(path, limits)
         if inputs is not None:
             inputs.attrs.update(input_sha256=digest.result(), input_path=str(path.resolve()))
             return inputs
@@ -54,36 +53,23 @@ def load_case(path: Path, *, limits: Limits | None = None, warnings: list | None
     return build_inputs(tables)
 
 
-def _built(tables):
-    """The Dataset of the clean reader's tables, or None when a rule that needs the
-    beneficiaries cube sends the case to the full reader."""
-    import logging
-
-    from fiscalshare.io.clean_csv import NotClean
-    from fiscalshare.io.dataset import build_inputs
-
-    try:
-        return build_inputs(tables)
-    except NotClean as reason:
-        logging.getLogger(__name__).debug("read by the full reader: %s", reason)
-        return None
-
-
-def _clean_csv_tables(folder: Path, limits: Limits):
-    """The tables of a clean CSV case (None when the full reader must read it) and the hash
-    of its files, being taken in a thread (hashlib lets go of the GIL)."""
+def _clean_csv_inputs(folder: Path, limits: Limits):
+    """The inputs Dataset of a clean CSV case (None when the full reader must read it: the
+    clean reader raises NotClean here or when build_inputs asks it for the beneficiaries) and
+    the hash of the files, being taken in a thread (hashlib lets go of the GIL)."""
     import logging
 
     from fiscalshare.io.beside import Beside
     from fiscalshare.io.clean_csv import NotClean, clean_tables
+    from fiscalshare.io.dataset import build_inputs
     from fiscalshare.io.files import read_csv_files
 
     files = read_csv_files(folder, limits)
     digest = Beside(sha256_of_files, files, name="input-sha256")
     try:
-        return clean_tables(files), digest
+        return build_inputs(clean_tables(files)), digest
     except NotClean as reason:
         logging.getLogger(__name__).debug("read by the full reader: %s", reason)
-    except Exception:  # a fault of the fast reader must not cost the user the case
+    except Exception:  # a fault of the clean reader must not cost the user the case
         logging.getLogger(__name__).debug("the clean reader failed", exc_info=True)
     return None, digest
