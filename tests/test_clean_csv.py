@@ -228,8 +228,31 @@ def test_the_odd_input_corpus_is_read_alike(case):
     assert agreement(folder) in ("refused", "declined")
 
 
-def test_a_cube_given_in_order_and_complete_is_the_column_itself(tmp_path):
-    """No prefecture with counties, every cell in order: the units column becomes the cube
-    without a copy, and still reads as the full reader reads it."""
-    write_case(generate(12, 3, 2, 5, prefectures=12), tmp_path / "case")
-    assert agreement(tmp_path / "case") == "clean"
+def test_the_beneficiaries_cube_in_order_shuffled_and_repeated():
+    """Every cell in order: the units column is the cube itself (no copy); in another order
+    or with cells missing: scattered, the same values; a cell twice: the full reader's."""
+    import pyarrow as pa
+
+    from fiscalshare.io.clean_csv import _Case
+
+    regions, items, years = ["r1", "r2"], ["a", "b", "c"], np.array([2021, 2022])
+    cells = [(r, i, y) for r in regions for i in items for y in years.tolist()]
+    units = np.arange(1.0, len(cells) + 1)
+
+    def cube(order):
+        columns = {"region": pa.array([cells[k][0] for k in order]),
+                   "item": pa.array([cells[k][1] for k in order]),
+                   "year": (np.array([cells[k][2] for k in order]), None),
+                   "units": (units[order].copy(), None)}
+        return _Case({}).beneficiaries(columns, regions, items, years), columns["units"][0]
+
+    in_order, column = cube(np.arange(len(cells)))
+    assert np.shares_memory(in_order, column)
+    np.testing.assert_array_equal(in_order.reshape(-1), units)
+    shuffled, column = cube(np.random.default_rng(1).permutation(len(cells)))
+    assert not np.shares_memory(shuffled, column)
+    np.testing.assert_array_equal(shuffled, in_order)
+    missing, _ = cube(np.arange(1, len(cells)))
+    assert missing.reshape(-1)[0] == 0 and (missing.reshape(-1)[1:] == units[1:]).all()
+    with pytest.raises(NotClean, match="repeated"):
+        cube(np.array([0, 1, 1, 2]))
