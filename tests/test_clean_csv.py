@@ -184,6 +184,12 @@ VARIANTS = {
     "bytes that are no text": ("regions", lambda d: d + b"\xff\xfe\n", "any"),
     "a repeated menu share": ("ratio_menu", _lines(lambda ls: ls + ["0.5"]), "any"),
     "a budget year twice": ("budget", _lines(lambda ls: ls[:2] + ls[1:]), "any"),
+    "an empty ratio menu": ("ratio_menu", _lines(lambda ls: ls[:1] + [""]), "clean"),
+    "an empty budget": ("budget", _lines(lambda ls: ls[:1] + [""]), "clean"),
+    "a blank budget cell": ("budget", _cell(0, "provincial_budget", ""), "clean"),
+    "no parent column": ("regions", _lines(
+        lambda ls: [",".join(c for k, c in enumerate(line.split(",")) if k != 2)
+                    if line else line for line in ls]), "any"),
 }
 
 
