@@ -9,7 +9,8 @@ measured apart: ``load_case`` against pandas' own read of the same files with
 ``engine="pyarrow"``.  Results go to ``bench/results/<date>.json`` and ``.md``.
 
 The machine is shared, and the same run varies by a fifth from one minute to the next, so each
-row is run several times (:data:`REPEATS`), alternating with its reference where it has one, and
+row is run several times (:data:`REPEATS`), alternating with its reference where it has one (a
+row measured against another row, national with reports, alternates with runs of that row), and
 the table gives the medians (every time is kept in the JSON).
 
     python bench/run.py                       # every row
@@ -48,7 +49,8 @@ ROWS = {
     "national": ("national", False, "reference",
                  "national 2,850 × 80 × 5, unlimited budget, `--no-reports`"),
     "national-reports": ("national", True, "national",
-                         "national with reports (ratio: to the same run without reports)"),
+                         "national with reports (ratio: to the same run without reports, "
+                         "run alternately with it)"),
     "national-hard": ("national-hard", False, "reference",
                       "national, hard regime (tight budget and pool), `--no-reports`"),
 }
@@ -194,6 +196,9 @@ def bench(rows: list[str]) -> dict:
             ours.append(run_fiscalshare(row, case, reports, attempt))
             if against == "reference":
                 theirs.append(run_reference(case))
+            else:  # a row measured against another row: that row's run, paired with this one
+                theirs.append(run_fiscalshare(f"{against}-paired", case, ROWS[against][1],
+                                              attempt))
         record = {"label": label, "case": case_name, "reports": reports,
                   "fiscalshare": median_run(ours)}
         if against == "reference":
@@ -208,9 +213,14 @@ def bench(rows: list[str]) -> dict:
                 record["z2_relative_difference"] = relative(record["fiscalshare"]["z2"],
                                                             reference.get("z2"))
         else:
-            base = results.get(against, {}).get("fiscalshare", {})
+            base = median_run(theirs)
+            record["paired"] = base
             if "seconds" in base and "error" not in record["fiscalshare"]:
                 record["ratio"] = round(record["fiscalshare"]["seconds"] / base["seconds"], 2)
+            earlier = results.get(against, {}).get("fiscalshare", {})
+            if "seconds" in earlier and "error" not in record["fiscalshare"]:  # as until 2026-11-27
+                record["ratio_to_the_row"] = round(
+                    record["fiscalshare"]["seconds"] / earlier["seconds"], 2)
         if row in TARGETS and "ratio" in record:
             record["target"] = TARGETS[row]
             record["met"] = record["ratio"] <= TARGETS[row]
@@ -242,11 +252,16 @@ def markdown(report: dict) -> str:
         if ours.get("error"):
             parts.append(f"exit {ours.get('exit_code')}")
         reference = record.get("reference") or {}
+        paired = record.get("paired") or {}
         spread = (f"n = {reference['runs']}, {min(reference['runs_seconds'])}–"
                   f"{max(reference['runs_seconds'])} s, " if reference.get("runs", 1) > 1 else "")
         ref = (f"{reference['seconds']} s ({spread}read {reference['read_seconds']} s, stages "
                f"{reference['stage1_seconds']} + {reference['stage2_seconds']} s)"
                if "seconds" in reference else ("—" if not reference else "error"))
+        if "seconds" in paired:
+            ref = (f"the run without reports, paired: {paired['seconds']} s (n = "
+                   f"{paired.get('runs', 1)}, {min(paired.get('runs_seconds', [0]))}–"
+                   f"{max(paired.get('runs_seconds', [0]))} s)")
         diffs = ("" if record.get("z1_relative_difference") is None else
                  f"{record['z1_relative_difference']:.1e}, {record['z2_relative_difference']:.1e}")
         target = record.get("target", "< 120 s" if row == "national-hard" else "")
