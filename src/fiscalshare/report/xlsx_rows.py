@@ -170,11 +170,11 @@ def numbers_of(series: pd.Series) -> np.ndarray:
 
 
 def number_column(series: pd.Series, style, word_style, clean,
-                  numbers: np.ndarray | None = None) -> list[str] | pa.Array:
+                  numbers: np.ndarray | None = None) -> list[str] | Pieces:
     """Cell bodies of a number column; a word among the numbers (e.g. 不设上限) stays a word,
     cleaned by ``clean``.  ``style()`` and ``word_style()`` give the styles when needed;
     ``numbers``, when given, is :func:`numbers_of` the column.  A long column of numbers comes
-    back as an Arrow array (see :func:`rows_xml`)."""
+    back as :class:`Pieces` (see :func:`rows_xml`)."""
     if not len(series):
         return []
     numbers = numbers_of(series) if numbers is None else numbers
@@ -183,7 +183,7 @@ def number_column(series: pd.Series, style, word_style, clean,
         head = f' s="{style()}"><v>'
         texts = pc.cast(pa.array(numbers), pa.large_string())
         if len(numbers) > ARROW_ROWS:
-            return _joined(head, texts, "</v></c>")
+            return Pieces(head, texts, "</v></c>")
         return [f"{head}{t}</v></c>" for t in texts.to_pylist()]
     texts = number_texts(np.where(finite, numbers, 0.0))
     return [text_cell(clean(o), word_style()) if isinstance(o, str) else
@@ -191,8 +191,25 @@ def number_column(series: pd.Series, style, word_style, clean,
             for t, ok, o in zip(texts, finite.tolist(), series.tolist(), strict=True)]
 
 
+class Pieces:
+    """A long column's cell bodies as ``head + text + tail``, the head and tail the same in
+    every row: joined once with the rest of the row (:func:`_arrow_rows`), not first a column
+    of its own (a national prefecture's workbook has 150,000 such cells)."""
+
+    __slots__ = ("head", "texts", "tail")
+
+    def __init__(self, head: str, texts: pa.Array, tail: str):
+        self.head, self.texts, self.tail = head, texts, tail
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def to_pylist(self) -> list[str]:
+        return [f"{self.head}{text}{self.tail}" for text in self.texts.to_pylist()]
+
+
 def rows_xml(first: int, numbers: Sequence[int] | None, letters: Sequence[str],
-             columns: Sequence[Sequence[str] | pa.Array],
+             columns: Sequence[Sequence[str] | pa.Array | Pieces],
              heights: Sequence[float | None] | None) -> list[str]:
     """The ``<row>`` elements of a table body: row ``r`` of ``columns`` at sheet row
     ``numbers[r]`` (or ``first + r``), ``heights[r]`` in points or None for the default.  A row
@@ -203,7 +220,7 @@ def rows_xml(first: int, numbers: Sequence[int] | None, letters: Sequence[str],
     tails = _tails(heights, count)
     if columns and count > ARROW_ROWS:
         return _arrow_rows(first, numbers, letters, columns, tails).to_pylist()
-    columns = [c.to_pylist() if isinstance(c, pa.Array) else c for c in columns]
+    columns = [c.to_pylist() if isinstance(c, pa.Array | Pieces) else c for c in columns]
     names = [str((numbers[r] if numbers is not None else first + r) + 1) for r in range(count)]
     cells = [[f'<c r="{letter}{n}"{body}' for n, body in zip(names, column, strict=True)]
              for letter, column in zip(letters, columns, strict=True)]
@@ -213,7 +230,8 @@ def rows_xml(first: int, numbers: Sequence[int] | None, letters: Sequence[str],
             for n, tail, row in zip(names, tails, zip(*cells, strict=True), strict=True)]
 
 
-def rows_block(first: int, letters: Sequence[str], columns: Sequence[Sequence[str] | pa.Array],
+def rows_block(first: int, letters: Sequence[str],
+               columns: Sequence[Sequence[str] | pa.Array | Pieces],
                heights: Sequence[float | None] | None) -> str | bytes:
     """The rows of :func:`rows_xml` from sheet row ``first`` on, as one piece; a long body
     comes as the UTF-8 bytes Arrow put together (written as they are: no Python strings)."""
@@ -235,6 +253,9 @@ def _arrow_rows(first, numbers, letters, columns, tails) -> pa.Array:
                       pa.array([index[t] for t in tails], pa.int32()))
     parts = ['<row r="', names, opening]
     for letter, column in zip(letters, columns, strict=True):
+        if isinstance(column, Pieces):
+            parts += [f'<c r="{letter}', names, f'"{column.head}', column.texts, column.tail]
+            continue
         if not isinstance(column, pa.Array):
             column = pa.array(column, pa.large_string())
         parts += [f'<c r="{letter}', names, '"', column.cast(pa.large_string())]
