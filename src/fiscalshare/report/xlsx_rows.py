@@ -193,8 +193,8 @@ def number_column(series: pd.Series, style, word_style, clean,
 
 class Pieces:
     """A long column's cell bodies as ``head + text + tail``, the head and tail the same in
-    every row: joined once with the rest of the row (:func:`_arrow_rows`), not first a column
-    of its own (a national prefecture's workbook has 150,000 such cells)."""
+    every row: joined once with the rest of the row (:func:`_arrow_rows`), not first into a
+    column of their own."""
 
     __slots__ = ("head", "texts", "tail")
 
