@@ -8,6 +8,7 @@ national case would quietly load at the old speed.
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def _shuffled(lines):
 
 
 def _quoted(data: bytes) -> bytes:
-    frame = pd.read_csv(pd.io.common.BytesIO(data), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     return frame.to_csv(index=False, quoting=1, lineterminator="\n").encode("utf-8")
 
 

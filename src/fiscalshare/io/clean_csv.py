@@ -26,6 +26,7 @@ from fiscalshare.io.convert import (
     FORBIDDEN_RE2,
     FORBIDDEN_RE2_IN_CODES,
     FULL_WIDTH,
+    default_column,
     out_of_range,
 )
 from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
@@ -213,7 +214,7 @@ class _Case:
         for column in declared.columns:
             given = columns.get(column.key)
             if given is None:
-                typed[column.key] = _default_column(column, _length(columns))
+                typed[column.key] = default_column(column, _length(columns))
             elif column.kind in NUMERIC:
                 typed[column.key] = self.numbers(column, given)
             else:
@@ -387,14 +388,6 @@ def _all(mask) -> bool:
 def _length(columns: dict) -> int:
     first = next(iter(columns.values()))
     return len(first[0]) if isinstance(first, tuple) else len(first)
-
-
-def _default_column(column: Column, n: int) -> np.ndarray:
-    if column.kind in ("code", "text", "choice"):
-        return np.full(n, column.default if column.default is not None else "", dtype=object)
-    if column.kind == "flag":
-        return np.zeros(n, dtype=np.int8)
-    return np.full(n, np.nan if column.default is None else float(column.default))
 
 
 def _positions(array, codes: list[str], what: str) -> np.ndarray:

@@ -239,6 +239,15 @@ def _convert_number(column: Column, series: pd.Series, *, from_csv: bool) -> Con
     return Converted(values, bad, found, notes)
 
 
+def default_column(column: Column, n: int) -> np.ndarray:
+    """The values of an optional column a sheet leaves out: its default in every row."""
+    if column.kind in ("code", "text", "choice"):
+        return np.full(n, column.default if column.default is not None else "", dtype=object)
+    if column.kind == "flag":
+        return np.zeros(n, dtype=np.int8)
+    return np.full(n, np.nan if column.default is None else float(column.default))
+
+
 def out_of_range(column: Column, values: np.ndarray, blank: np.ndarray) -> np.ndarray:
     """Cells that were read as numbers but break the column's declared rules (or are blank
     where a value is required): the same rules for a workbook and for a CSV file."""

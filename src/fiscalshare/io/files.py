@@ -69,7 +69,7 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def sha256_of_files(files: dict[str, bytes]) -> str:
+def sha256_of_files(files: dict[str, bytes | mmap.mmap]) -> str:
     """The hash of a CSV folder from its files' bytes: each name, then its bytes, by name."""
     digest = hashlib.sha256()
     for name in sorted(files):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from fiscalshare.errors import Problem
-from fiscalshare.io.convert import MAX_PER_COLUMN, convert
+from fiscalshare.io.convert import MAX_PER_COLUMN, convert, default_column
 from fiscalshare.io.dataset import CENTRAL_TIER_SHARES, CaseTables
 from fiscalshare.io.files import RawSheet
 from fiscalshare.io.indicators import COMPARATORS, comparator_of, read_value
@@ -176,7 +176,7 @@ def typed_sheet(declared: Sheet, raw: RawSheet, out: Collector) -> pd.DataFrame 
     typed = {}
     for column in declared.columns:
         if column.key not in raw.frame.columns:
-            typed[column.key] = _default_column(column, len(raw.frame))
+            typed[column.key] = default_column(column, len(raw.frame))
             continue
         converted = convert(column, raw.frame[column.key], from_csv=raw.csv)
         for note in converted.notes:
@@ -234,14 +234,6 @@ def _same_code_written_differently(frame, key, raw, out: Collector) -> None:
             out.error(raw, f"duplicate key {code!r}: the same as {first!r} (row {first_row}) "
                       "once full-width characters and case are ignored", key=key, row=row)
         seen.setdefault(folded, (code, row))
-
-
-def _default_column(column, n):
-    if column.kind in ("code", "text", "choice"):
-        return np.full(n, column.default if column.default is not None else "", dtype=object)
-    if column.kind == "flag":
-        return np.zeros(n, dtype=np.int8)
-    return np.full(n, np.nan if column.default is None else float(column.default))
 
 
 def _meta(frame: pd.DataFrame, raw: RawSheet, out: Collector) -> dict | None:
