@@ -38,7 +38,7 @@ TITLE_PT = 16
 MIN_PT = 8
 MIN_SCALE = math.ceil(MIN_PT / BODY_PT * 100)  # 73 %: below this, body text prints under 8 pt
 MARGIN_IN = 0.5
-ZIP_LEVEL = 1  # zlib level of the stored workbook (see _zip_level)
+ZIP_LEVEL = 1  # deflate level of the stored workbook (see _deflating)
 # printable width in pixels (96 dpi) of A4 with 0.5" side margins; Excel column width w (in
 # characters of the default font, max digit width 7 px) takes int(7w + 0.5) + 5 pixels
 PRINTABLE_PX = {"portrait": round((210 / 25.4 - 2 * MARGIN_IN) * 96),
@@ -202,7 +202,7 @@ class Book:
         formats = _Formats(book)
         for sheet in self.sheets:
             _render(book, formats, sheet, self.head, safe_sheet_name(sheet.name, self._taken))
-        with _zip_level(ZIP_LEVEL):
+        with _deflating(ZIP_LEVEL):
             book.close()
         return self.path
 
@@ -228,22 +228,47 @@ def scratch_dir() -> str | None:
 
 
 @contextmanager
-def _zip_level(level: int):
-    """XlsxWriter zips at zlib's default level (6) and offers no setting; at level 1 a
-    prefecture's workbook of 80,000 cells zips in 40 % of the CPU (21 ms, not 52 ms) into a file
-    30 % larger (620 KB, not 480 KB), which at national scale is 6 s of CPU over 190 workbooks.
-    The level is set only while this workbook is stored; an XlsxWriter without a module-level
-    ``ZipFile`` is left as it is."""
+def _deflating(level: int):
+    """XlsxWriter zips at zlib's default level (6) and offers no setting.  While this
+    workbook is stored, its ``ZipFile`` takes ``level`` and, where the ``isal`` package is
+    installed, ``zipfile`` deflates with ISA-L instead of zlib.  On a national prefecture
+    workbook (5.4 MB of XML) zlib takes 90 ms at level 6 and 31 ms at level 1, ISA-L 12.6 ms
+    at its level 1, into a smaller file (841 KB, against 903 KB at zlib's level 1).  Both
+    swaps are undone on the way out; an XlsxWriter without a module-level ``ZipFile`` is
+    left as it is.  The swap holds for this whole process while it lasts: a report process
+    zips one workbook at a time and reads none meanwhile."""
+    import zipfile
+
     module = xlsxwriter.workbook
     original = getattr(module, "ZipFile", None)
-    if original is None:
-        yield
-        return
-    module.ZipFile = partial(original, compresslevel=level)
+    deflate = zipfile.zlib
+    if original is not None:
+        module.ZipFile = partial(original, compresslevel=level)
+    zipfile.zlib = _isal_deflate(deflate)
     try:
         yield
     finally:
-        module.ZipFile = original
+        zipfile.zlib = deflate
+        if original is not None:
+            module.ZipFile = original
+
+
+def _isal_deflate(zlib_module):
+    """``zlib_module`` with ISA-L's ``compressobj`` (the only call ``zipfile`` makes to deflate;
+    the rest, crc32 and inflating included, stays zlib's), or ``zlib_module`` itself without
+    the ``isal`` package."""
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return zlib_module
+
+    class IsalDeflate:
+        compressobj = staticmethod(isal_zlib.compressobj)
+
+        def __getattr__(self, name):
+            return getattr(zlib_module, name)
+
+    return IsalDeflate()
 
 
 class _Formats:
