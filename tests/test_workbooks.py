@@ -145,6 +145,34 @@ def test_a_prefecture_workbook_reveals_no_other_prefecture(written, results):
         assert mine <= regions
 
 
+def test_workbooks_are_deflated_whole_and_zipfile_is_left_as_it_was(written):
+    import zlib
+
+    _, folder, files = written
+    assert zipfile.zlib is zlib  # the ISA-L swap of report.xlsx._deflating is undone
+    for path in (p for p in files if p.suffix == ".xlsx"):
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None  # every part inflates to its recorded CRC
+            assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+
+
+def test_isal_deflates_where_installed_and_zlib_does_otherwise(monkeypatch):
+    import sys
+    import zlib
+
+    from fiscalshare.report.xlsx import _isal_deflate
+
+    isal_zlib = pytest.importorskip("isal.isal_zlib")
+    swapped = _isal_deflate(zlib)
+    assert swapped.compressobj is isal_zlib.compressobj
+    assert swapped.crc32 is zlib.crc32 and swapped.decompressobj is zlib.decompressobj
+    data = "<row>支出责任</row>".encode() * 5000
+    packed = swapped.compressobj(1, swapped.DEFLATED, -15)
+    assert zlib.decompress(packed.compress(data) + packed.flush(), -15) == data
+    monkeypatch.setitem(sys.modules, "isal", None)  # not installed
+    assert _isal_deflate(zlib) is zlib
+
+
 def test_sheet_names_are_safe_and_unique():
     taken: set[str] = set()
     first = safe_sheet_name("支出/责任:表*[2021]?" + "长" * 40, taken)
@@ -184,3 +212,13 @@ def test_the_province_workbook_opens_in_libreoffice(written, tmp_path):
     assert done.returncode == 0 and pdf.exists(), done.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
     assert np.isfinite(pdf.stat().st_size)
+
+
+def test_the_sharing_table_of_no_regions_has_no_rows_and_no_columns(results):
+    from fiscalshare.report import tables
+    from fiscalshare.report.amounts import fen_of
+
+    none = np.zeros(results.sizes["region"], dtype=bool)
+    assert tables.sharing(results, fen_of(results), none, "zh").frame.shape == (0, 0)
+    every = tables.sharing(results, fen_of(results), ~none, "zh").frame
+    assert len(every) and {label("tier", "zh"), label("item_name", "zh")} <= set(every.columns)

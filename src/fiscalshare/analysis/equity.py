@@ -134,8 +134,15 @@ def gini(x, population) -> float:
     mean = np.sum(weights * values) / total
     if mean == 0:
         return float("nan")
-    spread = np.abs(values[:, None] - values[None, :])
-    return float(np.sum(weights[:, None] * weights[None, :] * spread) / (2 * total**2 * mean))
+    if values.min() == values.max():
+        return 0.0
+    # in ascending order the double sum is 2 Σ_k P_k (x_k W_k − S_k), with W_k and S_k the
+    # population and the money of the regions before k: O(n log n), not an n × n matrix
+    order = np.argsort(values, kind="stable")
+    values, weights = values[order], weights[order]
+    before = np.cumsum(weights) - weights
+    money_before = np.cumsum(weights * values) - weights * values
+    return float(np.sum(weights * (values * before - money_before)) / (total**2 * mean))
 
 
 def max_min_ratio(x) -> float:
@@ -201,22 +208,32 @@ def funding_before_after(results: xr.Dataset) -> xr.DataArray:
     return stacked.transpose("stage", "region", "item", "year").rename("funding_by_stage")
 
 
-def per_capita_funding(results: xr.Dataset) -> xr.DataArray:
+def funding_by_region(results: xr.Dataset) -> xr.DataArray:
+    """:func:`funding_before_after` over all items and years, by ``stage`` and ``region``."""
+    return funding_before_after(results).sum(["item", "year"])
+
+
+def per_capita_funding(results: xr.Dataset,
+                       funding: xr.DataArray | None = None) -> xr.DataArray:
     """Basic-service funding per resident per year (yuan), by ``stage`` and ``region``.
 
-    Money summed over items and years, divided by population and the number of years.
+    Money summed over items and years (``funding``: :func:`funding_by_region`, when it is at
+    hand), divided by population and the number of years.
     """
-    funding = funding_before_after(results).sum(["item", "year"])
+    if funding is None:
+        funding = funding_by_region(results)
     years = results.sizes["year"]
     return (funding / (results["population"] * years)).rename("per_capita_funding")
 
 
-def standard_met(results: xr.Dataset) -> xr.DataArray:
-    """Share of each region's standard cost (all items and years) that is funded, by ``stage``.
+def standard_met(results: xr.Dataset, funding: xr.DataArray | None = None) -> xr.DataArray:
+    """Share of each region's standard cost (all items and years) that is funded, by ``stage``
+    (``funding`` as for :func:`per_capita_funding`).
 
     NaN for a region without any standard cost.
     """
-    funding = funding_before_after(results).sum(["item", "year"])
+    if funding is None:
+        funding = funding_by_region(results)
     cost = results["standard_cost"].sum(["item", "year"])
     return (funding / cost.where(cost > 0)).rename("standard_met")
 
@@ -282,13 +299,14 @@ def summary_metrics(results: xr.Dataset) -> pd.DataFrame:
 
     ``change = after − before``.
     """
-    per_capita = per_capita_funding(results)
+    funding = funding_by_region(results)  # once for both measures
+    per_capita = per_capita_funding(results, funding)
     population = results["population"].values
     tiers = results["region_tier"].values
     rows = {stage: _indices(per_capita.sel(stage=stage).values, population, tiers)
             for stage in ("before", "after")}
 
-    met = standard_met(results)
+    met = standard_met(results, funding)
     has_cost = np.isfinite(met.sel(stage="after").values)
     ratios = burden_ratio(results)
     for stage in ("before", "after"):

@@ -21,6 +21,14 @@ def _values(results: xr.Dataset, name: str, n: int, fill):
     return results[key].values if key in results else np.full(n, fill, dtype=object)
 
 
+def linked_to_items(results: xr.Dataset) -> bool:
+    """Whether some indicator names an item (``indicator_table(results)["item"]`` not all
+    blank), read without building the table: every workbook asks."""
+    n = results.sizes.get("indicator", 0)
+    return bool(n and "indicator_item" in results
+                and (results["indicator_item"].values.astype(str) != "").any())
+
+
 def indicator_table(results: xr.Dataset) -> pd.DataFrame:
     """Every indicator of a results (or inputs) Dataset, one row each, in input order."""
     n = results.sizes.get("indicator", 0)

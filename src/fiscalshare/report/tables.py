@@ -40,7 +40,7 @@ def has_counties(results: xr.Dataset) -> bool:
 def shown_parts(results: xr.Dataset, fen: Fen, mask: np.ndarray) -> list[str]:
     """The parts a table shows: 县级 only where counties exist, 缺口 only where one occurs."""
     parts = [p for p in PARTS if p != "county" or has_counties(results)]
-    if not fen.parts[mask][..., PARTS.index("shortfall")].any():
+    if not fen.parts[..., PARTS.index("shortfall")][mask].any():  # one part copied, not all
         parts.remove("shortfall")
     return parts
 
@@ -59,17 +59,25 @@ def visible_units(results: xr.Dataset, prefecture: str | None) -> np.ndarray:
     return (units == prefecture) | (_values(results, "unit_parent") == prefecture)
 
 
-def flags_in_words(results: xr.Dataset, lang: str) -> np.ndarray:
-    """Per region: its 脱贫 / 民族 / 边境 / 革命老区 flags as words ("" when none)."""
-    words = np.full(results.sizes["region"], "", dtype=object)
+def flags_in_words(results: xr.Dataset, lang: str,
+                   idx: np.ndarray | None = None) -> np.ndarray:
+    """Per region (or per region of ``idx``): its 脱贫 / 民族 / 边境 / 革命老区 flags as words
+    (None when none: a blank cell)."""
+    words = np.full(results.sizes["region"] if idx is None else len(idx), "", dtype=object)
     sep = "、" if lang == "zh" else ", "
     for flag in FLAGS:
         if flag in results:
-            on = _values(results, flag).astype(bool)
+            on = _values(results, flag)
+            on = (on if idx is None else on[idx]).astype(bool)
             word = label(f"flag_short_{flag}", lang)
             words[on] = [f"{w}{sep}{word}" if w else word for w in words[on]]
     words[words == ""] = None  # a blank cell
     return words
+
+
+def any_flag(results: xr.Dataset) -> bool:
+    """Whether some region carries one of the flags (``flags_in_words`` not all blank)."""
+    return any(_values(results, flag).astype(bool).any() for flag in FLAGS if flag in results)
 
 
 def tier_words(tiers, lang: str) -> np.ndarray:
@@ -132,7 +140,7 @@ def responsibility(results, fen: Fen, mask, lang, *, by_prefecture: bool = False
     flat = parts.reshape(-1, len(PARTS))
     for p in shown:
         frame[label(PART_LABELS[p], lang)] = wan(flat[:, PARTS.index(p)])
-    if not by_prefecture and not any(flags_in_words(results, lang)):  # same columns in every book
+    if not by_prefecture and not any_flag(results):  # the same columns in every book
         frame = frame.drop(columns=[label("flags", lang)])
     money = ["standard_cost"] + [PART_LABELS[p] for p in shown]
     return Table(frame, _kinds(frame, lang, money=money, integer=["year"]),
@@ -184,7 +192,7 @@ def _regional(results, fen, mask, lang, by_prefecture):
     codes = _values(results, "region")[idx].astype(object)
     names = _values(results, "region_name")[idx].astype(object)
     tiers = tier_words(_values(results, "region_tier")[idx], lang)
-    flags = flags_in_words(results, lang)[idx]
+    flags = flags_in_words(results, lang, idx)
     if by_prefecture:
         prefecture = _values(results, "region_prefecture")[idx]
         keys, inverse = np.unique(prefecture, return_inverse=True)
@@ -324,10 +332,11 @@ def city_to_county(results, fen: Fen, prefecture: str | None, lang) -> Table | N
     years = [label("year_n", lang).format(int(y)) for y in _values(results, "year")]
     frame = pd.DataFrame(wan(amounts), columns=years)
     frame[label("total", lang)] = wan(amounts.sum(axis=1))
-    unit_name = dict(zip(_values(results, "unit"), _values(results, "unit_name"), strict=True))
     frame.insert(0, label("region_name", lang), _values(results, "region_name")[county])
     frame.insert(0, label("region", lang), _values(results, "region")[county])
-    if prefecture is None:
+    if prefecture is None:  # the province's table: each county's prefecture by name
+        unit_name = dict(zip(_values(results, "unit"), _values(results, "unit_name"),
+                             strict=True))
         frame.insert(0, label("prefecture", lang),
                      [unit_name.get(p, p) for p in _values(results, "region_prefecture")[county]])
     kinds = {c: "money" for c in [*years, label("total", lang)]}
@@ -341,52 +350,56 @@ def city_to_county(results, fen: Fen, prefecture: str | None, lang) -> Table | N
 
 def sharing(results, fen: Fen, mask, lang) -> Table:
     """Per tier and item (and, with counties, per kind of region): each level's share of the
-    standard cost over the planning years, and σ (and π) as the model sets them."""
+    standard cost over the planning years, and σ (and π) as the model sets them.  Built a
+    column at a time (every prefecture workbook has this table)."""
     counties = has_counties(results)
     shown = shown_parts(results, fen, mask)
     tiers = _values(results, "region_tier")
     kind = np.where(_values(results, "region_parent") != "", "county", "prefecture")
-    rows = []
     sigma = results.variables["provincial_share"].transpose("tier", "item").values
     lower = results.variables["province_min"].transpose("tier", "item").values
     upper = results.variables["province_max"].transpose("tier", "item").values
     pi = results.variables["prefecture_share"].transpose("tier", "item").values
     tier_index = {int(t): k for k, t in enumerate(_values(results, "tier"))}
-    item_names, rules = _values(results, "item_name"), _values(results, "rule").astype(str)
-    modes = [label(f"rule_{rule}", lang) for rule in rules]
+    item_names = _values(results, "item_name").astype(str).astype(object)
+    rules = _values(results, "rule").astype(str)
+    modes = np.array([label(f"rule_{rule}", lang) for rule in rules], dtype=object)
     chosen = np.isin(rules, ("ratio", "uniform"))  # σ chosen
-    names = {key: label(key, lang) for key in ("tier", "region_kind", "item_name",
-                                               "sharing_mode", "share", "share_range",
-                                               "prefecture_share")}
-    percent_names = [(label(PCT_LABELS[p], lang), PARTS.index(p)) for p in shown]
+    groups = []  # (tier, kind of region, parts [i, p]) of each tier and kind with regions
     for t in sorted({int(v) for v in tiers[mask]}):
-        tier = label("tier_label", lang).format(t)
         for region_kind in (("prefecture", "county") if counties else ("prefecture",)):
             at = mask & (tiers == t) & (kind == region_kind)
-            if not at.any():
-                continue
-            parts = fen.parts[at].sum(axis=(0, 2))  # [i, p]
-            points = percent_points(parts) / 1e4
-            k = tier_index[t]
-            kind_words = label(f"kind_{region_kind}", lang)
-            for i in np.flatnonzero(parts.sum(axis=1)).tolist():
-                row = {names["tier"]: tier}
-                if counties:
-                    row[names["region_kind"]] = kind_words
-                row[names["item_name"]] = str(item_names[i])
-                row[names["sharing_mode"]] = modes[i]
-                for name, p in percent_names:
-                    row[name] = points[i, p]
-                ratio = chosen[i]
-                row[names["share"]] = float(sigma[k, i]) if ratio else np.nan
-                row[names["share_range"]] = (
-                    f"{lower[k, i] * 100:.0f}%–{upper[k, i] * 100:.0f}%"
-                    if ratio and np.isfinite(lower[k, i]) else "")
-                if counties:
-                    row[names["prefecture_share"]] = (float(pi[k, i])
-                                                      if region_kind == "county" else np.nan)
-                rows.append(row)
-    frame = pd.DataFrame(rows)
+            if at.any():
+                groups.append((t, region_kind, fen.parts[at].sum(axis=(0, 2))))
+    columns: dict[str, list] = {}
+
+    def add(key, values) -> None:
+        columns.setdefault(label(key, lang), []).append(values)
+
+    n_items = len(rules)
+    points = percent_points(np.concatenate([parts for *_, parts in groups])) / 1e4 \
+        if groups else None
+    for g, (t, region_kind, parts) in enumerate(groups):
+        items = np.flatnonzero(parts.sum(axis=1))
+        k, ratio = tier_index[t], chosen[items]
+        add("tier", np.full(len(items), label("tier_label", lang).format(t), dtype=object))
+        if counties:
+            add("region_kind", np.full(len(items), label(f"kind_{region_kind}", lang),
+                                       dtype=object))
+        add("item_name", item_names[items])
+        add("sharing_mode", modes[items])
+        for p in shown:
+            add(PCT_LABELS[p], points[g * n_items + items, PARTS.index(p)])
+        add("share", np.where(ratio, sigma[k, items], np.nan))
+        bounded = ratio & np.isfinite(lower[k, items])
+        ranges = [f"{lower[k, i] * 100:.0f}%–{upper[k, i] * 100:.0f}%" if on else ""
+                  for i, on in zip(items.tolist(), bounded.tolist(), strict=True)]
+        add("share_range", np.array(ranges, dtype=object))
+        if counties:
+            add("prefecture_share", np.where(region_kind == "county", pi[k, items], np.nan))
+    frame = pd.DataFrame({name: np.concatenate(parts) for name, parts in columns.items()})
+    if frame.empty:  # no item with a cost: a table without rows has no columns either
+        frame = pd.DataFrame()
     percent = [PCT_LABELS[p] for p in shown] + ["share", "prefecture_share"]
     notes = [label("sigma_note", lang)]
     if counties:
@@ -403,9 +416,9 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
     national and provincial standards with unit, the sharing mode in words and in % of cost,
     牵头单位, and the plan indicators linked to the item that apply to ``region`` (a prefecture;
     None = the province) — the column only where some indicator is linked to an item."""
-    from fiscalshare.analysis.indicators import indicator_table, indicators_for
+    from fiscalshare.analysis.indicators import indicators_for, linked_to_items
 
-    linked = bool((indicator_table(results)["item"].astype(str) != "").any())
+    linked = linked_to_items(results)
     shown = shown_parts(results, fen, mask)
     parts = fen.parts[mask].sum(axis=(0, 2))[:, [PARTS.index(p) for p in shown]]
     points = percent_points(parts)
