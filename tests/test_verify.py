@@ -204,3 +204,39 @@ def test_missing_variables_and_other_coordinates(pooled):
         "results lack the variable(s) burden"]
     other = results.assign_coords(year=np.array([2030]))
     assert check_solution(ds, other) == ["results' year coordinate differs from the inputs'"]
+
+
+@pytest.mark.parametrize("reports", [True, False])
+def test_a_solution_that_fails_the_check_writes_nothing(monkeypatch, tmp_path, reports):
+    """With reports the check runs in a forked process beside the displayed money
+    (workflows._check_beside_money); either way a violation stops the run before any file."""
+    from fiscalshare.analysis import verify
+    from fiscalshare.errors import VerificationError
+    from fiscalshare.examples import example_path
+    from fiscalshare.workflows import SolveRequest, run_solve
+
+    monkeypatch.setattr(verify, "check_solution", lambda inputs, results: ["a broken row"])
+    with pytest.raises(VerificationError, match="a broken row"):
+        run_solve(SolveRequest(case=example_path("guizhou"), out=tmp_path / "run",
+                               reports=reports))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_with_reports_records_the_check_and_the_same_workbooks(tmp_path):
+    import zipfile
+
+    from fiscalshare.examples import example_path
+    from fiscalshare.report import write_reports
+    from fiscalshare.workflows import SolveRequest, run_solve
+
+    outcome = run_solve(SolveRequest(case=example_path("guizhou"), out=tmp_path / "run"))
+    assert outcome.exit_code == 0 and outcome.timings["verify"] > 0
+    again = write_reports(outcome.results, tmp_path / "again")  # money computed here instead
+    for path in again:
+        if path.suffix != ".xlsx":
+            continue
+        first = zipfile.ZipFile(tmp_path / "run" / path.relative_to(tmp_path / "again"))
+        second = zipfile.ZipFile(path)
+        for name in first.namelist():
+            if name != "docProps/core.xml":  # its creation time
+                assert first.read(name) == second.read(name), (path.name, name)

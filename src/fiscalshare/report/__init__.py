@@ -20,27 +20,36 @@ from fiscalshare.forked import Standby, run_jobs
 from fiscalshare.report.console import print_summary
 from fiscalshare.report.filenames import prefecture_files
 
-__all__ = ["plots_standby", "prefecture_file_names", "prefecture_files", "print_summary",
-           "report_jobs", "submit_plots", "write_reports"]
+__all__ = ["displayed_money", "plots_standby", "prefecture_file_names", "prefecture_files",
+           "print_summary", "report_jobs", "submit_plots", "write_reports"]
 
 
-def report_jobs(results: xr.Dataset, folder: Path, *, lang: str = "zh",
-                plots: bool = True) -> list[Callable[[], list[Path]]]:
+def displayed_money(results: xr.Dataset):
+    """The money every workbook displays (:func:`fiscalshare.report.amounts.fen_of`), with the
+    sums over every region that every job reads, computed once before the jobs fork."""
+    from fiscalshare.report.amounts import fen_of
+
+    fen = fen_of(results)
+    for part, of_prefecture in (("province", False), ("county", False), ("prefecture", True)):
+        fen.by_unit(part, of_prefecture=of_prefecture)
+    return fen
+
+
+def report_jobs(results: xr.Dataset, folder: Path, *, lang: str = "zh", plots: bool = True,
+                money=None) -> list[Callable[[], list[Path]]]:
     """The reports as independent jobs, each writing some files and returning their paths:
     the province's workbook, the plots (unless ``plots`` is false: see :func:`submit_plots`)
     and each prefecture's workbook (most regions first).
 
-    :func:`fiscalshare.forked.run_jobs` spreads them over the cores; the displayed money is
-    computed once here, before any job starts, so every workbook shows the same figures.
+    :func:`fiscalshare.forked.run_jobs` spreads them over the cores; the displayed money
+    (``money``: :func:`displayed_money`, computed here when not given) is computed once,
+    before any job starts, so every workbook shows the same figures.
     """
-    from fiscalshare.report.amounts import fen_of
     from fiscalshare.report.plots import write_plots
     from fiscalshare.report.responsibility import write_workbook
 
     folder = Path(folder)
-    fen = fen_of(results)
-    for part, of_prefecture in (("province", False), ("county", False), ("prefecture", True)):
-        fen.by_unit(part, of_prefecture=of_prefecture)  # sums over every region, read by every job
+    fen = money if money is not None else displayed_money(results)
     owners = list(prefecture_files(results).items())
     codes, counts = np.unique(results["region_prefecture"].values.astype(str), return_counts=True)
     size = dict(zip(codes, counts, strict=True))

@@ -489,9 +489,11 @@ def write_run(
     reports: bool = True,
     extra: Callable[[Path], None] | None = None,
     plotter=None,
+    money=None,
 ) -> Path:
     """Write ``allocation.nc``, the reports, ``run.log`` and ``manifest.json`` as one folder;
-    ``plotter`` (:func:`fiscalshare.report.plots_standby`), when given, draws the plots."""
+    ``plotter`` (:func:`fiscalshare.report.plots_standby`), when given, draws the plots, and
+    ``money`` (:func:`fiscalshare.report.displayed_money`), when given, is the reports'."""
     timings = {}
     listed = {"reports": "yes" if reports else "no"}
     if reports:
@@ -503,7 +505,7 @@ def write_run(
         if not reports:
             timings["netcdf_seconds"] = netcdf()
         else:
-            _write_reports(results, folder, lang, netcdf, plotter, timings, listed)
+            _write_reports(results, folder, lang, netcdf, plotter, timings, listed, money)
         if reports:
             timings["report_seconds"] = round(time.perf_counter() - started, 3)
         if extra is not None:
@@ -515,7 +517,7 @@ def write_run(
 
 
 def _write_reports(results, folder: Path, lang: str, netcdf, plotter, timings: dict,
-                   listed: dict) -> None:
+                   listed: dict, money=None) -> None:
     """allocation.nc, started in a process of its own while this one prepares the reports'
     money and plot data; then the workbooks on every core, the plots in ``plotter`` if given.
     Every process is stopped on the way out, before a failed run's folder is removed."""
@@ -527,7 +529,7 @@ def _write_reports(results, folder: Path, lang: str, netcdf, plotter, timings: d
         try:
             if plotted:
                 submit_plots(plotter, results, folder, lang=lang)
-            jobs = report_jobs(results, folder, lang=lang, plots=not plotted)
+            jobs = report_jobs(results, folder, lang=lang, plots=not plotted, money=money)
             listed["prefectures"] = prefecture_files(results)  # which workbook is whose
             run_jobs(jobs)
             timings["netcdf_seconds"] = writing.result()
