@@ -214,6 +214,23 @@ def test_the_province_workbook_opens_in_libreoffice(written, tmp_path):
     assert np.isfinite(pdf.stat().st_size)
 
 
+def test_a_file_zipped_whole_makes_the_entry_zipfile_write_makes(tmp_path):
+    from fiscalshare.report.xlsx import _WholeFileZip
+
+    part = tmp_path / "sheet1.xml"
+    part.write_bytes(b"<row r=\"1\"><c><v>3.25</v></c></row>" * 20_000)
+    entries = []
+    for kind in (zipfile.ZipFile, _WholeFileZip):
+        path = tmp_path / f"{kind.__name__}.zip"
+        with kind(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            archive.write(part, "xl/worksheets/sheet1.xml")
+        with zipfile.ZipFile(path) as archive:
+            assert archive.read("xl/worksheets/sheet1.xml") == part.read_bytes()
+            entries.append([(i.filename, i.date_time, i.external_attr, i.compress_type,
+                             i.file_size, i.CRC) for i in archive.infolist()])
+    assert entries[0] == entries[1]
+
+
 def test_the_sharing_table_of_no_regions_has_no_rows_and_no_columns(results):
     from fiscalshare.report import tables
     from fiscalshare.report.amounts import fen_of
