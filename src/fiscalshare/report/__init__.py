@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -20,11 +21,14 @@ from fiscalshare.forked import Standby, run_jobs
 from fiscalshare.report.console import print_summary
 from fiscalshare.report.filenames import prefecture_files
 
+if TYPE_CHECKING:
+    from fiscalshare.report.amounts import Fen
+
 __all__ = ["displayed_money", "plots_standby", "prefecture_file_names", "prefecture_files",
            "print_summary", "report_jobs", "submit_plots", "write_reports"]
 
 
-def displayed_money(results: xr.Dataset):
+def displayed_money(results: xr.Dataset) -> Fen:
     """The money every workbook displays (:func:`fiscalshare.report.amounts.fen_of`), with the
     sums over every region that every job reads, computed once before the jobs fork."""
     from fiscalshare.report.amounts import fen_of
@@ -36,7 +40,7 @@ def displayed_money(results: xr.Dataset):
 
 
 def report_jobs(results: xr.Dataset, folder: Path, *, lang: str = "zh", plots: bool = True,
-                money=None) -> list[Callable[[], list[Path]]]:
+                money: Fen | None = None) -> list[Callable[[], list[Path]]]:
     """The reports as independent jobs, each writing some files and returning their paths:
     the province's workbook, the plots (unless ``plots`` is false: see :func:`submit_plots`)
     and each prefecture's workbook (most regions first).
