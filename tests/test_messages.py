@@ -243,3 +243,22 @@ def test_validate_summary_and_warnings_in_both_languages(capsys):
     assert code == 0
     assert "valid case" in out and "standard cost (10,000 yuan)" in out
     assert err.startswith("warning: ") and not re.search(r"[\u4e00-\u9fff]", err.split("'")[0])
+
+
+@pytest.mark.parametrize("args", [
+    ["solve", "--bogus"], ["solve", "--ou", "x"], ["solve", "--model"], ["solve", "--lang", "xx"],
+    ["solve", "a", "b"], ["nosuch"], ["solve", "--threads", "a"], ["validate", "--fix", "1"],
+])
+def test_command_line_mistakes_are_told_in_one_language(capsys, args):
+    """Click's own messages (an unknown option, a missing value, a bad choice…): Chinese by
+    default, usage line and hint included; exactly Click's English with --lang en."""
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith("错误：") and "Error" not in err and "Usage" not in err
+    words = re.sub(r"'[^']*'|--?[\w-]+|\b[A-Z]+\b", " ", lines[-1])  # names stay as typed
+    assert not english_words(words), lines[-1]
+    if args[0] == "solve" and "--lang" not in args:
+        code, out, err = run(capsys, args[0], "--lang", "en", *args[1:])
+        assert code == 2 and out == ""
+        assert "Error: " in err and not re.search(r"[\u4e00-\u9fff]", err)

@@ -377,6 +377,29 @@ MESSAGES = _Catalogue([
      "{out} 不为空；如要写入请加 --force"),
     (r"(?P<out>.+) exists and is not a folder \(nothing was written\)",
      "{out} 已存在且不是文件夹（未写入任何文件）"),
+    # the command line itself: Click's usage errors (Click 8's English; cli.main shows them)
+    (r"No such option '(?P<name>[^']*)'\.", "没有选项 '{name}'。"),
+    (r"No such option '(?P<name>[^']*)'\. Did you mean '(?P<one>[^']*)'\?",
+     "没有选项 '{name}'。是否想用 '{one}'？"),
+    (r"No such option '(?P<name>[^']*)'\. \(Did you mean one of: (?P<some>.+)\?\)",
+     "没有选项 '{name}'。（是否想用其中之一：{some}？）"),
+    (r"No such command '(?P<name>[^']*)'\.", "没有命令 '{name}'。"),
+    (r"Missing argument '(?P<name>[^']*)'\.", "缺少参数 {name}。"),
+    (r"Missing option '(?P<name>[^']*)'\.", "缺少选项 {name}。"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"Option '(?P<name>[^']*)' requires an argument\.", "选项 {name} 需要一个值。"),
+    (r"Option '(?P<name>[^']*)' requires (?P<n>\d+) arguments\.", "选项 {name} 需要 {n} 个值。"),
+    (r"Option '(?P<name>[^']*)' does not take a value\.", "选项 {name} 不带值。"),
+    (r"Got unexpected extra arguments? \((?P<args>.*)\)", "多余的参数：{args}"),
+    (r"Invalid value for '(?P<name>[^']*)': (?P<message>.+)", "{name} 的值无效：{message}"),
+    (r"'(?P<value>.*)' is not one of (?P<choices>.+)\.", "'{value}' 不是可选的值（可选：{choices}）。"),
+    (r"'(?P<value>.*)' is not a valid integer(?: range)?\.", "'{value}' 不是有效的整数。"),
+    (r"'(?P<value>.*)' is not a valid float(?: range)?\.", "'{value}' 不是有效的数。"),
+    (r"'(?P<value>.*)' is not a valid boolean\.", "'{value}' 不是有效的是/否值。"),
+    (r"(?P<value>\S+) is not in the range (?P<range>.+)\.", "{value} 不在范围 {range} 之内。"),
+    (r"(?:File|Directory|Path) '(?P<path>.*)' does not exist\.", "路径 '{path}' 不存在。"),
+    (r"(?:File|Directory|Path) '(?P<path>.*)' is a directory\.", "'{path}' 是文件夹，不是文件。"),
+    (r"(?:File|Directory|Path) '(?P<path>.*)' is a file\.", "'{path}' 是文件，不是文件夹。"),
 ])
 
 # the frame around the messages
@@ -384,11 +407,13 @@ FRAME = {
     "en": {"problems": "{n} problems in the input:", "problem": "1 problem in the input:",
            "column": "column '{column}': ", "sep": ": ", "error": "Error: ",
            "warning": "warning: ", "interrupted": "Interrupted.",
-           "unexpected": "Unexpected error ({kind}): {detail}. Run with --debug for details."},
+           "unexpected": "Unexpected error ({kind}): {detail}. Run with --debug for details.",
+           "usage": "Usage: ", "help_hint": "Try '{command}' for help."},
     "zh": {"problems": "输入有 {n} 处问题：", "problem": "输入有 1 处问题：",
            "column": "列 '{column}'：", "sep": "：", "error": "错误：", "warning": "警告：",
            "interrupted": "已中断。",
-           "unexpected": "意外错误（{kind}）：{detail}。加 --debug 可见详细信息。"},
+           "unexpected": "意外错误（{kind}）：{detail}。加 --debug 可见详细信息。",
+           "usage": "用法：", "help_hint": "查看帮助：{command}"},
 }
 
 

@@ -15,7 +15,7 @@ import click
 
 from fiscalshare import __version__
 from fiscalshare.errors import FiscalshareError, printable
-from fiscalshare.messages import command_language, frame
+from fiscalshare.messages import chinese, command_language, frame
 from fiscalshare.numpy_only import numpy_arrays_only
 
 COMMANDS = {
@@ -84,7 +84,7 @@ def main(argv=None):
         sys.exit(130)
     except click.ClickException as exc:
         exc.message = printable(exc.message)
-        exc.show()
+        _show_usage_error(exc, lang)
         sys.exit(2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -103,6 +103,25 @@ def main(argv=None):
                                                      detail=printable(exc)), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _show_usage_error(exc: click.ClickException, lang: str) -> None:
+    """Click's message about the command line, in Chinese by default (messages.MESSAGES holds
+    Click's English); as Click shows it with ``--lang en`` or where the catalogue lacks it, so
+    that no line mixes the two languages."""
+    text = chinese(exc.format_message()) if lang == "zh" else None
+    if text is None:
+        exc.show()
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage().removeprefix("Usage: ")
+        click.echo(frame("usage", "zh") + usage, err=True)
+        if ctx.command.get_help_option(ctx) is not None:  # its longest name, as Click says it
+            option = max(ctx.command.get_help_option_names(ctx), key=len)
+            click.echo(frame("help_hint", "zh").format(command=f"{ctx.command_path} {option}")
+                       + "\n", err=True)
+    click.echo(frame("error", "zh") + text, err=True)
 
 
 def run():
