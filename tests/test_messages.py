@@ -262,3 +262,21 @@ def test_command_line_mistakes_are_told_in_one_language(capsys, args):
         code, out, err = run(capsys, args[0], "--lang", "en", *args[1:])
         assert code == 2 and out == ""
         assert "Error: " in err and not re.search(r"[\u4e00-\u9fff]", err)
+
+
+def test_every_statement_the_solution_check_makes_reads_in_chinese():
+    """Each statement analysis/verify.py checks (the first argument of ``found.money``,
+    ``.relative`` and ``.share``), in the line `fiscalshare verify` prints about it."""
+    source = Path(messages.__file__).parent / "analysis" / "verify.py"
+    statements = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("money", "relative", "share") and node.args
+                and isinstance(node.args[0], ast.Constant)):
+            statements.add(node.args[0].value)
+    assert len(statements) >= 20
+    for statement in statements:
+        line = f"constraint: {statement}: 3 row(s) violated, worst by 0.5 yuan beyond the tolerance"
+        rendered = messages.translate(line, "zh")
+        assert rendered.startswith("约束不满足：") and "violated" not in rendered, statement
+        assert not english_words(rendered), (statement, rendered)

@@ -28,7 +28,23 @@ def solved(ds, model="default", **overrides):
 def findings(inputs, results) -> str:
     found = check_solution(inputs, results)
     assert found, "the tampering went unnoticed"
+    for line in found:  # as `fiscalshare verify` prints it: in Chinese, every word
+        assert _in_chinese(line), line
     return "\n".join(found)
+
+
+def _in_chinese(line: str) -> bool:
+    """The line has a Chinese rendering (messages.py) that leaves no English word but the
+    results' own names (variables, dimensions) and NaN."""
+    import re
+
+    from fiscalshare import messages
+
+    rendered = messages.chinese(f"constraint: {line}")
+    if rendered is None:
+        return False
+    names = r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b(?:NaN|burden|transfer|region|item|year|tier|unit)\b"
+    return not re.findall(r"[A-Za-z]{3,}", re.sub(names, "", rendered))
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +220,8 @@ def test_missing_variables_and_other_coordinates(pooled):
         "results lack the variable(s) burden"]
     other = results.assign_coords(year=np.array([2030]))
     assert check_solution(ds, other) == ["results' year coordinate differs from the inputs'"]
+    assert _in_chinese("results lack the variable(s) burden")
+    assert _in_chinese("results' year coordinate differs from the inputs'")
 
 
 @pytest.mark.parametrize("reports", [True, False])

@@ -98,6 +98,55 @@ _ACCEPTED = (r"accepted keys: (?P<keys>.+) — narrow one with :t<tier>, :<item 
              r":<year>, e\.g\. (?P<example>\S+)")
 _ACCEPTED_ZH = "可用的键：{keys}——可用 :t<档次>、:<项目代码>、:<领域> 或 :<年份> 限定范围，例如 {example}"
 
+# what the independent check of a solution finds (analysis/verify.py): each statement of the
+# model, and the lines around the statements
+STATEMENTS = _Catalogue([
+    (r"constraint 1 \(u ≤ \(1 − σ\)·D\)", "约束 1（u ≤ (1 − σ)·D）"),
+    (r"constraint 2 \(affordability\)", "约束 2（负担能力）"),
+    (r"constraint 3 \(provincial budget\)", "约束 3（省级预算）"),
+    (r"constraint 4 \(equalisation pool\)", "约束 4（均衡性转移支付资金池）"),
+    (r"constraint 5 \(a poorer tier has a smaller provincial share\)",
+     "约束 5（财力较弱的档次省级分担比例反而较小）"),
+    (r"constraint 6 \(hard items have no shortfall\)", "约束 6（约束性事项不得有缺口）"),
+    (r"funding \+ shortfall ≠ standard cost", "资金 + 缺口 ≠ 标准支出"),
+    (r"standard_cost ≠ N·q·λ·κ", "standard_cost ≠ N·q·λ·κ"),
+    (r"central funding ≠ θ·N·q·κ", "中央资金 ≠ θ·N·q·κ"),
+    (r"provincial funding ≠ σ·D", "省级资金 ≠ σ·D"),
+    (r"prefecture part ≠ π·L for a county, L otherwise", "市级部分 ≠ π·L（县），或 ≠ L（其他）"),
+    (r"county part ≠ \(1 − π\)·L for a county, 0 otherwise",
+     "县级部分 ≠ (1 − π)·L（县），或 ≠ 0（其他）"),
+    (r"burden ≠ the unit's share of local parts", "单位负担 ≠ 该单位应承担的地方部分"),
+    (r"transfer ≠ co-financing \+ equalisation", "转移支付 ≠ 共同财政事权补助 + 均衡性转移支付"),
+    (r"equalisation is off but e ≠ 0", "未启用均衡性转移支付，但 e ≠ 0"),
+    (r"equalisation ≥ 0", "均衡性转移支付 ≥ 0"),
+    (r"shortfall ≥ 0", "缺口 ≥ 0"),
+    (r"fiscal_capacity ≠ the inputs' capacity", "fiscal_capacity ≠ 输入的财力"),
+    (r"priority_weight ≠ W·ω", "priority_weight ≠ W·ω"),
+    (r"σ below province_min", "σ 低于 province_min"),
+    (r"σ above province_max", "σ 高于 province_max"),
+    (r"fixed mode: σ ≠ province_share", "固定比例模式：σ ≠ province_share"),
+    (r"province_rule fixed: σ ≠ province_share", "省级分担方式固定的事项：σ ≠ province_share"),
+    (r"menu mode: σ is not a ratio_menu share", "比例档位模式：σ 不是 ratio_menu 中的比例"),
+])
+
+VIOLATIONS = _Catalogue([
+    (r"(?P<statement>.+): (?P<n>\d+) row\(s\) violated, worst by (?P<worst>\S+) yuan beyond "
+     r"the tolerance", "{statement}：{n} 行不满足，最多超出容差 {worst} 元"),
+    (r"(?P<statement>.+): (?P<n>\d+) row\(s\) violated, worst by (?P<worst>\S+) relative "
+     r"beyond the tolerance", "{statement}：{n} 行不满足，最多超出容差 {worst}（相对值）"),
+    (r"(?P<statement>.+): (?P<n>\d+) row\(s\) violated, worst by (?P<worst>\S+) beyond the "
+     r"tolerance", "{statement}：{n} 行不满足，最多超出容差 {worst}"),
+    (r"results lack the variable\(s\) (?P<names>.+)", "结果缺少变量 {names}"),
+    (r"results' (?P<dim>\w+) coordinate differs from the inputs'",
+     "结果的 {dim} 坐标与输入的不同"),
+    (r"(?P<name>\w+): its shape differs from the case's", "{name}：形状与案例的不同"),
+    (r"(?P<name>\w+): differs from the case's", "{name}：与案例的不同"),
+    (r"z(?P<k>[12]) recomputed from the allocation \((?P<value>[^)]*)\) differs from the stored "
+     r"(?P<name>\w+) \((?P<stored>[^)]*)\)",
+     "由分配结果重算的 z{k}（{value}）与记录的 {name}（{stored}）不同"),
+    (r"(?P<name>\w+) should be NaN where z1 (?P<op>[=>]) 0", "z1 {op} 0 时 {name} 应为 NaN"),
+])
+
 # whole messages
 MESSAGES = _Catalogue([
     # what `fiscalshare verify` finds (runs/audit.py, sweep/audit.py)
@@ -119,7 +168,7 @@ MESSAGES = _Catalogue([
      "输入 {case}：sha256 与测算时所用的输入不符"),
     (r"input (?P<case>.+): not found; give the case with --case to re-check the constraints",
      "输入 {case}：找不到；请用 --case 指定测算案例，以便重新校验约束"),
-    (r"constraint: (?P<detail>.+)", "约束不满足：{detail}"),
+    (r"constraint: (?P<violation>.+)", "约束不满足：{violation}"),
     # what-if sweeps (sweep/)
     (r"unknown key (?P<name>.+); " + _ACCEPTED, "未知的键 {name}；" + _ACCEPTED_ZH),
     (r"(?P<option>.+): expected KEY=VALUES; " + _ACCEPTED, "{option}：应为 KEY=VALUES；" + _ACCEPTED_ZH),
@@ -434,6 +483,10 @@ def _match(message: str, table) -> str | None:
                 parts[name] = _match(value, MESSAGES)
             elif name.startswith("status"):
                 parts[name] = _match(value, STATUS)
+            elif name.startswith("violation"):
+                parts[name] = _match(value, VIOLATIONS)
+            elif name.startswith("statement"):
+                parts[name] = _match(value, STATEMENTS)
             elif name.startswith("located"):
                 parts[name] = _located(value)
             elif name.startswith("selectors"):
