@@ -100,7 +100,9 @@ def test_audit_recomputes_the_constraints_from_allocation_nc(example_run, tmp_pa
     manifest.pop("files")
     write_manifest(copy, manifest)
     assert run("verify", str(copy)) == 1
-    assert "constraint 2 (affordability)" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "约束不满足：约束 2（负担能力）" in said and "constraint" not in said
+    assert "工作表 '汇总' 单元格" in said  # the workbook no longer matches the allocation either
 
 
 def test_bad_input_exits_2_naming_the_cell_and_writes_nothing(tmp_path, capsys):

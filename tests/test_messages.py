@@ -280,3 +280,37 @@ def test_every_statement_the_solution_check_makes_reads_in_chinese():
         rendered = messages.translate(line, "zh")
         assert rendered.startswith("约束不满足：") and "violated" not in rendered, statement
         assert not english_words(rendered), (statement, rendered)
+
+
+@pytest.mark.parametrize("line", [
+    "manifest.json: 'files' is not a mapping of file name to sha256",
+    "manifest.json: status 'done' is neither 'solved' nor 'infeasible'",
+    "manifest.json: expected a JSON object, found list",
+    "manifest.json: 'eta' is missing (allocation.nc has 1.0)",
+    "manifest.json: 'eta' is 1.0 but allocation.nc says 0.5",
+    "manifest.json: 'optimised_cost' is 1.0 but optimised.nc says 2.0",
+    "allocation.nc: attribute 'eta' is 1.0 but the run's model configuration says 0.5",
+    "allocation.nc: termination 'Time limit reached': a written run is optimal",
+    "allocation.nc: input_sha256 is not the case's: the allocation of another input",
+    "allocation.nc: results' year coordinate differs from the inputs'",
+    "optimised.nc: standard_cost: differs from the case's",
+    "manifest.json: 'prefectures' does not map each workbook to the prefecture allocation.nc "
+    "names it for",
+    "prefectures/520100-贵阳市.xlsx: its sheets are not the ones the run writes",
+    "responsibility.xlsx: sheet '汇总' cell C25 holds 22638.8, but allocation.nc gives 21401.95",
+    "compare.xlsx: sheet '对比' has 30 rows, optimised.nc with baseline.nc gives 31",
+    "manifest.json: 'model_config' is missing: the infeasibility cannot be re-checked",
+    "manifest.json: 'cost_at_eta_zero' is not a number",
+    "manifest.json: 'price_of_equity' is not optimised_cost − cost_at_eta_zero",
+    "baseline.nc: 'transfer' is not the status quo the case gives",
+    "diagnosis.json: not a diagnosis (expected a JSON object)",
+    "manifest.json: status 'infeasible', but the case has a solution under the run's "
+    "configuration",
+])
+def test_what_verify_finds_in_a_run_folder_reads_in_chinese(line):
+    """The findings of runs/audit.py beside the constraints, as `fiscalshare verify` prints
+    them (file names, keys and quoted values stay as they are)."""
+    rendered = messages.translate(line, "zh")
+    assert rendered != line and re.search(r"[\u4e00-\u9fff]", rendered)
+    names = r"\w*sha256|JSON|\b(?:list|dict|str|year|region|item|tier|unit)\b"  # kept as named
+    assert not english_words(re.sub(names, " ", rendered)), rendered

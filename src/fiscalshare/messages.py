@@ -426,6 +426,56 @@ MESSAGES = _Catalogue([
      "{out} 不为空；如要写入请加 --force"),
     (r"(?P<out>.+) exists and is not a folder \(nothing was written\)",
      "{out} 已存在且不是文件夹（未写入任何文件）"),
+    # what `fiscalshare verify` finds beside the constraints (runs/audit.py)
+    (r"manifest\.json: 'files' is not a mapping of file name to sha256",
+     "manifest.json：'files' 不是文件名到 sha256 的对应表"),
+    (r"manifest\.json: status (?P<status>.+) is neither 'solved' nor 'infeasible'",
+     "manifest.json：状态 {status} 既不是 'solved' 也不是 'infeasible'"),
+    (r"manifest\.json: not valid JSON \((?P<detail>.*)\)", "manifest.json：不是有效的 JSON（{detail}）"),
+    (r"manifest\.json: expected a JSON object, found (?P<kind>\w+)",
+     "manifest.json：应为 JSON 对象，实为 {kind}"),
+    (r"(?P<name>[^:]+): cannot be read \((?P<detail>.*)\)", "{name}：无法读取（{detail}）"),
+    (r"manifest\.json: '(?P<key>[^']+)' is missing \(allocation\.nc has (?P<value>.*)\)",
+     "manifest.json：缺少 '{key}'（allocation.nc 中为 {value}）"),
+    (r"manifest\.json: '(?P<key>[^']+)' is (?P<a>.*) but (?P<file>[\w.]+\.nc) says (?P<b>.*)",
+     "manifest.json：'{key}' 为 {a}，但 {file} 中为 {b}"),
+    (r"allocation\.nc: attribute '(?P<key>[^']+)' is (?P<a>.*) but the run's model "
+     r"configuration says (?P<b>.*)", "allocation.nc：属性 '{key}' 为 {a}，但本次测算的模型配置为 {b}"),
+    (r"allocation\.nc: termination (?P<status>.*): a written run is optimal",
+     "allocation.nc：求解状态为 {status}，而写出的测算结果应为最优解"),
+    (r"allocation\.nc: input_sha256 is not the case's: the allocation of another input",
+     "allocation.nc：input_sha256 与案例的不符，是另一份输入的测算结果"),
+    (r"(?P<file>[\w.]+\.nc): (?P<violation>.+)", "{file}：{violation}"),
+    (r"manifest\.json: 'prefectures' does not map each workbook to the prefecture allocation\.nc "
+     r"names it for", "manifest.json：'prefectures' 没有把各工作簿对应到 allocation.nc 中所属的市州"),
+    (r"(?P<name>[^:]+): not a readable workbook \((?P<kind>\w+)\)", "{name}：不是可读取的工作簿（{kind}）"),
+    (r"(?P<name>[^:]+): its sheets are not the ones the run writes",
+     "{name}：工作表与本次测算写出的不符"),
+    (r"(?P<name>[^:]+): sheet '(?P<title>[^']*)' cell (?P<cell>[A-Z]+\d+) holds (?P<a>.*), but "
+     r"optimised\.nc with baseline\.nc gives (?P<b>.*)",
+     "{name}：工作表 '{title}' 单元格 {cell} 为 {a}，按 optimised.nc 与 baseline.nc 应为 {b}"),
+    (r"(?P<name>[^:]+): sheet '(?P<title>[^']*)' has (?P<n>\d+) rows, optimised\.nc with "
+     r"baseline\.nc gives (?P<m>\d+)",
+     "{name}：工作表 '{title}' 有 {n} 行，按 optimised.nc 与 baseline.nc 应为 {m} 行"),
+    (r"(?P<name>[^:]+): sheet '(?P<title>[^']*)' cell (?P<cell>[A-Z]+\d+) holds (?P<a>.*), but "
+     r"(?P<source>.+) gives (?P<b>.*)", "{name}：工作表 '{title}' 单元格 {cell} 为 {a}，按 {source} 应为 {b}"),
+    (r"(?P<name>[^:]+): sheet '(?P<title>[^']*)' has (?P<n>\d+) rows, (?P<source>.+) gives "
+     r"(?P<m>\d+)", "{name}：工作表 '{title}' 有 {n} 行，按 {source} 应为 {m} 行"),
+    (r"manifest\.json: 'model_config' is missing: the (?:comparison|infeasibility) cannot be "
+     r"re-checked", "manifest.json：缺少 'model_config'，无法重新核验"),
+    (r"manifest\.json: 'cost_at_eta_zero' is not a number", "manifest.json：'cost_at_eta_zero' 不是数"),
+    (r"manifest\.json: 'price_of_equity' is not optimised_cost − cost_at_eta_zero",
+     "manifest.json：'price_of_equity' 不等于 optimised_cost − cost_at_eta_zero"),
+    (r"manifest\.json: 'model_config' is not a configuration \((?P<detail>.*)\)",
+     "manifest.json：'model_config' 不是有效的模型配置（{detail}）"),
+    (r"baseline\.nc: '(?P<name>[^']+)' is not the status quo the case gives",
+     "baseline.nc：'{name}' 不是案例给出的现行办法结果"),
+    (r"diagnosis\.json: not a diagnosis \(expected a JSON object\)",
+     "diagnosis.json：不是诊断文件（应为 JSON 对象）"),
+    (r"manifest\.json: the run's configuration cannot be solved again \((?P<detail>.*)\)",
+     "manifest.json：本次测算的配置无法重新求解（{detail}）"),
+    (r"manifest\.json: status 'infeasible', but the case has a solution under the run's "
+     r"configuration", "manifest.json：状态为 'infeasible'，但按本次测算的配置该案例有解"),
     # the command line itself: Click's usage errors (Click 8's English; cli.main shows them)
     (r"No such option '(?P<name>[^']*)'\.", "没有选项 '{name}'。"),
     (r"No such option '(?P<name>[^']*)'\. Did you mean '(?P<one>[^']*)'\?",
