@@ -45,6 +45,16 @@ def english_words(line: str) -> list[str]:
     return re.findall(r"[A-Za-z]{3,}", line)
 
 
+# the names a finding about a run folder keeps as written: variables and dimensions of the
+# results, the hash's name, formats and types
+_RESULT_NAMES = r"\w*sha256|JSON|NaN|\b(?:list|dict|str|burden|transfer|region|item|year|tier|unit)\b"
+
+
+def english_words_beside_names(line: str) -> list[str]:
+    """:func:`english_words`, the results' own names (``_RESULT_NAMES``) also allowed."""
+    return english_words(re.sub(_RESULT_NAMES, " ", line))
+
+
 def corpus_problems(tmp_path) -> list[Problem]:
     """Every problem and warning the bad-input corpus, the forgiven corpus and the rejection
     rules of test_validation produce."""
@@ -312,5 +322,4 @@ def test_what_verify_finds_in_a_run_folder_reads_in_chinese(line):
     them (file names, keys and quoted values stay as they are)."""
     rendered = messages.translate(line, "zh")
     assert rendered != line and re.search(r"[\u4e00-\u9fff]", rendered)
-    names = r"\w*sha256|JSON|\b(?:list|dict|str|year|region|item|tier|unit)\b"  # kept as named
-    assert not english_words(re.sub(names, " ", rendered)), rendered
+    assert not english_words_beside_names(rendered), rendered

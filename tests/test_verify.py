@@ -36,15 +36,12 @@ def findings(inputs, results) -> str:
 def _in_chinese(line: str) -> bool:
     """The line has a Chinese rendering (messages.py) that leaves no English word but the
     results' own names (variables, dimensions) and NaN."""
-    import re
+    from tests.test_messages import english_words_beside_names
 
     from fiscalshare import messages
 
     rendered = messages.chinese(f"constraint: {line}")
-    if rendered is None:
-        return False
-    names = r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b(?:NaN|burden|transfer|region|item|year|tier|unit)\b"
-    return not re.findall(r"[A-Za-z]{3,}", re.sub(names, "", rendered))
+    return rendered is not None and not english_words_beside_names(rendered)
 
 
 @pytest.fixture(scope="module")

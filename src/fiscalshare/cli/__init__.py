@@ -106,22 +106,22 @@ def main(argv=None):
 
 
 def _show_usage_error(exc: click.ClickException, lang: str) -> None:
-    """Click's message about the command line, in Chinese by default (messages.MESSAGES holds
-    Click's English); as Click shows it with ``--lang en`` or where the catalogue lacks it, so
-    that no line mixes the two languages."""
-    text = chinese(exc.format_message()) if lang == "zh" else None
+    """Click's message about the command line as Click lays it out (usage, help hint, error),
+    in Chinese by default (messages.MESSAGES holds Click's English); in English with
+    ``--lang en`` or where the catalogue lacks the message, so that no line mixes the two."""
+    message = exc.format_message()
+    text = chinese(message) if lang == "zh" else None
     if text is None:
-        exc.show()
-        return
+        lang, text = "en", message
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
-        usage = ctx.get_usage().removeprefix("Usage: ")
-        click.echo(frame("usage", "zh") + usage, err=True)
+        hint = ""
         if ctx.command.get_help_option(ctx) is not None:  # its longest name, as Click says it
             option = max(ctx.command.get_help_option_names(ctx), key=len)
-            click.echo(frame("help_hint", "zh").format(command=f"{ctx.command_path} {option}")
-                       + "\n", err=True)
-    click.echo(frame("error", "zh") + text, err=True)
+            hint = frame("help_hint", lang).format(command=f"{ctx.command_path} {option}") + "\n"
+        usage = ctx.get_usage().removeprefix("Usage: ")
+        click.echo(f"{frame('usage', lang)}{usage}\n{hint}", err=True)
+    click.echo(frame("error", lang) + text, err=True)
 
 
 def run():

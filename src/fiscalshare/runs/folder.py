@@ -519,8 +519,9 @@ def write_run(
 def _write_reports(results, folder: Path, lang: str, netcdf, plotter, timings: dict,
                    listed: dict, money=None) -> None:
     """allocation.nc, started in a process of its own while this one prepares the reports'
-    money (unless ``money`` is given) and plot data; then the workbooks on every core, the plots in ``plotter`` if given.
-    Every process is stopped on the way out, before a failed run's folder is removed."""
+    money (unless ``money`` is given) and plot data; then the workbooks on every core, the
+    plots in ``plotter`` if given.  Every process is stopped on the way out, before a failed
+    run's folder is removed."""
     from fiscalshare.report import report_jobs, submit_plots
     from fiscalshare.report.filenames import prefecture_files
 
