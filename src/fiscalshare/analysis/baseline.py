@@ -87,6 +87,21 @@ def _transfer_coefficient(gap_total, pool, budget_room, equalisation_on: bool) -
     return np.where(over_budget, np.minimum(theta, capped), theta)
 
 
+def _equalisation(theta, gap, pool, budget_room) -> np.ndarray:
+    """``T = θ·G``.  Where the gaps are so small that ``θ = E / Σ G`` overflows (a subnormal
+    gap), the same money is paid as each unit's part of the gaps: ``E·G / Σ G``, the pool cut
+    to the budget's room as rule 3 says."""
+    with np.errstate(invalid="ignore"):
+        paid = theta[None, :] * gap
+    overflowed = np.isinf(theta)
+    if overflowed.any():
+        total = np.where(np.isnan(pool), gap.sum(axis=0), pool)
+        total = np.where(np.isnan(budget_room), total,
+                         np.minimum(total, np.maximum(budget_room, 0.0)))
+        paid[:, overflowed] = (total[None, :] * _ratio(gap, gap.sum(axis=0)[None, :]))[:, overflowed]
+    return paid
+
+
 def _cut_fractions(need: np.ndarray, soft: np.ndarray, hard: np.ndarray):
     """Rule 4: the fraction of soft and of hard shares each unit cuts to close ``need``."""
     soft_cut = np.minimum(1.0, _ratio(need, soft))
@@ -121,7 +136,7 @@ def baseline_allocation(inputs: xr.Dataset, config: Mapping) -> xr.Dataset:
     theta = _transfer_coefficient(
         gap.sum(axis=0), pool, budget - co_financing, config.equalisation_on
     )
-    equalisation = theta[None, :] * gap
+    equalisation = _equalisation(theta, gap, pool, budget - co_financing)
     budget_excess = np.where(np.isnan(budget), 0.0, np.maximum(co_financing - budget, 0.0))
 
     need = np.maximum(standard_expenditure - capacity - equalisation, 0.0)
