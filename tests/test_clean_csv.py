@@ -249,7 +249,7 @@ def test_the_beneficiaries_cube_in_order_shuffled_and_repeated():
     def cube(order):
         columns = {"region": pa.array([cells[k][0] for k in order]),
                    "item": pa.array([cells[k][1] for k in order]),
-                   "year": (np.array([cells[k][2] for k in order]), None),
+                   "year": (pa.array([cells[k][2] for k in order]), None),  # as read
                    "units": (units[order].copy(), None)}
         return _Case({}).beneficiaries(columns, regions, items, years), columns["units"][0]
 
@@ -263,3 +263,45 @@ def test_the_beneficiaries_cube_in_order_shuffled_and_repeated():
     assert missing.reshape(-1)[0] == 0 and (missing.reshape(-1)[1:] == units[1:]).all()
     with pytest.raises(NotClean, match="repeated"):
         cube(np.array([0, 1, 1, 2]))
+
+
+@pytest.mark.parametrize("change", ["none", "two years", "two items", "two regions",
+                                    "a region twice", "a code cut short"])
+@pytest.mark.parametrize("chunks", [1, 4])
+def test_the_order_of_the_long_table_is_seen_exactly(change, chunks):
+    """Rows in the cube's order are taken as the cube (io.clean_csv._in_cube_order); any
+    other order, in any region, across chunk boundaries, is placed cell by cell, the same."""
+    import pyarrow as pa
+
+    from fiscalshare.io.clean_csv import _Case, _in_cube_order
+
+    regions, items, years = ["r1", "r2", "r3"], ["a", "b", "c"], np.array([2021, 2022])
+    cells = [(r, i, y) for r in regions for i in items for y in years.tolist()]
+    units = np.arange(1.0, len(cells) + 1)
+    order = np.arange(len(cells))
+    last = len(cells) - 1
+    if change == "two years":
+        order[[8, 9]] = order[[9, 8]]  # in the middle region
+    elif change == "two items":
+        order[[last - 3, last - 1]] = order[[last - 1, last - 3]]  # in the last region
+    elif change == "two regions":
+        order = np.concatenate([order[6:12], order[:6], order[12:]])
+    rows = [list(cells[k]) for k in order]
+    if change == "a region twice":
+        rows[7][0] = "r1"  # the middle region's second row names the first
+    if change == "a code cut short":
+        rows[0][1] = "r"  # the first block's item is not a code at all
+
+    def column(values):
+        bounds = np.linspace(0, len(values), chunks + 1).astype(int)
+        return pa.chunked_array([pa.array(values[a:b]) for a, b in zip(bounds, bounds[1:])])
+
+    columns = {"region": column([r[0] for r in rows]), "item": column([r[1] for r in rows]),
+               "year": (column([r[2] for r in rows]), None), "units": (units[order].copy(), None)}
+    assert _in_cube_order(columns, regions, items, years) == (change == "none")
+    if change in ("a region twice", "a code cut short"):
+        with pytest.raises(NotClean):
+            _Case({}).beneficiaries(columns, regions, items, years)
+        return
+    cube = _Case({}).beneficiaries(columns, regions, items, years)
+    np.testing.assert_array_equal(cube.reshape(-1), units)

@@ -56,3 +56,19 @@ def test_forgiving_readings_and_line_numbers_survive_the_fast_path(tmp_path):
         read_tables(case)
     assert "capacity.csv!5" in str(caught.value)
     assert np.isfinite(tables.capacity["fiscal_capacity"]).all()
+
+
+def test_text_variables_are_the_ones_xarray_makes_of_the_same_strings(tmp_path):
+    """build_inputs hands xarray its text arrays as they are (dataset._texts_as_they_are):
+    each must be what xarray's own conversion makes of the same strings."""
+    write_case(generate(12, 4, 2, 3), tmp_path / "case")
+    loaded = load_case(tmp_path / "case")
+    texts = {name: loaded[name].variable for name in loaded.variables
+             if loaded[name].dtype == object and name not in loaded.dims}
+    assert {"region_name", "unit_parent", "item_name", "rule"} <= set(texts)
+    for name, variable in texts.items():
+        strings = np.array(list(variable.values), dtype=object)
+        plain = xr.Variable(variable.dims, strings)  # through xarray's own conversion
+        assert plain.dtype == variable.dtype and isinstance(variable.data, np.ndarray), name
+        xr.testing.assert_identical(plain, variable)
+        assert all(type(v) is str for v in variable.values), name

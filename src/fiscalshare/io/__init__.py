@@ -56,8 +56,11 @@ def load_case(path: Path, *, limits: Limits | None = None, warnings: list | None
 def _clean_csv_inputs(folder: Path, limits: Limits):
     """The inputs Dataset of a clean CSV case (None when the full reader must read it: the
     clean reader raises NotClean here or when build_inputs asks it for the beneficiaries) and
-    the hash of the files, being taken in a thread (hashlib lets go of the GIL)."""
+    the hash of the files, being taken in a thread (hashlib lets go of the GIL) once Arrow
+    has parsed the long table: until then Arrow keeps both cores busy, after it the clean
+    reader's last checks hold one."""
     import logging
+    import threading
 
     from fiscalshare.io.beside import Beside
     from fiscalshare.io.clean_csv import NotClean, clean_tables
@@ -65,11 +68,19 @@ def _clean_csv_inputs(folder: Path, limits: Limits):
     from fiscalshare.io.files import read_csv_files
 
     files = read_csv_files(folder, limits)
-    digest = Beside(sha256_of_files, files, name="input-sha256")
+    parsed = threading.Event()
+    digest = Beside(_sha256_once, parsed, files, name="input-sha256")
     try:
-        return build_inputs(clean_tables(files)), digest
+        return build_inputs(clean_tables(files, on_parsed=parsed.set)), digest
     except NotClean as reason:
         logging.getLogger(__name__).debug("read by the full reader: %s", reason)
     except Exception:  # a fault of the clean reader must not cost the user the case
         logging.getLogger(__name__).debug("the clean reader failed", exc_info=True)
+    finally:
+        parsed.set()
     return None, digest
+
+
+def _sha256_once(ready, files) -> str:
+    ready.wait()
+    return sha256_of_files(files)

@@ -17,6 +17,7 @@ comes from one place, and a case with a problem costs what it did before, plus t
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -44,9 +45,11 @@ class NotClean(Exception):
     """Something the full reader would refuse, forgive or warn about: it reads the case."""
 
 
-def clean_tables(files: dict) -> CaseTables:
+def clean_tables(files: dict, on_parsed: Callable[[], None] | None = None) -> CaseTables:
     """The validated tables of a CSV case given as ``{file name: its bytes}``, or NotClean
-    (raised here, or by build_inputs when it asks for the beneficiaries cube)."""
+    (raised here, or by build_inputs when it asks for the beneficiaries cube).  ``on_parsed``
+    is called when Arrow is done with the long table (or gave up on it): other work that
+    wants a core can start then."""
     unknown = set(files) - {f"{name}.csv" for name in SHEETS}
     if unknown:
         raise NotClean(f"files the full reader names: {sorted(unknown)}")
@@ -54,18 +57,21 @@ def clean_tables(files: dict) -> CaseTables:
                and f"{name}.csv" not in files]
     if missing:
         raise NotClean(f"missing sheets {missing}")
-    return _Case(files).tables()
+    return _Case(files, on_parsed).tables()
 
 
 class _Case:
-    def __init__(self, files: dict):
+    def __init__(self, files: dict, on_parsed: Callable[[], None] | None = None):
         self.files = files
+        self.on_parsed = on_parsed
 
     # ----------------------------------------------------------------------------- reading
 
-    def read(self, name: str) -> dict[str, object]:
+    def read(self, name: str, arrow: tuple[str, ...] = ()) -> dict[str, object]:
         """The file's columns: numbers as float arrays (NaN where blank), the rest as Arrow
-        string arrays; the header must be the declared keys, no blank or label row."""
+        string arrays; the header must be the declared keys, no blank or label row.  The whole
+        numbers named in ``arrow`` stay as Arrow made them (none may be blank): a million-row
+        column that is only compared is not copied."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
@@ -101,12 +107,14 @@ class _Case:
         columns = {}
         for key in names:
             column = table.column(key)  # chunks left as they are: Arrow's kernels take them
-            if kinds[key].kind in NUMERIC:
+            if kinds[key].kind in NUMERIC and key in arrow:
+                if column.null_count:
+                    raise NotClean(f"{name}: a blank whole number")
+                columns[key] = (column, None)
+            elif kinds[key].kind in NUMERIC:
                 nulls = column.is_null().to_numpy(zero_copy_only=False) \
                     if column.null_count else None
-                values = column.to_numpy(zero_copy_only=False)
-                if not values.flags.writeable:  # Arrow's own memory: the Dataset owns its arrays
-                    values = values.copy()
+                values = column.to_numpy(zero_copy_only=False)  # Arrow's memory: read-only
                 if nulls is not None and values.dtype != float:
                     raise NotClean(f"{name}: a blank whole number")  # none is optional here
                 columns[key] = (values, nulls)
@@ -228,12 +236,19 @@ class _Case:
         the beneficiaries cube is handed over as a call that build_inputs makes last (it waits
         for the parse and checks the rules that need the cube), so that the rest of the
         Dataset is built meanwhile."""
-        long_table = Beside(self.read, "beneficiaries", name="read-beneficiaries")
+        long_table = Beside(self._read_long_table, name="read-beneficiaries")
         try:
             return self._tables(long_table)
         except BaseException:
             long_table.result()  # not left parsing beside the full reader
             raise
+
+    def _read_long_table(self) -> dict[str, object]:
+        try:
+            return self.read("beneficiaries", arrow=("year",))
+        finally:
+            if self.on_parsed is not None:
+                self.on_parsed()
 
     def _tables(self, long_table: Beside) -> CaseTables:
         meta = self.meta()
@@ -332,20 +347,24 @@ class _Case:
         item and year, each cell given at most once.  A region code that is not a receiving
         one is unknown, or a prefecture with counties: either is the full reader's to say."""
         declared = SHEETS["beneficiaries"]
-        region, item = _positions_of_both(columns, receiving_codes, item_codes)
-        year = _year_positions(columns["year"][0], years, "beneficiaries")
         units = self.numbers(declared.column("units"), columns["units"])
         shape = (len(receiving_codes), len(item_codes), len(years))
+        # the Dataset's own copy of Arrow's read-only memory, made beside the checks (numpy
+        # lets go of the GIL while it copies)
+        own = Beside(np.array, units, name="own-units") if not units.flags.writeable else None
+        if _in_cube_order(columns, receiving_codes, item_codes, years):
+            # row k is cell k: the column is the cube
+            return (own.result() if own else units).reshape(shape)
+        region, item = _positions_of_both(columns, receiving_codes, item_codes)
+        year = _year_positions(np.asarray(columns["year"][0]), years, "beneficiaries")
         size = int(np.prod(shape))
         kind = np.int32 if size < 2**31 else np.int64  # half the memory traffic of int64
         cell = region.astype(kind, copy=False) * kind(shape[1] * shape[2])
         cell += item.astype(kind, copy=False) * kind(shape[2])
         cell += year
-        ascending = bool((np.diff(cell) > 0).all())  # the usual layout: no repeats, in order
+        ascending = bool((np.diff(cell) > 0).all())  # in order, cells left out: no repeats
         if not ascending and np.bincount(cell, minlength=size).max(initial=0) > 1:
             raise NotClean("beneficiaries: a repeated key")
-        if ascending and cell.size == size:  # every cell, in order: the column is the cube
-            return units.reshape(shape)
         cube = np.zeros(shape)
         cube.reshape(-1)[cell] = units
         return cube
@@ -418,6 +437,66 @@ def _positions_of_both(columns, region_codes, item_codes) -> tuple[np.ndarray, n
     finally:
         item = items.result()
     return region, item
+
+
+def _in_cube_order(columns, region_codes, item_codes, years) -> bool:
+    """Whether the long table is every cell once, in the cube's order: regions as in
+    regions.csv, within each its items as in items.csv, within each the years (the layout of
+    the template and of fiscalshare's own files).  Checked where rows change, at the speed of
+    memory: no code of a million rows is looked up."""
+    year, item = columns["year"][0], columns["item"]  # Arrow's: read with arrow=("year",)
+    block = len(item_codes) * len(years)  # the rows of one region
+    if len(year) != len(region_codes) * block or not len(year):
+        return False
+    if (year.slice(0, len(years)).to_pylist() != years.tolist()
+            or not _is_each_in_turn(item.slice(0, block), item_codes, len(years))):
+        return False
+
+    def as_in_the_first_block() -> bool:
+        return bool(_compare("equal", year, len(years)).all()
+                    and _compare("equal", item, block).all())
+
+    # beside the regions' check: Arrow lets go of the GIL while it compares
+    rows_alike = Beside(as_in_the_first_block, name="rows-alike")
+    try:
+        regions_in_turn = _is_each_in_turn(columns["region"], region_codes, block)
+    finally:
+        alike = rows_alike.result()
+    return regions_in_turn and alike
+
+
+def _is_each_in_turn(array, codes: list[str], repeat: int) -> bool:
+    """Whether a text column is each of ``codes`` in turn, ``repeat`` rows each (the codes
+    are distinct: a new code begins where the row differs from the one before)."""
+    if len(array) != len(codes) * repeat:
+        return False
+    starts = np.concatenate([[0], np.flatnonzero(_compare("not_equal", array, 1)) + 1])
+    return (np.array_equal(starts, np.arange(len(codes)) * repeat)
+            and _rows(array, starts) == codes)
+
+
+def _rows(array, rows: np.ndarray) -> list:
+    """The values at ``rows`` (ascending), taken chunk by chunk: Arrow's take on a chunked
+    array first joins its chunks, a copy of the whole column."""
+    import pyarrow as pa
+
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    values, start = [], 0
+    for chunk in chunks:
+        lo, hi = np.searchsorted(rows, [start, start + len(chunk)])
+        values += chunk.take(rows[lo:hi] - start).to_pylist()
+        start += len(chunk)
+    return values
+
+
+def _compare(kind: str, array, lag: int) -> np.ndarray:
+    """Each row from ``lag`` on compared (Arrow's ``equal`` or ``not_equal``) with the row
+    ``lag`` before it, as booleans."""
+    import pyarrow.compute as pc
+
+    n = len(array)
+    found = getattr(pc, kind)(array.slice(lag), array.slice(0, n - lag))
+    return found.to_numpy(zero_copy_only=False)
 
 
 def _year_positions(values: np.ndarray, years: np.ndarray, what: str) -> np.ndarray:
@@ -518,27 +597,31 @@ def _check_cells(cube, tier_of, cost_index, standards, s_item, s_year, sharing,
             cost *= cost_index[:, None, None]
             if (cost > MAX_CELL_COST).any():
                 raise NotClean("beneficiaries: a cell cost above the limit")
-    largest = _largest_over_years(cube)  # region × item
-    if not (largest.max(axis=0) > 0).all() or not (largest.max(axis=1) > 0).all():
-        raise NotClean("an item or a receiving region without beneficiaries")
     remainder = _standard_table(standards["unit_cost"] * (standards["topup"]
                                                           - standards["central_share"]),
                                 s_item, s_year, n_items, n_years) > 0
-    shared = (largest if remainder.all() else _largest_over_years(cube * remainder)) > 0
-    regions, items = np.nonzero(shared)
+    served, shared = _served(cube, remainder)
+    if not served.any(axis=0).all() or not served.any(axis=1).all():
+        raise NotClean("an item or a receiving region without beneficiaries")
     tiers = sharing["tier"].to_numpy(dtype=np.int64)
     needed = np.zeros((int(max(tier_of.max(initial=0), tiers.max(initial=0))) + 1, n_items),
                       dtype=bool)
-    needed[tier_of[regions], items] = True
+    for tier in np.unique(tier_of):  # a few tiers: a row of items each
+        needed[tier] = shared[tier_of == tier].any(axis=0)
     needed[tiers, sh_item] = False
     if needed.any():
         raise NotClean("sharing: a tier and item without a row")
 
 
-def _largest_over_years(cube: np.ndarray) -> np.ndarray:
-    """``cube.max(axis=2)``, a year at a time: numpy reduces a short last axis slowly (18 ms
-    against 3 ms on a national cube)."""
-    largest = cube[:, :, 0].copy()
-    for k in range(1, cube.shape[2]):
-        np.maximum(largest, cube[:, :, k], out=largest)
-    return largest
+def _served(cube: np.ndarray, remainder: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per region and item: whether some year has beneficiaries, and whether some year with a
+    remainder to share (``remainder``: item × year) has.  A year at a time, into two small
+    arrays: numpy reduces a short last axis slowly, and a temporary the size of the cube costs
+    more in fresh pages than the arithmetic."""
+    served = np.zeros(cube.shape[:2], dtype=bool)
+    shared = np.zeros(cube.shape[:2], dtype=bool)
+    for k in range(cube.shape[2]):
+        positive = cube[:, :, k] > 0
+        served |= positive
+        shared |= positive & remainder[:, k]
+    return served, shared

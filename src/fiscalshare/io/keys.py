@@ -22,7 +22,9 @@ def positions(values: pd.Series | pd.Index | np.ndarray, keys) -> np.ndarray:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        key_set = pa.array([str(k) for k in keys], type=pa.string())
+        given = getattr(getattr(keys, "array", None), "_pa_array", None)  # Arrow text: as is
+        key_set = pa.array([str(k) for k in keys], type=pa.string()) if given is None \
+            else pc.cast(given.combine_chunks(), pa.string())
         found = pc.index_in(pc.cast(array, pa.string()), value_set=key_set)
         return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
     return pd.Index(keys).get_indexer(pd.Index(values))
