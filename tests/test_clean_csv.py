@@ -305,7 +305,8 @@ def test_the_order_of_the_long_table_is_seen_exactly(change, chunks):
 
     def column(values):
         bounds = np.linspace(0, len(values), chunks + 1).astype(int)
-        return pa.chunked_array([pa.array(values[a:b]) for a, b in zip(bounds, bounds[1:])])
+        return pa.chunked_array([pa.array(values[a:b])
+                                 for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
 
     columns = {"region": column([r[0] for r in rows]), "item": column([r[1] for r in rows]),
                "year": (column([r[2] for r in rows]), None), "units": (units[order].copy(), None)}
