@@ -194,6 +194,11 @@ VARIANTS = {
                                "any"),
     "GB18030 text": ("regions", lambda d: d.decode("utf-8").encode("gb18030"), "any"),
     "bytes that are no text": ("regions", lambda d: d + b"\xff\xfe\n", "any"),
+    "a long table's first code no text": ("beneficiaries",
+                                          lambda d: d.replace(b"\n", b"\n\xff", 1), "any"),
+    "a long table's last code no text": ("beneficiaries",
+                                         lambda d: d[:d.rindex(b"\n", 0, -1) + 1] + b"\xfe"
+                                         + d[d.rindex(b"\n", 0, -1) + 1:], "any"),
     "a repeated menu share": ("ratio_menu", _lines(lambda ls: ls + ["0.5"]), "any"),
     "a budget year twice": ("budget", _lines(lambda ls: ls[:2] + ls[1:]), "any"),
     "an empty ratio menu": ("ratio_menu", _lines(lambda ls: ls[:1] + [""]), "clean"),

@@ -27,3 +27,21 @@ class Beside:
         if not done:
             raise value
         return value
+
+
+class Handoff:
+    """A value one thread gives another, which waits for it (None: nothing will come)."""
+
+    def __init__(self):
+        self._given = threading.Event()
+        self._value = None
+
+    def give(self, value) -> None:
+        """The first value given is the one taken."""
+        if not self._given.is_set():
+            self._value = value
+            self._given.set()
+
+    def take(self):
+        self._given.wait()
+        return self._value

@@ -16,13 +16,14 @@ comes from one place, and a case with a problem costs what it did before, plus t
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from fiscalshare.io.beside import Beside
+from fiscalshare.io.beside import Beside, Handoff
 from fiscalshare.io.convert import (
     FORBIDDEN_RE2,
     FORBIDDEN_RE2_IN_CODES,
@@ -67,11 +68,14 @@ class _Case:
 
     # ----------------------------------------------------------------------------- reading
 
-    def read(self, name: str, arrow: tuple[str, ...] = ()) -> dict[str, object]:
+    def read(self, name: str, long: bool = False) -> dict[str, object]:
         """The file's columns: numbers as float arrays (NaN where blank), the rest as Arrow
-        string arrays; the header must be the declared keys, no blank or label row.  The whole
-        numbers named in ``arrow`` stay as Arrow made them (none may be blank): a million-row
-        column that is only compared is not copied."""
+        string arrays; the header must be the declared keys, no blank or label row.
+
+        The ``long`` table's columns that are only compared are left as Arrow makes them: its
+        whole numbers (none may be blank), not copied, and its codes as bytes, not checked for
+        UTF-8 (15 ms of a national parse's CPU): they are compared with the known codes, which
+        are, and bytes that are not text match none of them."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
@@ -92,7 +96,7 @@ class _Case:
                                                   newlines_in_values=quoted,
                                                   ignore_empty_lines=False),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={key: _arrow_type(c.kind) for key, c in kinds.items()},
+                    column_types={key: _arrow_type(c.kind, long) for key, c in kinds.items()},
                     null_values=[""], strings_can_be_null=False,
                     quoted_strings_can_be_null=False, check_utf8=True))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
@@ -107,7 +111,7 @@ class _Case:
         columns = {}
         for key in names:
             column = table.column(key)  # chunks left as they are: Arrow's kernels take them
-            if kinds[key].kind in NUMERIC and key in arrow:
+            if kinds[key].kind in ("int", "year") and long:
                 if column.null_count:
                     raise NotClean(f"{name}: a blank whole number")
                 columns[key] = (column, None)
@@ -141,7 +145,7 @@ class _Case:
         for key, values in columns.items():
             if isinstance(values, tuple):
                 continue
-            if values[0].as_py().strip() == declared.column(key).label:
+            if _text_of(values[0].as_py()).strip() == declared.column(key).label:
                 raise NotClean(f"{declared.name}: a label row")
             if blank.any():
                 blank &= pc.equal(pc.utf8_trim_whitespace(values), "").to_numpy(
@@ -232,25 +236,36 @@ class _Case:
     # ----------------------------------------------------------------------------- the case
 
     def tables(self) -> CaseTables:
-        """The small sheets, typed and checked here while Arrow parses the long table beside;
-        the beneficiaries cube is handed over as a call that build_inputs makes last (it waits
-        for the parse and checks the rules that need the cube), so that the rest of the
-        Dataset is built meanwhile."""
-        long_table = Beside(self._read_long_table, name="read-beneficiaries")
+        """The small sheets, typed and checked here while Arrow parses the long table beside.
+        Once it is parsed, and the small sheets have said what its rules need, the thread
+        beside lays it out as the beneficiaries cube and checks those rules, while this one
+        goes on to the Dataset; build_inputs asks for the cube last."""
+        rules = Handoff()
+        long_table = Beside(self._long_table, rules, name="read-beneficiaries")
         try:
-            return self._tables(long_table)
+            return self._tables(long_table, rules)
         except BaseException:
-            long_table.result()  # not left parsing beside the full reader
+            rules.give(None)  # the thread beside ends with Arrow's parse
+            with contextlib.suppress(Exception):  # not left parsing beside the full reader
+                long_table.result()
             raise
 
-    def _read_long_table(self) -> dict[str, object]:
+    def _long_table(self, rules: Handoff) -> np.ndarray | None:
+        """The beneficiaries cube, checked; None when the small sheets gave up first."""
         try:
-            return self.read("beneficiaries", arrow=("year",))
+            columns = self.read("beneficiaries", long=True)
         finally:
             if self.on_parsed is not None:
                 self.on_parsed()
+        given = rules.take()
+        if given is None:
+            return None
+        receiving_codes, item_codes, years, check = given
+        cube = self.beneficiaries(columns, receiving_codes, item_codes, years)
+        check(cube)
+        return cube
 
-    def _tables(self, long_table: Beside) -> CaseTables:
+    def _tables(self, long_table: Beside, rules: Handoff) -> CaseTables:
         meta = self.meta()
         years = np.arange(meta["first_year"], meta["last_year"] + 1)
         region_columns, item_columns = self.read("regions"), self.read("items")
@@ -272,6 +287,14 @@ class _Case:
         sh_item = _positions(sharing_columns["item"], item_codes, "sharing.item")
         _check_sharing(sharing, sh_item, tier_of, receiving, len(item_codes))
 
+        # what the long table's rules need: from here on they are checked beside
+        tier_of_receiving = tier_of[receiving]
+        cost_index = regions["cost_index"].to_numpy()[receiving]
+        rules.give(([code for code, receives in zip(region_codes, receiving, strict=True)
+                     if receives], item_codes, years,
+                    lambda cube: _check_cells(cube, tier_of_receiving, cost_index, standards,
+                                              s_item, s_year, sharing, sh_item)))
+
         capacity_columns = self.read("capacity")
         c_region = _positions(capacity_columns["region"], region_codes, "capacity.region")
         c_year = _year_positions(self.numbers(SHEETS["capacity"].column("year"),
@@ -284,14 +307,6 @@ class _Case:
                                             capacity_columns["fiscal_capacity"])})
 
         _check_standards(items, standards, meta)
-
-        def beneficiaries_cube() -> np.ndarray:
-            cube = self.beneficiaries(long_table.result(), [
-                code for code, receives in zip(region_codes, receiving, strict=True) if receives
-            ], item_codes, years)
-            _check_cells(cube, tier_of[receiving], regions["cost_index"].to_numpy()[receiving],
-                         standards, s_item, s_year, sharing, sh_item)
-            return cube
 
         budget = ratio_menu = indicators = None
         if "budget.csv" in self.files:
@@ -307,7 +322,7 @@ class _Case:
         return CaseTables(meta=meta, regions=regions, items=items, standards=standards,
                           beneficiaries=None, capacity=capacity, sharing=sharing,
                           budget=budget, ratio_menu=ratio_menu, indicators=indicators,
-                          beneficiaries_cube=beneficiaries_cube)
+                          beneficiaries_cube=long_table.result)
 
     def meta(self) -> dict:
         """The key/value rows: every key known, given once, exactly written."""
@@ -388,13 +403,20 @@ class _Case:
 # --------------------------------------------------------------------------------- helpers
 
 
-def _arrow_type(kind: str):
+def _arrow_type(kind: str, long: bool = False):
     """The type Arrow gives a column's cells: whole numbers and numbers as such (a cell that
-    does not parse sends the case to the full reader), the rest as text."""
+    does not parse sends the case to the full reader), the rest as text (the long table's
+    codes as bytes: see ``_Case.read``)."""
     import pyarrow as pa
 
     return {"int": pa.int64(), "year": pa.int64(), "number": pa.float64(),
-            "share": pa.float64()}.get(kind, pa.string())
+            "share": pa.float64()}.get(kind, pa.binary() if long and kind == "code"
+                                       else pa.string())
+
+
+def _text_of(value) -> str:
+    """A cell as text (the long table's codes come as bytes)."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
 def _all(mask) -> bool:
@@ -414,7 +436,7 @@ def _positions(array, codes: list[str], what: str) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = pa.array(codes, type=pa.string())
+    keys = pa.array(codes, type=array.type)  # text, or the long table's bytes
     chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
     out = np.empty(len(array), dtype=np.int32)
     start = 0
@@ -444,7 +466,7 @@ def _in_cube_order(columns, region_codes, item_codes, years) -> bool:
     regions.csv, within each its items as in items.csv, within each the years (the layout of
     the template and of fiscalshare's own files).  Checked where rows change, at the speed of
     memory: no code of a million rows is looked up."""
-    year, item = columns["year"][0], columns["item"]  # Arrow's: read with arrow=("year",)
+    year, item = columns["year"][0], columns["item"]  # as Arrow made them: see read(long=)
     block = len(item_codes) * len(years)  # the rows of one region
     if len(year) != len(region_codes) * block or not len(year):
         return False
@@ -468,11 +490,14 @@ def _in_cube_order(columns, region_codes, item_codes, years) -> bool:
 def _is_each_in_turn(array, codes: list[str], repeat: int) -> bool:
     """Whether a text column is each of ``codes`` in turn, ``repeat`` rows each (the codes
     are distinct: a new code begins where the row differs from the one before)."""
+    import pyarrow as pa
+
     if len(array) != len(codes) * repeat:
         return False
     starts = np.concatenate([[0], np.flatnonzero(_compare("not_equal", array, 1)) + 1])
-    return (np.array_equal(starts, np.arange(len(codes)) * repeat)
-            and _rows(array, starts) == codes)
+    if pa.types.is_binary(array.type):  # the long table's codes: as bytes
+        codes = [code.encode() for code in codes]
+    return np.array_equal(starts, np.arange(len(codes)) * repeat) and _rows(array, starts) == codes
 
 
 def _rows(array, rows: np.ndarray) -> list:
