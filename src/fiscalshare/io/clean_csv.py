@@ -475,8 +475,7 @@ def _in_cube_order(columns, region_codes, item_codes, years) -> bool:
         return False
 
     def as_in_the_first_block() -> bool:
-        return bool(_compare("equal", year, len(years)).all()
-                    and _compare("equal", item, block).all())
+        return _all(_compare("equal", year, len(years))) and _all(_compare("equal", item, block))
 
     # beside the regions' check: Arrow lets go of the GIL while it compares
     rows_alike = Beside(as_in_the_first_block, name="rows-alike")
@@ -491,10 +490,12 @@ def _is_each_in_turn(array, codes: list[str], repeat: int) -> bool:
     """Whether a text column is each of ``codes`` in turn, ``repeat`` rows each (the codes
     are distinct: a new code begins where the row differs from the one before)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     if len(array) != len(codes) * repeat:
         return False
-    starts = np.concatenate([[0], np.flatnonzero(_compare("not_equal", array, 1)) + 1])
+    changes = pc.indices_nonzero(_compare("not_equal", array, 1)).to_numpy().astype(np.int64)
+    starts = np.concatenate([np.zeros(1, dtype=np.int64), changes + 1])
     if pa.types.is_binary(array.type):  # the long table's codes: as bytes
         codes = [code.encode() for code in codes]
     return np.array_equal(starts, np.arange(len(codes)) * repeat) and _rows(array, starts) == codes
@@ -514,14 +515,12 @@ def _rows(array, rows: np.ndarray) -> list:
     return values
 
 
-def _compare(kind: str, array, lag: int) -> np.ndarray:
+def _compare(kind: str, array, lag: int):
     """Each row from ``lag`` on compared (Arrow's ``equal`` or ``not_equal``) with the row
-    ``lag`` before it, as booleans."""
+    ``lag`` before it: Arrow's booleans."""
     import pyarrow.compute as pc
 
-    n = len(array)
-    found = getattr(pc, kind)(array.slice(lag), array.slice(0, n - lag))
-    return found.to_numpy(zero_copy_only=False)
+    return getattr(pc, kind)(array.slice(lag), array.slice(0, len(array) - lag))
 
 
 def _year_positions(values: np.ndarray, years: np.ndarray, what: str) -> np.ndarray:
