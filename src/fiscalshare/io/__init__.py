@@ -57,8 +57,8 @@ def _clean_csv_inputs(folder: Path, limits: Limits):
     """The inputs Dataset of a clean CSV case (None when the full reader must read it: the
     clean reader raises NotClean here or when build_inputs asks it for the beneficiaries) and
     the hash of the files, being taken in a thread (hashlib lets go of the GIL) once Arrow
-    has parsed the long table: until then Arrow keeps both cores busy, after it the clean
-    reader's last checks hold one."""
+    has parsed the long table: until then Arrow keeps both cores busy; after it, the hash
+    shares them with the clean reader's last checks."""
     import logging
     import threading
 

@@ -364,12 +364,10 @@ class _Case:
         declared = SHEETS["beneficiaries"]
         units = self.numbers(declared.column("units"), columns["units"])
         shape = (len(receiving_codes), len(item_codes), len(years))
-        # the Dataset's own copy of Arrow's read-only memory, made beside the checks (numpy
-        # lets go of the GIL while it copies)
-        own = Beside(np.array, units, name="own-units") if not units.flags.writeable else None
         if _in_cube_order(columns, receiving_codes, item_codes, years):
-            # row k is cell k: the column is the cube
-            return (own.result() if own else units).reshape(shape)
+            # row k is cell k: the column is the cube (the Dataset's own, not Arrow's
+            # read-only memory, which a column of one chunk is)
+            return (units if units.flags.writeable else units.copy()).reshape(shape)
         region, item = _positions_of_both(columns, receiving_codes, item_codes)
         year = _year_positions(np.asarray(columns["year"][0]), years, "beneficiaries")
         size = int(np.prod(shape))
