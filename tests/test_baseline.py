@@ -280,12 +280,13 @@ def test_the_independent_verifier_accepts_a_feasible_baseline_and_flags_the_rest
 def test_a_pool_over_a_subnormal_gap_is_paid_without_overflow():
     """E / Σ G overflows when the gaps are subnormal (hypothesis found one): the pool is still
     handed out by each unit's part of the gaps, cut to the budget's room, and no NaN appears."""
-    from fiscalshare.analysis.baseline import _equalisation
+    from fiscalshare.analysis.baseline import _equalisation, _transfer_total
 
     gap = np.array([[5e-324, 1.0], [0.0, 3.0]])
-    theta = np.array([np.inf, 0.5])
     pool, room = np.array([1.0, 2.0]), np.array([np.nan, np.nan])
-    paid = _equalisation(theta, gap, pool, room)
+    theta, paid = _equalisation(_transfer_total(gap.sum(axis=0), pool, room, True), gap)
+    np.testing.assert_array_equal(theta, [np.inf, 0.5])
     np.testing.assert_array_equal(paid, [[1.0, 0.5], [0.0, 1.5]])
-    cut = _equalisation(theta, gap, pool, np.array([0.25, np.nan]))
+    _, cut = _equalisation(_transfer_total(gap.sum(axis=0), pool, np.array([0.25, np.nan]),
+                                           True), gap)
     np.testing.assert_array_equal(cut[:, 0], [0.25, 0.0])

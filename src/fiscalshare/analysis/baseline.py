@@ -76,30 +76,25 @@ def _ratio(numerator, denominator) -> np.ndarray:
         return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), 0.0)
 
 
-def _transfer_coefficient(gap_total, pool, budget_room, equalisation_on: bool) -> np.ndarray:
-    """θ[y] by rule 3 of the module docstring."""
-    theta = np.where(np.isnan(pool), 1.0, _ratio(pool, gap_total))
-    theta = np.where(gap_total > 0, theta, 0.0)
-    if not equalisation_on:
-        theta = np.zeros_like(theta)
-    capped = _ratio(np.maximum(budget_room, 0.0), gap_total)
-    over_budget = ~np.isnan(budget_room) & (theta * gap_total > budget_room)
-    return np.where(over_budget, np.minimum(theta, capped), theta)
+def _transfer_total(gap_total, pool, budget_room, equalisation_on: bool) -> np.ndarray:
+    """E[y] by rule 3 of the module docstring: the pool (every gap when no pool is given), at
+    most the budget's room; nothing in a year without gaps, or with equalisation off."""
+    paid = np.where(np.isnan(pool), gap_total, pool)
+    paid = np.where(np.isnan(budget_room), paid, np.minimum(paid, np.maximum(budget_room, 0.0)))
+    return np.where((gap_total > 0) & equalisation_on, paid, 0.0)
 
 
-def _equalisation(theta, gap, pool, budget_room) -> np.ndarray:
-    """``T = θ·G``.  Where the gaps are so small that ``θ = E / Σ G`` overflows (a subnormal
-    gap), the same money is paid as each unit's part of the gaps: ``E·G / Σ G``, the pool cut
-    to the budget's room as rule 3 says."""
+def _equalisation(total, gap) -> tuple[np.ndarray, np.ndarray]:
+    """θ[y] = E / Σ G and ``T = θ·G``.  Where the gaps are so small that θ overflows (a
+    subnormal gap), the same money is paid as each unit's part of the gaps, ``E·G / Σ G``."""
+    gap_total = gap.sum(axis=0)
+    theta = _ratio(total, gap_total)
     with np.errstate(invalid="ignore"):
         paid = theta[None, :] * gap
-    overflowed = np.isinf(theta)
-    if overflowed.any():
-        total = np.where(np.isnan(pool), gap.sum(axis=0), pool)
-        total = np.where(np.isnan(budget_room), total,
-                         np.minimum(total, np.maximum(budget_room, 0.0)))
-        paid[:, overflowed] = (total[None, :] * _ratio(gap, gap.sum(axis=0)[None, :]))[:, overflowed]
-    return paid
+    over = np.isinf(theta)
+    if over.any():
+        paid[:, over] = total[None, over] * _ratio(gap[:, over], gap_total[None, over])
+    return theta, paid
 
 
 def _cut_fractions(need: np.ndarray, soft: np.ndarray, hard: np.ndarray):
@@ -133,10 +128,9 @@ def baseline_allocation(inputs: xr.Dataset, config: Mapping) -> xr.Dataset:
     pool = inputs["equalisation_pool"].values
     budget = inputs["provincial_budget"].values
     co_financing = provincial.sum(axis=(0, 1))
-    theta = _transfer_coefficient(
-        gap.sum(axis=0), pool, budget - co_financing, config.equalisation_on
-    )
-    equalisation = _equalisation(theta, gap, pool, budget - co_financing)
+    theta, equalisation = _equalisation(
+        _transfer_total(gap.sum(axis=0), pool, budget - co_financing, config.equalisation_on),
+        gap)
     budget_excess = np.where(np.isnan(budget), 0.0, np.maximum(co_financing - budget, 0.0))
 
     need = np.maximum(standard_expenditure - capacity - equalisation, 0.0)
