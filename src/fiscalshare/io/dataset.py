@@ -83,7 +83,8 @@ def _texts_as_they_are(variables: dict) -> dict:
     """The text variables among ``(dims, values)`` entries as xarray Variables taken as they
     are (arrays of Python strings, from :func:`_text`).  Otherwise xarray hands each text
     array to pandas only to ask whether it holds dates, and pandas 3 answers by turning it
-    into Arrow text and back: 8 ms of a national case's 14 ms Dataset."""
+    into Arrow text and back: a national Dataset takes 12 ms instead of 16 in a fresh process
+    (2.9 ms instead of 6.7 warm)."""
     def is_text(entry) -> bool:
         return isinstance(entry, tuple) and getattr(entry[1], "dtype", None) == np.dtype(object)
 
