@@ -492,6 +492,27 @@ def test_who_is_protected_is_said_in_words_with_tiers_and_flags(reports, solved)
             assert name in said
 
 
+def test_the_sentence_of_who_falls_short_quotes_the_tables_omega(solved):
+    """Items of different weight W: the priority weight per item is W·ω, and both the table
+    and the sentence show ω itself (the sentence once quoted the mean of W·ω)."""
+    from fiscalshare.report.amounts import fen_of
+
+    results = solved["small"].copy()
+    weight = np.linspace(1.0, 3.0, results.sizes["item"])
+    results["item_weight"] = ("item", weight)
+    results["priority_weight"] = results["priority_weight"] * results["item_weight"]
+    fen, mask = fen_of(results), region_mask(results, None)
+    frame = tables.regions_protected(results, fen, mask, "zh").frame
+    omega_of = dict(zip(frame["地区名称"], frame["优先权重 ω"], strict=True))
+    where = next(t for t in tables.protection_sentences(results, fen, mask,
+                                                        unit_mask(results, None), "zh")
+                 if t.startswith("缺口合计"))
+    quoted = re.findall(r"([^；：]+?) [\d,.]+ 万元（ω = ([\d.]+)）", where)
+    assert quoted
+    for name, omega in quoted:
+        assert float(omega) == pytest.approx(omega_of[name], abs=1e-4), name
+
+
 def test_the_summary_notes_say_whether_hard_items_are_met(reports, solved):
     results = solved["small"]
     for lang in ("zh", "en"):

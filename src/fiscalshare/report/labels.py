@@ -188,12 +188,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "flag_weight": ("{}上浮{:.0f}%", "{} +{:.0f}%"),
     "no_shortfall": ("所有事项均足额保障，没有缺口。", "Every item is met in full; nothing falls "
                      "short."),
-    "shortfall_where": ("缺口合计 {total:,.2f} 万元，落在优先权重较低的地区：{regions}。"
+    "shortfall_where": ("缺口合计 {total:,.2f} 万元，分地区：{regions}。"
                         "分事项：{items}。",
-                        "Shortfalls total {total:,.2f} (10,000 yuan) and fall on the regions with "
-                        "the lowest priority weights: {regions}. By item: {items}."),
-    "short_region": ("{name} {amount:,.2f} 万元（ω = {omega:.3f}）",
-                     "{name} {amount:,.2f} (ω = {omega:.3f})"),
+                        "Shortfalls total {total:,.2f} (10,000 yuan), by region: {regions}. "
+                        "By item: {items}."),
+    "short_region": ("{name} {amount:,.2f} 万元（ω = {omega:.4f}）",
+                     "{name} {amount:,.2f} (ω = {omega:.4f})"),
     "and_more": ("等，另有 {} 个", " and {} more"),
     "equalisation_who": ("{n} 个单位本级支出责任超过可用财力，由均衡性转移支付补足（万元）：{units}。",
                          "{n} unit(s) had a responsibility above their usable capacity, covered by "

@@ -543,13 +543,20 @@ def _modes_in_words(results, mask, lang) -> list[str]:
 # ---------------------------------------------------------------- who is protected
 
 
-def regions_protected(results, fen: Fen, mask, lang) -> Table:
-    """Per region: tier, flags, priority weight ω, shortfall and its share of the cost."""
-    idx = np.flatnonzero(mask)
+def region_omega(results, idx: np.ndarray) -> np.ndarray:
+    """Each region's priority weight ω (of the regions ``idx``): its priority weight per item
+    divided by the item's weight W, the median over items.  The table and the sentences of
+    who is protected both show this one."""
     weight = results.variables["priority_weight"].transpose("region", "item").values[idx]
     item_weight = _values(results, "item_weight") if "item_weight" in results else np.ones(
         weight.shape[1])
-    omega = np.nanmedian(weight / np.where(item_weight > 0, item_weight, 1.0), axis=1)
+    return np.nanmedian(weight / np.where(item_weight > 0, item_weight, 1.0), axis=1)
+
+
+def regions_protected(results, fen: Fen, mask, lang) -> Table:
+    """Per region: tier, flags, priority weight ω, shortfall and its share of the cost."""
+    idx = np.flatnonzero(mask)
+    omega = region_omega(results, idx)
     short = fen.parts[idx][..., PARTS.index("shortfall")].sum(axis=(1, 2))
     cost = fen.cost[idx].sum(axis=(1, 2))
     points = percent_points(np.stack([short, cost - short], axis=-1))[:, 0]
@@ -590,9 +597,9 @@ def protection_sentences(results, fen: Fen, mask, unit_mask, lang) -> list[str]:
         by_region = short.sum(axis=(1, 2))
         order = np.argsort(-by_region, kind="stable")
         names = _values(results, "region_name")[idx]
-        weight = _values(results, "priority_weight")[idx].mean(axis=1)
+        omega = region_omega(results, idx)
         listed = [label("short_region", lang).format(
-            name=names[r], amount=wan(by_region[r]), omega=weight[r])
+            name=names[r], amount=wan(by_region[r]), omega=omega[r])
             for r in order[:8] if by_region[r] > 0]
         more = int((by_region > 0).sum()) - len(listed)
         by_item = short.sum(axis=(0, 2))
