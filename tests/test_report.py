@@ -644,6 +644,24 @@ def test_a_table_running_over_a_page_among_others_gets_its_header_again(tmp_path
     assert sum(r[1] for r in parts[1].values()) == parts[1].total[1].value == 120
 
 
+def test_a_title_line_longer_than_a_narrow_table_wraps_instead_of_running_off_the_page(tmp_path):
+    from fiscalshare.report.xlsx import LINE_PT
+
+    line = "规划期：2023—2025年　测算方案：省级分担比例在允许范围内优化确定，安排均衡性转移支付"
+    narrow = Table(pd.DataFrame({"项目": ["甲"], "金额": [1.0]}), {"金额": "money"})
+    wide = Table(pd.DataFrame({f"第{k}列": ["甲"] for k in range(12)}), {})
+    book = Book(tmp_path / "head.xlsx", TitleBlock("测试", lines=(line, "编制单位：某某")))
+    book.sheet("窄表").add(narrow)
+    book.sheet("宽表").add(wide)
+    book.close()
+    loaded = openpyxl.load_workbook(tmp_path / "head.xlsx")
+    narrow_ws, wide_ws = loaded["窄表"], loaded["宽表"]
+    assert narrow_ws["A2"].value == line and narrow_ws["A2"].alignment.wrap_text
+    assert narrow_ws.row_dimensions[2].height >= 2 * LINE_PT  # as many lines as the text needs
+    assert not narrow_ws["A3"].alignment.wrap_text  # a short line stays one line
+    assert wide_ws["A2"].value == line and not wide_ws["A2"].alignment.wrap_text
+
+
 def test_a_table_too_wide_to_print_legibly_is_split_into_column_groups(tmp_path):
     frame = pd.DataFrame({"代码": ["A", "B"], "名称": ["甲", "乙"],
                           **{f"第{k}列金额": [1234567.89, 2.0] for k in range(30)}})

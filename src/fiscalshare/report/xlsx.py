@@ -296,6 +296,7 @@ class _Formats:
         self.title = book.add_format({**base, "font_size": TITLE_PT, "bold": True,
                                       "align": "center"})
         self.line = book.add_format({**base})
+        self.line_wrap = book.add_format({**base, "text_wrap": True, "valign": "top"})
         self.line_right = book.add_format({**base, "align": "right"})
         self.section = book.add_format({**base, "bold": True})
         self.paragraph = book.add_format({**base, "text_wrap": True, "valign": "top"})
@@ -426,15 +427,21 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
     ws.set_row(row, TITLE_PT * 1.6)
     _merged(ws, row, 0, last, title, formats.title)
     row += 1
-    for line in head.lines:
-        _merged(ws, row, 0, last, line, formats.line)
+    head_pt = TITLE_PT * 1.6
+    for line in head.lines:  # wrapped where the table is narrower than the line (portrait)
+        n = text_lines(clean_text(line), _span(widths))
+        if n > 1:
+            ws.set_row(row, LINE_PT * n)
+        _merged(ws, row, 0, last, line, formats.line_wrap if n > 1 else formats.line)
+        head_pt += LINE_PT * n
         row += 1
     if head.unit_note:
         ws.write_string(row, last, clean_text(head.unit_note), formats.line_right)
+        head_pt += LINE_PT
         row += 1
     row += 1
     if pager is not None:
-        pager.add(TITLE_PT * 1.6 + LINE_PT * (row - 1))
+        pager.add(head_pt + LINE_PT)
 
     for block in sheet.blocks:
         if isinstance(block, Paragraph):
