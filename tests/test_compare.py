@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import xarray as xr
 from tests.factories import case
-from tests.sheets import fen, only_table
+from tests.sheets import fen, only_table, tables_of
 from tests.test_baseline import three_regions
 
 from fiscalshare.analysis.baseline import baseline_allocation
@@ -104,6 +104,16 @@ def test_workbook_money_in_wan_yuan_and_text_never_a_formula(tmp_path):
     assert co.number_format == "#,##0.00"
     assert row[transfers.column("Optimised: total")].value == pytest.approx(1.23)
     assert sheet.freeze_panes == f"A{transfers.header_row + 1}"
+    # every difference column is money as its neighbours are, and adds up in the total row
+    for title in ("Transfers", "Shortfall by item", "Shortfall by tier", "Provincial money",
+                  "Shortfall by flag", "Money by tier"):
+        for table in tables_of(book[title], "Total"):
+            k = next(c for c, name in enumerate(table.header) if name.startswith("Difference"))
+            for body_row in table.body:
+                assert body_row[k].number_format == "#,##0.00", (title, body_row[k].value)
+            if table.total is not None:
+                assert table.total[k].value == pytest.approx(
+                    sum(r[k].value for r in table.body), abs=1e-9), title
     assert sorted(p.name for p in (folder / "plots").iterdir()) == [
         "compare.png", "per_capita_funding.png", "shortfall_by_item.png", "transfers.png"]
     with xr.open_dataset(folder / "baseline.nc", engine="h5netcdf") as reread:

@@ -84,6 +84,8 @@ def shown_table(result, name: str, lang: str) -> Shown:
         if "baseline_total" in table:
             table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
         total = True
+    if name != "overview":  # the differences made above are money too
+        money = [c for c in table.columns if c in MONEY]
     if "binding" in table:
         table["binding"] = [label(f"binding_{b}", lang) for b in table["binding"]]
     if "unit_level" in table:
