@@ -36,6 +36,8 @@ class CompareResult:
     equal_weight_cost: float  # z2 of the optimised model solved with η = 0
     config: dict = field(default_factory=dict)
     _tables: dict | None = field(default=None, repr=False)
+    # what a report derives from the result (its displayed money), kept by it once computed
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def price_of_equity(self) -> float:
@@ -179,8 +181,7 @@ FLAG_GROUPS = ("poverty_exited", "ethnic", "border", "old_revolutionary", "no_fl
 def shortfall_by_flag(baseline: xr.Dataset, optimised: xr.Dataset) -> pd.DataFrame:
     """Shortfall of the regions of each flag group (脱贫县, 民族地区, 边境, 革命老区, none of
     them, all), all items and years, under both allocations; a region may be in several groups."""
-    flags = [baseline[f].values.astype(bool) for f in FLAG_GROUPS[:4]]
-    masks = [*flags, ~np.any(flags, axis=0), np.ones(baseline.sizes["region"], dtype=bool)]
+    masks = flag_masks(baseline)
     cost = baseline["standard_cost"].sum(["item", "year"]).values
     before = baseline["shortfall"].sum(["item", "year"]).values
     after = optimised["shortfall"].sum(["item", "year"]).values
@@ -192,6 +193,12 @@ def shortfall_by_flag(baseline: xr.Dataset, optimised: xr.Dataset) -> pd.DataFra
                                         "baseline", "optimised"])
     table["difference"] = table["optimised"] - table["baseline"]
     return table
+
+
+def flag_masks(results: xr.Dataset) -> list[np.ndarray]:
+    """The receiving regions of each of :data:`FLAG_GROUPS`, in that order."""
+    flags = [results[f].values.astype(bool) for f in FLAG_GROUPS[:4]]
+    return [*flags, ~np.any(flags, axis=0), np.ones(results.sizes["region"], dtype=bool)]
 
 
 def _transfer_to_regions(results: xr.Dataset) -> tuple[np.ndarray, np.ndarray, float]:

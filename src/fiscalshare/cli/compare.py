@@ -27,7 +27,7 @@ def command(case, model, out, force, lang, time_limit, verbose):
     unit's transfer under both, the price of equity) and plots, plots/compare.png first.
     """
     from fiscalshare.cli.common import silence_solver_banner
-    from fiscalshare.report.compare import compare_lines
+    from fiscalshare.report.compare import compare_lines, displayed_story
     from fiscalshare.report.labels import label
     from fiscalshare.workflows import CompareRequest, run_compare
 
@@ -38,7 +38,7 @@ def command(case, model, out, force, lang, time_limit, verbose):
     print_warnings(run.warnings, lang)
     from fiscalshare.report.story import headline
 
-    for sentence in headline(run.result.story, lang):
+    for sentence in headline(displayed_story(run.result), lang):
         click.echo(sentence)
     for line in compare_lines(run.result, lang):
         click.echo(line)

@@ -3,9 +3,11 @@
 The results hold yuan at full precision (allocation.nc keeps them).  A table that shows two
 decimals of 万元 must add up *as shown*, so the reports never round a total on its own: each
 region × item × year cell's standard cost is rounded to 0.01 万元 and its five parts (中央, 省, 市,
-县, 缺口) are rounded by largest remainder so that they add up exactly to it; every other figure
-(by year, by domain, by unit, totals) is a sum of these integers.  Percentages of cost are
-rounded the same way to 0.01 % so that they add up to 100.00 %.
+县, 缺口) are rounded so that they add up exactly to it; every other figure (by year, by domain,
+by unit, totals) is a sum of these integers.  The cells are rounded down or up so that each
+year's totals are also the exact totals rounded (controlled rounding, :func:`fen_of`): the same
+figure shows the same on every table, and a budget or pool spent in full shows as itself.
+Percentages of cost are rounded by largest remainder to 0.01 % so that they add up to 100.00 %.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ class Fen:
         key = (part, of_prefecture)
         if key not in self.cached:
             values = self.parts[..., PARTS.index(part)].sum(axis=1)  # [r, y]
-            out = np.zeros((self.equalisation.shape[0], values.shape[1]), dtype=np.int64)
+            out = np.zeros((self.capacity.shape[0], values.shape[1]), dtype=np.int64)
             np.add.at(out, self.prefecture_unit if of_prefecture else self.region_unit, values)
             self.cached[key] = out
         return self.cached[key]
@@ -115,11 +117,28 @@ def to_fen(yuan) -> np.ndarray:
 
 
 def fen_of(results: xr.Dataset) -> Fen:
+    """The displayed money of ``results``: every cell within a fen of its exact figure, each
+    cell's parts adding up to its cost, and the totals of every part and of the transfers, of
+    each year and of the planning period, the exact totals rounded down or up to the fen (a
+    budget or a pool spent in full shows as itself, whichever allocation spends it)."""
     funding = results["funding"].transpose("region", "item", "year", "level").values
     short = results["shortfall"].transpose("region", "item", "year").values
-    cost = to_fen(results["standard_cost"].transpose("region", "item", "year").values)
-    raw = np.concatenate([funding, short[..., None]], axis=-1) * CENTS_PER_YUAN
-    parts = largest_remainder(raw, cost)
+    exact_cost = np.maximum(results["standard_cost"].transpose("region", "item", "year").values,
+                            0.0) * CENTS_PER_YUAN
+    raw = np.maximum(np.concatenate([funding, short[..., None]], axis=-1), 0.0) * CENTS_PER_YUAN
+    n_regions, n_items, n_years = exact_cost.shape
+    cost = np.empty(exact_cost.shape, dtype=np.int64)
+    parts = np.empty(raw.shape, dtype=np.int64)
+    # each part's total of each year, its exact one rounded so that the years add up to the
+    # exact total of the planning period rounded too
+    wanted = largest_remainder(raw.sum(axis=(0, 1)).T, np.rint(raw.sum(axis=(0, 1, 2)))).T
+    for y in range(n_years):  # a year at a time: the cells of one year against its totals
+        year_raw = raw[:, :, y].reshape(-1, len(PARTS))
+        year_cost = _nearest_with_total(exact_cost[:, :, y].ravel(), int(wanted[y].sum()))
+        cost[:, :, y] = year_cost.reshape(n_regions, n_items)
+        year_parts = largest_remainder(year_raw, year_cost)
+        parts[:, :, y] = _with_column_totals(year_parts, year_raw, wanted[y]).reshape(
+            n_regions, n_items, len(PARTS))
     units = list(results["unit"].values)
     index = {str(u): k for k, u in enumerate(units)}
     region_unit = np.array([index.get(str(r), -1) for r in results["region"].values])
@@ -127,11 +146,100 @@ def fen_of(results: xr.Dataset) -> Fen:
     # a region that is not itself a unit (none in the packaged cases) counts for its prefecture
     missing = region_unit < 0
     region_unit[missing] = prefecture_unit[missing]
-    return Fen(cost=cost, parts=parts,
-               equalisation=to_fen(results["equalisation"].transpose("unit", "year").values),
-               capacity=to_fen(results["fiscal_capacity"].transpose("unit", "year").values),
-               region_unit=region_unit,
-               prefecture_unit=prefecture_unit)
+    fen = Fen(cost=cost, parts=parts, equalisation=np.zeros((0, 0), dtype=np.int64),
+              capacity=to_fen(results["fiscal_capacity"].transpose("unit", "year").values),
+              region_unit=region_unit, prefecture_unit=prefecture_unit)
+    fen.equalisation = _equalisation(results, fen.by_unit("province"))
+    return fen
+
+
+def _nearest_with_total(values: np.ndarray, total: int) -> np.ndarray:
+    """``values`` (≥ 0) rounded to the nearest integer, then the fewest of them — those nearest
+    a half — rounded the other way so that they add up to ``total``."""
+    out = np.rint(values)
+    gap = int(total - out.sum())
+    if gap:
+        # raise the ones rounded down the most narrowly, or lower those rounded up so
+        away = values - out if gap > 0 else out - values
+        can = np.flatnonzero((away > 1e-9) & (out > 0 if gap < 0 else True))
+        pick = can[_first(-away[can], abs(gap))]
+        out[pick] += np.sign(gap)
+    return out.astype(np.int64)
+
+
+def _first(keys: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` smallest ``keys``, ties to the earlier (a stable order)."""
+    if count < keys.size:
+        keys_cut = np.partition(keys, count - 1)[count - 1]  # the count-th smallest
+        within = np.flatnonzero(keys <= keys_cut)
+        return within[np.argsort(keys[within], kind="stable")[:count]]
+    return np.argsort(keys, kind="stable")
+
+
+def _with_column_totals(parts: np.ndarray, raw: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``parts`` (rows of integers, each adding up to its total) changed so that each column
+    adds up to ``wanted`` too, a fen moved at a time from one part of a row to another, every
+    entry staying the exact ``raw`` rounded down or up: a part that is exactly 0 stays 0.
+    (Controlled rounding: with the thousands of rows of a year, a column over its total and
+    one under it almost always share rows where both can move; what cannot be moved so
+    stays, rows still adding up.)"""
+    parts = parts.copy()
+
+    def movable(source: int, target: int, count: int) -> np.ndarray:
+        """Up to ``count`` rows where a fen can go from ``source`` to ``target``: those where
+        the source was rounded up the least and the target most nearly up (each move keeps
+        both nearest their exact figures)."""
+        down = raw[:, source] - parts[:, source]  # > -1: how far below its exact figure
+        up = raw[:, target] - parts[:, target]  # < 1: how far above it
+        can = np.flatnonzero((down < -1e-9) & (up > 1e-9))
+        return can[_first(down[can] + (1 - up[can]), min(count, can.size))]
+
+    def move(rows: np.ndarray, source: int, target: int) -> None:
+        parts[rows, source] -= 1
+        parts[rows, target] += 1
+        excess[source] -= rows.size
+        excess[target] += rows.size
+
+    for _ in range(2 * parts.shape[1]):
+        excess = parts.sum(axis=0) - wanted
+        if not excess.any():
+            break
+        for over in np.flatnonzero(excess > 0):
+            for under in np.flatnonzero(excess < 0):
+                count = int(min(excess[over], -excess[under]))
+                if count <= 0:
+                    continue
+                rows = movable(over, under, count)
+                move(rows, over, under)
+                count -= rows.size
+                # else through a third part: over → it in some rows, it → under in others
+                for third in range(parts.shape[1]):
+                    if count <= 0 or third in (over, under):
+                        continue
+                    first, second = movable(over, third, count), movable(third, under, count)
+                    step = min(count, first.size, second.size)
+                    move(first[:step], over, third)
+                    move(second[:step], third, under)
+                    count -= step
+    return parts
+
+
+def _equalisation(results: xr.Dataset, co_financing: np.ndarray) -> np.ndarray:
+    """Each unit's equalisation ``[u, y]``, its exact figure rounded down or up: each year's
+    total is the year's exact transfers rounded to the fen (the years adding up to their exact
+    total rounded) less the co-financing shown, so that the transfers shown add up to it; the units rounded up are those whose transfer
+    (``co_financing`` plus it) is furthest below its exact transfer — a unit sent 1.2345678
+    万元, half as co-financing (0.62 from its cells), shows 0.61 of equalisation and 1.23 in
+    all.  A unit with no equalisation shows none."""
+    exact = np.maximum(results["equalisation"].transpose("unit", "year").values, 0.0)
+    exact = exact * CENTS_PER_YUAN
+    transfer = results["transfer"].transpose("unit", "year").values * CENTS_PER_YUAN
+    low, high = np.floor(exact + 1e-9), np.ceil(exact - 1e-9)
+    # the part of a fen each unit's transfer wants above its floor: the order of rounding up
+    wants = np.where(high > low, np.clip(transfer - co_financing - low, 1e-6, 1 - 1e-6), 0.0)
+    money = largest_remainder(transfer.sum(axis=0), np.rint(transfer.sum()))  # each year's
+    totals = np.clip(money - co_financing.sum(axis=0), low.sum(axis=0), high.sum(axis=0))
+    return largest_remainder((low + wants).T, totals).T
 
 
 def percent_points(parts: np.ndarray) -> np.ndarray:

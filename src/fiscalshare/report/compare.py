@@ -21,6 +21,7 @@ from fiscalshare.report.plots import plot_text
 
 WORKBOOK = "compare.xlsx"
 FIGURE = "compare.png"  # in plots/: status quo against optimum by tier
+YUAN_PER_FEN = 100  # a fen of 万元
 MOST_UNITS_DRAWN = 30  # transfers.png: above this many units, those whose money moved most
 SHEETS = ("overview", "provincial_money", "shortfall_by_item", "shortfall_by_tier", "equity",
           "transfers", "shortfall_by_flag", "transfer_by_tier")
@@ -48,16 +49,135 @@ class Shown:
     notes: tuple[str, ...] = ()
 
 
+def displayed_tables(result) -> dict[str, pd.DataFrame]:
+    """``result.tables`` with each money figure as compare.xlsx, its plots and the console
+    show it: a sum of whole fen of 万元 over the region × item × year cells
+    (:func:`fiscalshare.report.amounts.fen_of`, as the run's workbooks add them up), not the
+    exact yuan rounded table by table.  A figure on several sheets — the shortfall by item, by
+    tier, by flag group and in the overview — is then the same to the fen on each.  Computed
+    once per result."""
+    if "tables" not in result.derived:
+        result.derived["tables"] = _displayed_tables(result)
+    return result.derived["tables"]
+
+
+def _displayed_tables(result) -> dict[str, pd.DataFrame]:
+    from fiscalshare.analysis.compare import ALLOCATIONS, flag_masks
+    from fiscalshare.report.amounts import PARTS, fen_of, to_fen
+
+    def yuan(fen) -> np.ndarray:
+        return np.asarray(fen, dtype=np.int64) * YUAN_PER_FEN
+
+    base = result.baseline
+    fens = {"baseline": fen_of(base), "optimised": fen_of(result.optimised)}
+    cost = fens["baseline"].cost  # [r, i, y]: the same standards under both
+    short = {name: fen.parts[..., PARTS.index("shortfall")] for name, fen in fens.items()}
+    co = {name: fen.by_unit("province") for name, fen in fens.items()}  # [u, y]
+    equal = {name: fen.equalisation for name, fen in fens.items()}
+    tables = {name: table.copy() for name, table in result.tables.items()}
+
+    def put(name: str, columns: dict) -> None:
+        table = tables[name]
+        for column, fen in columns.items():
+            table[column] = yuan(fen)
+        if "difference" in table and "optimised" in columns:
+            table["difference"] = yuan(columns["optimised"] - columns["baseline"])
+        elif "difference" in table and "optimised_total" in columns:
+            table["difference"] = yuan(columns["optimised_total"] - columns["baseline_total"])
+
+    def parts_of_money(per_unit) -> dict:  # co-financing, equalisation, their total
+        out = {}
+        for name in ALLOCATIONS:
+            a, b = per_unit(co[name]), per_unit(equal[name])
+            out.update({f"{name}_co_financing": a, f"{name}_equalisation": b,
+                        f"{name}_total": a + b})
+        return out
+
+    def with_total(per_year):  # the years, then the row of their total
+        return np.append(per_year, per_year.sum())
+
+    put("provincial_money", parts_of_money(lambda v: with_total(v.sum(axis=0))))
+    put("transfers", {"fiscal_capacity": fens["baseline"].capacity.sum(axis=1),
+                      **parts_of_money(lambda v: v.sum(axis=1))})
+    put("shortfall_by_item", {"standard_cost": cost.sum(axis=(0, 2)),
+                              **{name: s.sum(axis=(0, 2)) for name, s in short.items()}})
+
+    def by_region(masks) -> dict:  # standard cost and shortfall of groups of regions
+        groups = {"standard_cost": cost.sum(axis=(1, 2)),
+                  **{name: s.sum(axis=(1, 2)) for name, s in short.items()}}
+        return {key: np.array([v[m].sum() for m in masks], dtype=np.int64)
+                for key, v in groups.items()}
+
+    tier = base["region_tier"].values.astype(int)
+    put("shortfall_by_tier", by_region([tier == t for t in tables["shortfall_by_tier"]["tier"]]))
+    put("shortfall_by_flag", by_region(flag_masks(base)))
+
+    levels = [t for t in tables["transfer_by_tier"]["tier"] if t != "prefecture"]
+    receives = base["unit_receives"].values.astype(bool)
+    money = {}
+    for name, fen in fens.items():
+        reaching = fen.parts[..., PARTS.index("province")].sum(axis=(1, 2))  # [r]
+        own = equal[name].sum(axis=1)[fen.region_unit]  # each region's own equalisation
+        money[f"{name}_co_financing"] = np.array(
+            [reaching[tier == t].sum() for t in levels] + [0], dtype=np.int64)
+        money[f"{name}_equalisation"] = np.array(
+            [own[tier == t].sum() for t in levels] + [equal[name].sum(axis=1)[~receives].sum()],
+            dtype=np.int64)
+        money[f"{name}_total"] = money[f"{name}_co_financing"] + money[f"{name}_equalisation"]
+    put("transfer_by_tier", money)
+    for name in ALLOCATIONS:
+        total = money[f"{name}_total"]
+        tables["transfer_by_tier"][f"{name}_share"] = \
+            total / total.sum() if total.sum() > 0 else np.full(len(total), np.nan)
+
+    hard = base["binding"].values == "hard"
+    figures = {"co_financing": {n: co[n].sum() for n in ALLOCATIONS},
+               "equalisation": {n: equal[n].sum() for n in ALLOCATIONS},
+               "shortfall": {n: short[n].sum() for n in ALLOCATIONS},
+               "hard_shortfall": {n: short[n][:, hard].sum() for n in ALLOCATIONS}}
+    figures["provincial_money"] = {n: figures["co_financing"][n] + figures["equalisation"][n]
+                                   for n in ALLOCATIONS}
+    overview = tables["overview"].set_index("figure")
+    for figure, values in figures.items():
+        for name in ALLOCATIONS:
+            overview.loc[figure, name] = yuan(values[name])
+        overview.loc[figure, "difference"] = yuan(values["optimised"] - values["baseline"])
+    # the price of equity to the fen, and the cost at η = 0 what the money shown less it is
+    price = int(to_fen(overview.loc["price_of_equity", "optimised"]))
+    overview.loc["price_of_equity", "optimised"] = yuan(price)
+    overview.loc["cost_at_eta_zero", "optimised"] = yuan(
+        figures["provincial_money"]["optimised"] - price)
+    tables["overview"] = overview.reset_index()
+    return tables
+
+
+def displayed_story(result):
+    """The headline facts in the figures shown (:func:`displayed_tables`); whether the two
+    allocations coincide, and why, is still judged on the exact ones."""
+    from dataclasses import replace
+
+    from fiscalshare.analysis.compare import tell_story
+
+    if "story" not in result.derived:
+        exact = result.story
+        shown = tell_story(replace(result, _tables=displayed_tables(result), derived={}))
+        result.derived["story"] = replace(
+            shown, coincide=exact.coincide, reasons=exact.reasons,
+            weighted_shortfall=exact.weighted_shortfall, gini_after=exact.gini_after)
+    return result.derived["story"]
+
+
 def shown_table(result, name: str, lang: str) -> Shown:
     """Table ``name`` of ``result.tables`` with the figures compare.xlsx writes."""
-    table = result.tables[name].copy()
+    table = displayed_tables(result)[name].copy()
     money = [c for c in table.columns if c in MONEY]
     percent, integer, number, total = [], [], [], False
     notes: tuple[str, ...] = ()
     if name == "overview":
         table = _overview(table, lang)
         money = ["baseline", "optimised", "difference"]
-        notes = (label("cmp_z1_note", lang), label("cmp_price_note", lang))
+        notes = (label("cmp_money_note", lang), label("cmp_z1_note", lang),
+                 label("cmp_price_note", lang))
     else:
         for column in money:
             table[column] = pd.to_numeric(table[column]) / 1e4
@@ -169,18 +289,20 @@ def compare_lines(result, lang: str) -> list[str]:
 
     base, opt = result.baseline, result.optimised
     equity = result.tables["equity"].set_index("metric")
+    shown = displayed_tables(result)["overview"].set_index("figure")  # as compare.xlsx
+    money, short = shown.loc["provincial_money"], shown.loc["shortfall"]
     lines = [
-        label("cmp_line_money", lang).format(
-            base=wan(base.attrs["objective_cost"]), opt=wan(opt.attrs["objective_cost"]),
-            diff=wan(float(opt.attrs["objective_cost"]) - float(base.attrs["objective_cost"]))),
-        label("cmp_line_shortfall", lang).format(base=wan(base["shortfall"].sum()),
-                                                 opt=wan(opt["shortfall"].sum())),
+        label("cmp_line_money", lang).format(base=wan(money["baseline"]),
+                                             opt=wan(money["optimised"]),
+                                             diff=wan(money["difference"])),
+        label("cmp_line_shortfall", lang).format(base=wan(short["baseline"]),
+                                                 opt=wan(short["optimised"])),
         label("cmp_line_z1", lang).format(base=wan(base.attrs["objective_shortfall"]),
                                           opt=wan(opt.attrs["objective_shortfall"])),
         label("cmp_line_gini", lang).format(
             base=equity.loc["gini", "baseline_after"], opt=equity.loc["gini", "optimised_after"],
             before=equity.loc["gini", "baseline_before"]),
-        label("cmp_line_price", lang).format(wan(result.price_of_equity)),
+        label("cmp_line_price", lang).format(wan(shown.loc["price_of_equity", "optimised"])),
     ]
     if base.attrs.get("hard_items_met") == "no":
         lines.append(label("cmp_line_hard", lang))
@@ -306,7 +428,7 @@ def _tier_figure(result, lang: str):
         axes.yaxis.set_major_formatter("{x:,.0f}")
         axes.spines[["top", "right"]].set_visible(False)
         axes.legend(frameon=False)
-    figure.suptitle("\n".join(_title_lines(result.story, lang)), fontsize=11)
+    figure.suptitle("\n".join(_title_lines(displayed_story(result), lang)), fontsize=11)
     return figure
 
 

@@ -219,9 +219,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "about_input": ("输入文件哈希（SHA-256）", "Input file hash (SHA-256)"),
     "about_created": ("生成时间（UTC）", "Created (UTC)"),
     "about_money": ("金额单位", "Money"),
-    "about_money_value": ("万元，保留两位小数；各表合计与分项按显示值平衡（最大余数法）。",
-                          "10,000 yuan, two decimals; every total equals its parts as shown "
-                          "(largest-remainder rounding)."),
+    "about_money_value": ("万元，保留两位小数。各地区各事项各年度的标准支出取至0.01万元，各级承担额"
+                          "按最大余数法与之平衡；各表合计均为所列数之和，同一数额在各表中一致，"
+                          "与不取整的结果可能相差几分。",
+                          "10,000 yuan, two decimals. Each region's standard cost of an item in "
+                          "a year is rounded to 0.01 and its parts balanced to it (largest "
+                          "remainder); every total is the sum of the figures shown, the same on "
+                          "every table, and may differ from the unrounded results by a few "
+                          "hundredths."),
     "about_precision": ("完整精度结果", "Full-precision results"),
     "about_precision_value": ("allocation.nc（元，不取整）", "allocation.nc (yuan, not rounded)"),
     "scope_province": ("全省", "Whole province"),
@@ -377,6 +382,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_z1_note": ("加权缺口 z1 为按优先权重加权的缺口合计，单位万元，与求解时屏幕汇总中的数值一致。",
                     "The weighted shortfall z1 is the shortfalls summed with their priority "
                     "weights, in 10,000 yuan, as solve prints it."),
+    "cmp_money_note": ("金额为万元，保留两位小数，按各地区各事项各年度取整后汇总，与测算结果工作簿"
+                       "一致；同一数额在各表中相同，与不取整的结果可能相差几分。",
+                       "Money in 10,000 yuan to two decimals, summed from each region's items "
+                       "and years as rounded, as in the run's workbooks: a figure is the same "
+                       "on every sheet, and may differ from the unrounded results by a few "
+                       "hundredths."),
     "cmp_price_note": ("公平的代价：向财力较弱地区倾斜（η）比不倾斜（η = 0）多需的省级资金。",
                        "Price of equity: the provincial money that priority for poorer areas "
                        "(η) costs over none (η = 0)."),

@@ -145,8 +145,10 @@ def _summary(book: Book, results, fen, mask, unit_mask, lang, *, province_wide: 
     if province_wide:
         rows.append((label("z1", lang),
                      round(float(results.attrs.get("objective_shortfall", np.nan)) / 1e4, 2)))
-        rows.append((label("z2", lang),
-                     round(float(results.attrs.get("objective_cost", np.nan)) / 1e4, 2)))
+        # z2 as the tables add it up (its cells' fen), not rounded on its own: the 合计 of
+        # the transfers above and this figure must be the same to the fen
+        province = fen.parts[..., tables.PARTS.index("province")]
+        rows.append((label("z2", lang), float(wan(province.sum() + fen.equalisation.sum()))))
     rows.append((label("soft_short", lang), float(wan(short[:, ~hard].sum()))))
     frame = pd.DataFrame(rows, columns=[label("key", lang), label("amount", lang)])
     sheet.add(Table(frame, {label("amount", lang): "money"}, title=label("objectives", lang),
