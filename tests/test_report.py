@@ -224,10 +224,18 @@ def test_every_sheet_opens_with_its_title_block(reports, solved, name, lang):
             assert label("about_period", lang) in rows[1][0]
             assert label("about_scenario", lang) in rows[1][0]
             assert label("run_date", lang).format(results.attrs["created_utc"][:10]) in rows[2][0]
-            assert label("money_unit", lang) in [v for r in rows for v in r]
+            # 单位：万元 over the sheets with money, not over shares, indicators or words
+            says_unit = label("money_unit", lang) in [v for r in rows for v in r]
+            assert says_unit == any(
+                c.number_format == "#,##0.00" for r in ws.iter_rows() for c in r
+                if isinstance(c.value, int | float)), (path.name, ws.title)
             assert title.replace('"', "”") in ws.oddHeader.center.text
             footer = ws.oddFooter.center.text
             assert "&P" in footer and "&N" in footer, (path.name, ws.title)
+            # the footer names the province (and the prefecture), never the case's file name
+            left = ws.oddFooter.left.text
+            assert results.attrs["province"] in left and scope.replace('"', "”") in left, left
+            assert results.attrs["case"] not in left or results.attrs["case"] in scope
 
 
 def test_a_compiler_given_in_meta_is_printed_on_every_sheet(solved, tmp_path):

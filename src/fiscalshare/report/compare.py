@@ -279,7 +279,7 @@ def write_compare_workbook(result, path: Path, *, lang: str = "zh") -> Path:
     lines = title_lines(attrs, result.config, lang, run_date=str(attrs.get("created_utc") or ""))
     return write_frames(path, title=province, lines=lines, lang=lang,
                         sheets=compare_sheets(result, lang),
-                        footer=f"{attrs.get('case', '')} {period}")
+                        footer=f"{province} {period}")
 
 
 def compare_lines(result, lang: str) -> list[str]:

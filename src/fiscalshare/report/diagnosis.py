@@ -105,7 +105,8 @@ def write_diagnosis_workbook(diagnosis: dict, attrs: dict, path: Path, lang: str
                                                                        else " — "),
         lines=(f"{label('about_period', lang)}{colon}{period}{gap}"
                f"{label('about_scenario', lang)}{colon}{scenario_text(config, lang)}",),
-        unit_note=label("money_unit", lang), footer_left=str(attrs.get("case", "")),
+        unit_note=label("money_unit", lang),
+        footer_left=f"{attrs.get('province') or attrs.get('case') or ''} {period}",
         page_words=tuple(label("page_words", lang).split("|")))
     book = Book(path, head)
     sheet = book.sheet(label("sheet_diagnosis", lang), label("title_diagnosis", lang))

@@ -111,6 +111,7 @@ def write_frames(path: Path, *, title: str, sheets: list[FrameSheet], lang: str 
             for sentence in sheet.intro:
                 page.add(Paragraph(sentence))
             page.add(table)
+            page.money = bool(sheet.money)
         else:
             book.table_sheet(sheet.name, sheet.title or sheet.name, table)
     return book.close()

@@ -41,8 +41,16 @@ def title_block(results: xr.Dataset, scope: str, lang: str) -> TitleBlock:
     return TitleBlock(title=scope + ("" if lang == "zh" else " — "),
                       lines=(first, gap.join(second)) if second else (first,),
                       unit_note=label("money_unit", lang),
-                      footer_left=f"{attrs.get('case', '')} {period}",
+                      footer_left=" ".join(_footer_names(attrs, scope) + [period]),
                       page_words=(before, middle, after))
+
+
+def _footer_names(attrs, scope: str) -> list[str]:
+    """Who the printed page is about: the province, and the prefecture in its own workbook (the
+    case's file name means nothing to a reader)."""
+    province = str(attrs.get("province") or "")
+    return [name for name in (province, scope if scope != province else "") if name] \
+        or [str(attrs.get("case", ""))]
 
 
 def _colon(lang):

@@ -157,6 +157,7 @@ class Sheet:
     name: str
     title: str
     blocks: list = field(default_factory=list)
+    money: bool = True  # whether the title block says 单位：万元 (not over shares or words)
 
     def add(self, block) -> Sheet:
         self.blocks.append(block)
@@ -180,14 +181,18 @@ class Book:
     def table_sheet(self, name: str, title: str, table: Table) -> list[Sheet]:
         """A sheet holding one table; split into column groups when too wide to print legibly."""
         groups = split_columns(table)
+        money = "money" in table.kinds.values()
         if len(groups) == 1:
-            return [self.sheet(name, title).add(table)]
+            sheet = self.sheet(name, title).add(table)
+            sheet.money = money
+            return [sheet]
         sheets = []
         wide = any(unicodedata.east_asian_width(c) in "WF" for c in name)
         for k, group in enumerate(groups, start=1):
             part = f"（{k}）" if wide else f" ({k})"
             whole = f"（{k}/{len(groups)}）" if wide else f" ({k}/{len(groups)})"
             sheets.append(self.sheet(f"{name}{part}", f"{title}{whole}").add(group))
+            sheets[-1].money = money
         return sheets
 
     def close(self) -> Path:
@@ -435,7 +440,7 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
         _merged(ws, row, 0, last, line, formats.line_wrap if n > 1 else formats.line)
         head_pt += LINE_PT * n
         row += 1
-    if head.unit_note:
+    if head.unit_note and sheet.money:
         ws.write_string(row, last, clean_text(head.unit_note), formats.line_right)
         head_pt += LINE_PT
         row += 1
