@@ -1,8 +1,9 @@
 """``fiscalshare verify`` re-derives what it can (issue 16, "verify misses").
 
 Each test alters a copy of a real run the way someone editing files would — and recomputes the
-manifest's hashes, so the sha256 check alone cannot notice — then runs the real ``verify`` in a
-subprocess and expects exit 1 with a finding that names what disagrees, never a traceback.
+manifest's hashes, so the sha256 check alone cannot notice — then runs the audit and expects a
+finding that names what disagrees: the real ``verify`` in a subprocess for a few (exit 1, never a
+traceback), the same audit as a library call for the rest.
 """
 
 from __future__ import annotations
@@ -65,9 +66,10 @@ def rewrite(run: Path, change=None) -> None:
                                        encoding="utf-8")
 
 
-def refused(run: Path, *expected: str, in_process: bool = False) -> str:
-    """``verify`` fails naming ``expected``; in a subprocess unless ``in_process`` (the same
-    audit as a library call, for the variants of one case)."""
+def refused(run: Path, *expected: str, in_process: bool = True) -> str:
+    """``verify`` fails naming ``expected``: the audit as a library call (a fault in it fails
+    the test as an error), or the real command in a subprocess (``in_process=False``: exit 1,
+    no traceback), which a few of these tests run and the rest need not start again."""
     if in_process:
         found = "\n".join(audit_run(run))
         for text in expected:
@@ -188,7 +190,8 @@ def test_a_changed_workbook_cell(run):
     assert changed
     book.save(path)
     rewrite(run)
-    refused(run, f"responsibility.xlsx: sheet '{changed[0]}' cell {changed[1]} holds")
+    refused(run, f"responsibility.xlsx: sheet '{changed[0]}' cell {changed[1]} holds",
+            in_process=False)
 
 
 def test_swapped_prefecture_entries(run):
@@ -210,11 +213,11 @@ def test_swapped_prefecture_entries(run):
 ])
 def test_a_malformed_manifest_is_a_finding(run, text, says):
     (run / "manifest.json").write_text(text, encoding="utf-8")
-    refused(run, says, in_process=text == "{not json")
+    refused(run, says, in_process=text != "{not json")
 
 
 def test_a_truncated_allocation_is_a_finding(run):
     data = (run / "allocation.nc").read_bytes()
     (run / "allocation.nc").write_bytes(data[: len(data) // 3])
     rewrite(run)
-    refused(run, "allocation.nc: cannot be read")
+    refused(run, "allocation.nc: cannot be read", in_process=False)

@@ -77,8 +77,8 @@ def test_load_case_gives_the_full_readers_dataset_and_hash(synthetic):
 
 
 def test_the_hash_is_the_files_also_when_the_full_reader_reads_them(synthetic, tmp_path):
-    """The hash waits for Arrow's parse of the long table; a case the clean reader leaves to
-    the full reader (here for its blank line) must not leave it waiting."""
+    """The hash is of the bytes read, whichever reader reads them: here the full reader, for
+    the long table's blank line."""
     folder = _variant(synthetic, tmp_path, "beneficiaries",
                       _lines(lambda ls: ls[:2] + [""] + ls[2:]))
     assert agreement(folder) == "declined"
@@ -263,9 +263,9 @@ def test_the_beneficiaries_cube_in_order_shuffled_and_repeated():
     units = np.arange(1.0, len(cells) + 1)
 
     def cube(order):
-        columns = {"region": pa.array([cells[k][0] for k in order]),
-                   "item": pa.array([cells[k][1] for k in order]),
-                   "year": (pa.array([cells[k][2] for k in order]), None),  # as read
+        columns = {"region": pa.array([cells[k][0].encode() for k in order]),  # as read: bytes
+                   "item": pa.array([cells[k][1].encode() for k in order]),
+                   "year": (pa.array([str(cells[k][2]).encode() for k in order]), None),
                    "units": (units[order].copy(), None)}
         return _Case({}).beneficiaries(columns, regions, items, years), columns["units"][0]
 
@@ -282,16 +282,19 @@ def test_the_beneficiaries_cube_in_order_shuffled_and_repeated():
 
 
 @pytest.mark.parametrize("change", ["none", "two years", "two items", "two regions",
-                                    "a region twice", "a code cut short"])
+                                    "a region twice", "a code cut short", "two codes re-split",
+                                    "a year written 02021"])
 @pytest.mark.parametrize("chunks", [1, 4])
 def test_the_order_of_the_long_table_is_seen_exactly(change, chunks):
     """Rows in the cube's order are taken as the cube (io.clean_csv._in_cube_order); any
-    other order, in any region, across chunk boundaries, is placed cell by cell, the same."""
+    other order, in any region, across chunk boundaries (chunks cut out of a longer array,
+    as Arrow's are), is placed cell by cell, the same.  The codes differ in length, so that
+    the same bytes can be cut into cells differently ("a", "bb" against "ab", "b")."""
     import pyarrow as pa
 
     from fiscalshare.io.clean_csv import _Case, _in_cube_order
 
-    regions, items, years = ["r1", "r2", "r3"], ["a", "b", "c"], np.array([2021, 2022])
+    regions, items, years = ["r1", "r22", "r3"], ["a", "bb", "c"], np.array([2021, 2022])
     cells = [(r, i, y) for r in regions for i in items for y in years.tolist()]
     units = np.arange(1.0, len(cells) + 1)
     order = np.arange(len(cells))
@@ -302,21 +305,27 @@ def test_the_order_of_the_long_table_is_seen_exactly(change, chunks):
         order[[last - 3, last - 1]] = order[[last - 1, last - 3]]  # in the last region
     elif change == "two regions":
         order = np.concatenate([order[6:12], order[:6], order[12:]])
-    rows = [list(cells[k]) for k in order]
+    rows = [[str(v) for v in cells[k]] for k in order]
     if change == "a region twice":
         rows[7][0] = "r1"  # the middle region's second row names the first
     if change == "a code cut short":
         rows[0][1] = "r"  # the first block's item is not a code at all
+    if change == "two codes re-split":
+        rows[7][1], rows[8][1] = "ab", "b"  # the middle region's "a", "bb": the same bytes
+    if change == "a year written 02021":
+        rows[6][2] = "02021"  # Arrow reads it as 2021: the cell by cell path takes it
 
     def column(values):
+        whole = pa.array(["padding", *(v.encode() for v in values), "padding"],
+                         type=pa.binary())
         bounds = np.linspace(0, len(values), chunks + 1).astype(int)
-        return pa.chunked_array([pa.array(values[a:b])
+        return pa.chunked_array([whole.slice(1 + a, b - a)  # offset into a longer array
                                  for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
 
     columns = {"region": column([r[0] for r in rows]), "item": column([r[1] for r in rows]),
                "year": (column([r[2] for r in rows]), None), "units": (units[order].copy(), None)}
     assert _in_cube_order(columns, regions, items, years) == (change == "none")
-    if change in ("a region twice", "a code cut short"):
+    if change in ("a region twice", "a code cut short", "two codes re-split"):
         with pytest.raises(NotClean):
             _Case({}).beneficiaries(columns, regions, items, years)
         return

@@ -190,8 +190,12 @@ def test_ctrl_c_to_the_process_group_ends_a_dask_sweep_with_130_and_no_traceback
     assert "--resume" in text
 
 
-def test_an_unreachable_scheduler_is_refused_before_anything_is_written(case, tmp_path, capsys):
+def test_an_unreachable_scheduler_is_refused_before_anything_is_written(case, tmp_path, capsys,
+                                                                       monkeypatch):
     from fiscalshare.cli import main
+    from fiscalshare.sweep import runner
+
+    monkeypatch.setattr(runner, "SCHEDULER_TIMEOUT", "1s")  # refused at once: no need to wait 10
 
     # a port held bound without listening: connections are refused, and no other program can
     # take it while the test runs (a port closed again could be)

@@ -82,7 +82,7 @@ def _timed(timings: dict, name: str):
 def run_solve(request: SolveRequest) -> SolveOutcome:
     """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4."""
     from fiscalshare.config import load_config
-    from fiscalshare.io import load_case
+    from fiscalshare.io import open_case
     from fiscalshare.runs.folder import claim_out, default_run_dir
 
     timings: dict = {}
@@ -90,8 +90,8 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
     lines: list[str] = []
     with _plots_standby(request.reports) as plotter, _collect_log(lines):
         log.info("case %s, model %s, overrides %s", request.case, request.model, request.overrides)
-        with _timed(timings, "load"):
-            inputs = load_case(request.case, warnings=warnings)
+        with _timed(timings, "load"):  # the input's hash is taken beside the solve
+            inputs, input_sha256 = open_case(request.case, warnings=warnings)
         for warning in warnings:
             log.warning("%s", warning)
         config = load_config(request.model, request.overrides)
@@ -100,8 +100,8 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
             request.results_root, inputs.attrs.get("case") or "case", config.name
         )
         with claim_out(out, inputs=[request.case], force=request.force):
-            return _solve_and_write(request, inputs, config, out, timings, warnings, lines,
-                                    plotter)
+            return _solve_and_write(request, inputs, input_sha256, config, out, timings,
+                                    warnings, lines, plotter)
 
 
 @contextmanager
@@ -117,9 +117,10 @@ def _plots_standby(reports: bool):
         yield standby
 
 
-def _solve_and_write(request, inputs, config, out, timings, warnings, lines,
+def _solve_and_write(request, inputs, input_sha256, config, out, timings, warnings, lines,
                      plotter=None) -> SolveOutcome:
-    """Solve, check and write, while this process holds the lock of ``out``."""
+    """Solve, check and write, while this process holds the lock of ``out``; the input's hash
+    (``input_sha256()``, being taken meanwhile) goes into the results once solved."""
     from fiscalshare.report.progress import ProgressLine
     from fiscalshare.runs.folder import write_diagnosis, write_run
     from fiscalshare.solve import solve_case, write_mps
@@ -133,6 +134,7 @@ def _solve_and_write(request, inputs, config, out, timings, warnings, lines,
             )
     except InfeasibleError as exc:
         log.info("no solution meets the hard items: %s", exc)
+        inputs.attrs["input_sha256"] = input_sha256()
         attrs = _case_attrs(inputs, config)
         run_dir = write_diagnosis(exc.diagnosis or {}, attrs, out, force=request.force,
                                   log_lines=lines, lang=request.lang)
@@ -140,6 +142,7 @@ def _solve_and_write(request, inputs, config, out, timings, warnings, lines,
                             warnings=warnings, timings=timings)
     finally:
         progress.close()
+    inputs.attrs["input_sha256"] = results.attrs["input_sha256"] = input_sha256()
     violations, timings["verify"], money = _check_beside_money(inputs, results, request.reports)
     log.info("verify took %.3f s", timings["verify"])
     if violations:

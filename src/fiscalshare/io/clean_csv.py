@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import unicodedata
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -46,11 +45,9 @@ class NotClean(Exception):
     """Something the full reader would refuse, forgive or warn about: it reads the case."""
 
 
-def clean_tables(files: dict, on_parsed: Callable[[], None] | None = None) -> CaseTables:
+def clean_tables(files: dict) -> CaseTables:
     """The validated tables of a CSV case given as ``{file name: its bytes}``, or NotClean
-    (raised here, or by build_inputs when it asks for the beneficiaries cube).  ``on_parsed``
-    is called when Arrow is done with the long table (or gave up on it): other work that
-    wants a core can start then."""
+    (raised here, or by build_inputs when it asks for the beneficiaries cube)."""
     unknown = set(files) - {f"{name}.csv" for name in SHEETS}
     if unknown:
         raise NotClean(f"files the full reader names: {sorted(unknown)}")
@@ -58,13 +55,12 @@ def clean_tables(files: dict, on_parsed: Callable[[], None] | None = None) -> Ca
                and f"{name}.csv" not in files]
     if missing:
         raise NotClean(f"missing sheets {missing}")
-    return _Case(files, on_parsed).tables()
+    return _Case(files).tables()
 
 
 class _Case:
-    def __init__(self, files: dict, on_parsed: Callable[[], None] | None = None):
+    def __init__(self, files: dict):
         self.files = files
-        self.on_parsed = on_parsed
 
     # ----------------------------------------------------------------------------- reading
 
@@ -73,9 +69,10 @@ class _Case:
         string arrays; the header must be the declared keys, no blank or label row.
 
         The ``long`` table's columns that are only compared are left as Arrow makes them: its
-        whole numbers (none may be blank), not copied, and its codes as bytes, not checked for
-        UTF-8 (15 ms of a national parse's CPU): they are compared with the known codes, which
-        are, and bytes that are not text match none of them."""
+        codes and years as bytes, neither checked for UTF-8 (15 ms of a national parse's CPU)
+        nor converted to numbers (11 ms): they are compared with the known codes, which are
+        checked, and with the years written out, and bytes that are not text match none of
+        them; a long table in another order has its years converted then (``_whole_numbers``)."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
@@ -252,11 +249,7 @@ class _Case:
 
     def _long_table(self, rules: Handoff) -> np.ndarray | None:
         """The beneficiaries cube, checked; None when the small sheets gave up first."""
-        try:
-            columns = self.read("beneficiaries", long=True)
-        finally:
-            if self.on_parsed is not None:
-                self.on_parsed()
+        columns = self.read("beneficiaries", long=True)
         given = rules.take()
         if given is None:
             return None
@@ -369,7 +362,8 @@ class _Case:
             # read-only memory, which a column of one chunk is)
             return (units if units.flags.writeable else units.copy()).reshape(shape)
         region, item = _positions_of_both(columns, receiving_codes, item_codes)
-        year = _year_positions(np.asarray(columns["year"][0]), years, "beneficiaries")
+        year = _year_positions(_whole_numbers(columns["year"][0], "beneficiaries.year"),
+                               years, "beneficiaries")
         size = int(np.prod(shape))
         kind = np.int32 if size < 2**31 else np.int64  # half the memory traffic of int64
         cell = region.astype(kind, copy=False) * kind(shape[1] * shape[2])
@@ -404,12 +398,13 @@ class _Case:
 def _arrow_type(kind: str, long: bool = False):
     """The type Arrow gives a column's cells: whole numbers and numbers as such (a cell that
     does not parse sends the case to the full reader), the rest as text (the long table's
-    codes as bytes: see ``_Case.read``)."""
+    codes and years as bytes: see ``_Case.read``)."""
     import pyarrow as pa
 
+    if long and kind in ("code", "year"):
+        return pa.binary()
     return {"int": pa.int64(), "year": pa.int64(), "number": pa.float64(),
-            "share": pa.float64()}.get(kind, pa.binary() if long and kind == "code"
-                                       else pa.string())
+            "share": pa.float64()}.get(kind, pa.string())
 
 
 def _text_of(value) -> str:
@@ -462,26 +457,68 @@ def _positions_of_both(columns, region_codes, item_codes) -> tuple[np.ndarray, n
 def _in_cube_order(columns, region_codes, item_codes, years) -> bool:
     """Whether the long table is every cell once, in the cube's order: regions as in
     regions.csv, within each its items as in items.csv, within each the years (the layout of
-    the template and of fiscalshare's own files).  Checked where rows change, at the speed of
-    memory: no code of a million rows is looked up."""
+    the template and of fiscalshare's own files).  Checked at the speed of memory, no code of a
+    million rows looked up: the year and item columns hold their short cycle of bytes over and
+    over, and the regions change every items × years rows, each to the next."""
     year, item = columns["year"][0], columns["item"]  # as Arrow made them: see read(long=)
     block = len(item_codes) * len(years)  # the rows of one region
     if len(year) != len(region_codes) * block or not len(year):
         return False
-    if (year.slice(0, len(years)).to_pylist() != years.tolist()
-            or not _is_each_in_turn(item.slice(0, block), item_codes, len(years))):
-        return False
 
-    def as_in_the_first_block() -> bool:
-        return _all(_compare("equal", year, len(years))) and _all(_compare("equal", item, block))
+    def items_and_years() -> bool:
+        return (_is_cycle_of(year, [str(y) for y in years.tolist()], 1)
+                and _is_cycle_of(item, item_codes, len(years)))
 
     # beside the regions' check: Arrow lets go of the GIL while it compares
-    rows_alike = Beside(as_in_the_first_block, name="rows-alike")
+    alike = Beside(items_and_years, name="items-and-years")
     try:
         regions_in_turn = _is_each_in_turn(columns["region"], region_codes, block)
     finally:
-        alike = rows_alike.result()
-    return regions_in_turn and alike
+        rows_alike = alike.result()
+    return regions_in_turn and rows_alike
+
+
+def _is_cycle_of(array, codes: list[str], each: int) -> bool:
+    """Whether a column of bytes or text is ``codes`` in turn, ``each`` rows each, over and
+    over: its cells' lengths and its bytes against those of that column (a short cycle, such
+    as the years or the items of one region, makes the column in a millisecond)."""
+    import pyarrow as pa
+
+    encoded = [code.encode() for code in codes]
+    width = np.array([len(code) for code in encoded], dtype=np.int64)
+    period = each * len(codes)  # the rows of one cycle
+    if not period or len(array) % period:
+        return False
+    cycle = b"".join(code * each for code in encoded)
+    column = cycle * (len(array) // period)  # the bytes the whole column must hold
+    before = np.concatenate([[0], np.cumsum(width * each)])  # in a cycle, before each code
+
+    def bytes_before(row: int) -> int:
+        turn, within = divmod(row, period)
+        code, repeat = divmod(within, each)
+        return turn * len(cycle) + int(before[code]) + repeat * int(width[code])
+
+    uniform = bool((width == width[0]).all())
+    sizes = None if uniform else np.tile(np.repeat(width.astype(np.int32), each),
+                                         len(array) // period)
+    row = 0
+    for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array]):
+        if not len(chunk):
+            continue
+        if chunk.null_count:
+            return False
+        _, offsets_buffer, data = chunk.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+            chunk.offset:chunk.offset + len(chunk) + 1]
+        lengths = np.diff(offsets)
+        if not ((lengths == width[0]).all() if uniform
+                else np.array_equal(lengths, sizes[row:row + len(chunk)])):
+            return False
+        given = data[int(offsets[0]):int(offsets[-1])].to_pybytes()  # compared as one block
+        if given != column[bytes_before(row):bytes_before(row + len(chunk))]:
+            return False
+        row += len(chunk)
+    return True
 
 
 def _is_each_in_turn(array, codes: list[str], repeat: int) -> bool:
@@ -521,6 +558,19 @@ def _compare(kind: str, array, lag: int):
     return getattr(pc, kind)(array.slice(lag), array.slice(0, len(array) - lag))
 
 
+def _whole_numbers(array, what: str) -> np.ndarray:
+    """A column the long table reads as bytes, as the whole numbers Arrow's own reading of
+    them gives (the full reader's when it refuses one)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        numbers = pc.cast(pc.cast(array, pa.string()), pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise NotClean(f"{what}: not a whole number") from None
+    return numbers.to_numpy()
+
+
 def _year_positions(values: np.ndarray, years: np.ndarray, what: str) -> np.ndarray:
     """Each year's place among the planning years (int32, written once)."""
     values = np.asarray(values)
@@ -544,7 +594,10 @@ def _no_repeats(positions: list[np.ndarray], sizes: list[int], what: str,
 def _unique_codes(array, what: str) -> list[str]:
     """The codes, once each, also once full-width forms and case are ignored."""
     codes = array.to_pylist()
-    folded = {unicodedata.normalize("NFKC", code).casefold() for code in codes}
+    if all(code.isascii() for code in codes):  # as NFKC leaves them: only the case folds
+        folded = {code.lower() for code in codes}
+    else:
+        folded = {unicodedata.normalize("NFKC", code).casefold() for code in codes}
     if len(set(codes)) != len(codes) or len(folded) != len(codes):
         raise NotClean(f"{what}: a repeated code")
     return codes

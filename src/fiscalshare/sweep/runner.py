@@ -157,6 +157,9 @@ def _result(future, scenario_id: str) -> Outcome | None:
         return None
 
 
+SCHEDULER_TIMEOUT = "10s"  # how long a --scheduler may take to answer (dask retries until then)
+
+
 def check_scheduler(scheduler: str) -> None:
     """Refuse an unreachable ``--scheduler`` (exit 2) before the sweep folder is written."""
     with connect(scheduler=scheduler):
@@ -173,7 +176,7 @@ def connect(*, workers: int | None = None, scheduler: str | None = None):
 
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
             raise ConfigError([Problem("--scheduler", f"cannot reach the dask scheduler at "
                                        f"{scheduler}: {exc}")]) from None
