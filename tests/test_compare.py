@@ -114,6 +114,10 @@ def test_workbook_money_in_wan_yuan_and_text_never_a_formula(tmp_path):
             if table.total is not None:
                 assert table.total[k].value == pytest.approx(
                     sum(r[k].value for r in table.body), abs=1e-9), title
+    # people and regions with thousands separators; years without
+    assert {r[transfers.column("Population")].number_format for r in transfers.body} == {"#,##0"}
+    money_by_year = only_table(book["Provincial money"], "Total")
+    assert money_by_year.formats(money_by_year.column("Year")) == {"0"}
     assert sorted(p.name for p in (folder / "plots").iterdir()) == [
         "compare.png", "per_capita_funding.png", "shortfall_by_item.png", "transfers.png"]
     with xr.open_dataset(folder / "baseline.nc", engine="h5netcdf") as reread:

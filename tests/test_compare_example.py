@@ -110,6 +110,13 @@ def test_a_figure_is_the_same_to_the_fen_on_every_sheet_and_in_the_words(name):
             money = fen(overview.loc[figure, allocation] / 1e4)
             for sheet in ("provincial_money", "transfers", "transfer_by_tier"):
                 assert total(sheet, f"{allocation}_{part}") == money, (sheet, part)
+    # the standard cost as the optimum's own workbooks add it up (and on every sheet)
+    from fiscalshare.report.amounts import fen_of
+
+    cost = int(fen_of(result.optimised).cost.sum())
+    for sheet in ("shortfall_by_item", "shortfall_by_tier"):
+        assert total(sheet, "standard_cost") == cost, sheet
+    assert fen(shown["shortfall_by_flag"]["standard_cost"].iloc[-1]) == cost
     assert fen(overview.loc["cost_at_eta_zero", "optimised"] / 1e4) + \
         fen(overview.loc["price_of_equity", "optimised"] / 1e4) == \
         fen(overview.loc["provincial_money", "optimised"] / 1e4)

@@ -981,3 +981,20 @@ def test_the_widest_packaged_listing_prints_whole_on_a_page_width(tmp_path):
         path = responsibility.write_workbook(results, tmp_path / f"{lang}.xlsx", lang=lang)
         names = openpyxl.load_workbook(path, read_only=True).sheetnames
         assert label("sheet_listing", lang) in names, names
+
+
+def test_a_run_without_equalisation_says_so_not_what_equalisation_would_cover():
+    """Under no-equalisation the transfers note and the 保障情况 sentence say that none is
+    paid; they used to say that equalisation covers what a unit's capacity does not."""
+    from fiscalshare.report.amounts import fen_of
+
+    inputs = load_case(example_path("guizhou"))
+    off = solve_case(inputs, load_config("no-equalisation"))
+    on = solve_case(inputs, load_config("default"))
+    for results, note, sentence in ((off, "transfer_note_off", "equalisation_none_paid"),
+                                    (on, "transfer_note", "equalisation_who")):
+        fen, units = fen_of(results), unit_mask(results, None)
+        assert tables.transfers(results, fen, units, "zh").notes == (label(note, "zh"),)
+        said = tables.protection_sentences(results, fen, region_mask(results, None), units, "zh")
+        expected = label(sentence, "zh")
+        assert any(s == expected or s.startswith(expected.split("{")[0]) for s in said), said

@@ -44,6 +44,7 @@ class Shown:
     money: list = field(default_factory=list)
     percent: list = field(default_factory=list)
     integer: list = field(default_factory=list)
+    count: list = field(default_factory=list)
     number: list = field(default_factory=list)
     total: bool = False
     notes: tuple[str, ...] = ()
@@ -70,7 +71,7 @@ def _displayed_tables(result) -> dict[str, pd.DataFrame]:
 
     base = result.baseline
     fens = {"baseline": fen_of(base), "optimised": fen_of(result.optimised)}
-    cost = fens["baseline"].cost  # [r, i, y]: the same standards under both
+    cost = fens["optimised"].cost  # [r, i, y]: as the optimum's own workbooks show it
     short = {name: fen.parts[..., PARTS.index("shortfall")] for name, fen in fens.items()}
     co = {name: fen.by_unit("province") for name, fen in fens.items()}  # [u, y]
     equal = {name: fen.equalisation for name, fen in fens.items()}
@@ -97,7 +98,7 @@ def _displayed_tables(result) -> dict[str, pd.DataFrame]:
         return np.append(per_year, per_year.sum())
 
     put("provincial_money", parts_of_money(lambda v: with_total(v.sum(axis=0))))
-    put("transfers", {"fiscal_capacity": fens["baseline"].capacity.sum(axis=1),
+    put("transfers", {"fiscal_capacity": fens["optimised"].capacity.sum(axis=1),
                       **parts_of_money(lambda v: v.sum(axis=1))})
     put("shortfall_by_item", {"standard_cost": cost.sum(axis=(0, 2)),
                               **{name: s.sum(axis=(0, 2)) for name, s in short.items()}})
@@ -171,7 +172,7 @@ def shown_table(result, name: str, lang: str) -> Shown:
     """Table ``name`` of ``result.tables`` with the figures compare.xlsx writes."""
     table = displayed_tables(result)[name].copy()
     money = [c for c in table.columns if c in MONEY]
-    percent, integer, number, total = [], [], [], False
+    percent, integer, count, number, total = [], [], [], [], False
     notes: tuple[str, ...] = ()
     if name == "overview":
         table = _overview(table, lang)
@@ -192,12 +193,13 @@ def shown_table(result, name: str, lang: str) -> Shown:
         table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
         integer, total = ["year"], True
     if name == "transfer_by_tier":
-        percent = ["baseline_share", "optimised_share"]
+        percent, total = ["baseline_share", "optimised_share"], True
         table["difference"] = np.round(table["optimised_total"] - table["baseline_total"], 2)
     if name == "shortfall_by_flag":
         table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
         table["group"] = [label(f"cmp_group_{g}", lang) for g in table["group"]]
-        integer = ["regions"]
+        count = ["regions"]
+        notes = (label("cmp_flag_note", lang),)
     if name in ("shortfall_by_item", "shortfall_by_tier", "transfers"):
         if {"baseline", "optimised"} <= set(table.columns):
             table["difference"] = np.round(table["optimised"] - table["baseline"], 2)
@@ -221,10 +223,10 @@ def shown_table(result, name: str, lang: str) -> Shown:
         for column in number:
             table[column] = [round(float(v), 4) if np.isfinite(v) else v for v in table[column]]
     if "population" in table:
-        integer = [*integer, "population"]
+        count = [*count, "population"]
     if "domain" in table:
         table["domain"] = [text_of(d, lang) for d in table["domain"]]
-    return Shown(table, money, percent, integer, number, total, notes)
+    return Shown(table, money, percent, integer, count, number, total, notes)
 
 
 def compare_sheets(result, lang: str) -> list[FrameSheet]:
@@ -238,6 +240,7 @@ def compare_sheets(result, lang: str) -> list[FrameSheet]:
             money=[headers[c] for c in shown.money if c in headers],
             percent=[headers[c] for c in shown.percent],
             integer=[headers[c] for c in shown.integer if c in headers],
+            count=[headers[c] for c in shown.count if c in headers],
             number=[headers[c] for c in shown.number], total=shown.total,
             title=label(f"cmp_title_{name}", lang), notes=shown.notes,
             keys=2 if name in ("shortfall_by_item", "transfers") else 1))

@@ -33,7 +33,8 @@ class FrameSheet:
     frame: pd.DataFrame
     money: list = field(default_factory=list)  # columns in 万元 (rounded here to 0.01)
     percent: list = field(default_factory=list)  # fractions, shown as 0.00 %
-    integer: list = field(default_factory=list)
+    integer: list = field(default_factory=list)  # years: no thousands separator
+    count: list = field(default_factory=list)  # people and regions: with separators
     number: list = field(default_factory=list)  # plain numbers, up to four decimals
     total: bool = False  # a 合计 row summing the money columns as shown
     title: str | None = None
@@ -102,6 +103,7 @@ def write_frames(path: Path, *, title: str, sheets: list[FrameSheet], lang: str 
         kinds = {c: "money" for c in sheet.money}
         kinds.update({c: "percent" for c in sheet.percent})
         kinds.update({c: "integer" for c in sheet.integer})
+        kinds.update({c: "count" for c in sheet.count})
         kinds.update({c: "number" for c in sheet.number})
         table = Table(shown(sheet.frame, sheet.money), kinds,
                       total_label=label("total", lang) if sheet.total else None,

@@ -165,6 +165,11 @@ LABELS: dict[str, tuple[str, str]] = {
                       "可用财力的部分由均衡性转移支付补足。",
                       "Provincial transfers = co-financing + equalisation; equalisation covers "
                       "what a unit's own responsibility exceeds its usable capacity by."),
+    "transfer_note_off": ("本方案不安排均衡性转移支付（该列为零）：省级转移支付即共同财政事权转移支付，"
+                          "本级支出责任由各单位可用财力承担。",
+                          "This scenario pays no equalisation (its column is zero): provincial "
+                          "transfers are the co-financing, and each unit meets its own "
+                          "responsibility from its usable capacity."),
     "city_to_county": ("市对县补助（万元）", "What the prefecture bears for its counties "
                        "(10,000 yuan)"),
     "city_to_county_note": ("市级按 π 承担所辖县（市、区）地方部分的金额。",
@@ -201,6 +206,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "equalisation_none": ("各单位本级支出责任均未超过可用财力，无需均衡性转移支付。",
                           "No unit's responsibility exceeds its usable capacity; no equalisation "
                           "is needed."),
+    "equalisation_none_paid": ("本方案不安排均衡性转移支付。", "This scenario pays no equalisation."),
     "year_amount": ("{}年 {:,.2f}", "{} {:,.2f}"),
     # about
     "about_case": ("案例", "Case"),
@@ -220,13 +226,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "about_created": ("生成时间（UTC）", "Created (UTC)"),
     "about_money": ("金额单位", "Money"),
     "about_money_value": ("万元，保留两位小数。各地区各事项各年度的标准支出取至0.01万元，各级承担额"
-                          "按最大余数法与之平衡；各表合计均为所列数之和，同一数额在各表中一致，"
-                          "与不取整的结果可能相差几分。",
+                          "按最大余数法与之平衡；各表合计均为所列数之和，同一数额在各表中一致；"
+                          "分组合计与不取整的结果可能相差若干个0.01万元，各年度和规划期的总数为不取整"
+                          "总数的四舍五入值。",
                           "10,000 yuan, two decimals. Each region's standard cost of an item in "
                           "a year is rounded to 0.01 and its parts balanced to it (largest "
                           "remainder); every total is the sum of the figures shown, the same on "
-                          "every table, and may differ from the unrounded results by a few "
-                          "hundredths."),
+                          "every table; a group's total may differ from the unrounded one by a few "
+                          "hundredths, and the totals of each year and of the period are the "
+                          "unrounded ones rounded."),
     "about_precision": ("完整精度结果", "Full-precision results"),
     "about_precision_value": ("allocation.nc（元，不取整）", "allocation.nc (yuan, not rounded)"),
     "scope_province": ("全省", "Whole province"),
@@ -379,14 +387,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_fig_weighted_shortfall": ("加权缺口 z1", "Weighted shortfall z1"),
     "cmp_fig_cost_at_eta_zero": ("η = 0 时的省级资金", "Provincial money at η = 0"),
     "cmp_fig_price_of_equity": ("公平的代价（z2(η) − z2(0)）", "Price of equity (z2(η) − z2(0))"),
-    "cmp_z1_note": ("加权缺口 z1 为按优先权重加权的缺口合计，单位万元，与求解时屏幕汇总中的数值一致。",
+    "cmp_z1_note": ("加权缺口 z1 为按优先权重加权的缺口合计，单位万元。",
                     "The weighted shortfall z1 is the shortfalls summed with their priority "
-                    "weights, in 10,000 yuan, as solve prints it."),
+                    "weights, in 10,000 yuan."),
+    "cmp_flag_note": ("一个地区可属于多个类型（如既是脱贫县又是民族地区），各类型地区数与缺口之和"
+                      "因此大于“全部地区”一行。",
+                      "A region may belong to several groups (e.g. both poverty-exited and "
+                      "ethnic), so the groups' regions and shortfalls add up to more than the "
+                      "row of all regions."),
     "cmp_money_note": ("金额为万元，保留两位小数，按各地区各事项各年度取整后汇总，与测算结果工作簿"
-                       "一致；同一数额在各表中相同，与不取整的结果可能相差几分。",
+                       "一致；同一数额在各表中相同，分组合计与不取整的结果可能相差若干个0.01万元。",
                        "Money in 10,000 yuan to two decimals, summed from each region's items "
                        "and years as rounded, as in the run's workbooks: a figure is the same "
-                       "on every sheet, and may differ from the unrounded results by a few "
+                       "on every sheet; a group's total may differ from the unrounded one by a few "
                        "hundredths."),
     "cmp_price_note": ("公平的代价：向财力较弱地区倾斜（η）比不倾斜（η = 0）多需的省级资金。",
                        "Price of equity: the provincial money that priority for poorer areas "

@@ -254,7 +254,7 @@ def transfers(results, fen: Fen, unit_mask, lang, *, by_prefecture: bool = False
         "capacity": fen.capacity[idx],
     }
     codes, names, tiers = _unit_labels(results, idx, lang)
-    notes = (label("transfer_note", lang),)
+    notes = (label("transfer_note" if equalisation_on(results) else "transfer_note_off", lang),)
     if by_prefecture:
         codes, names, tiers, columns = _by_prefecture_units(results, idx, lang, columns)
         notes += (label("by_prefecture_note", lang),)
@@ -627,8 +627,22 @@ def protection_sentences(results, fen: Fen, mask, unit_mask, lang) -> list[str]:
             n=len(listed), units=("；" if lang == "zh" else "; ").join(listed[:30])
             + (label("and_more", lang).format(len(listed) - 30) if len(listed) > 30 else "")))
     else:
-        sentences.append(label("equalisation_none", lang))
+        sentences.append(label("equalisation_none" if equalisation_on(results)
+                               else "equalisation_none_paid", lang))
     return sentences
+
+
+def equalisation_on(results) -> bool:
+    """Whether the run's configuration pays equalisation (a run without it says so, rather
+    than what equalisation would cover)."""
+    import json
+
+    config = results.attrs.get("model_config", "{}")
+    try:
+        config = json.loads(config) if isinstance(config, str) else dict(config)
+    except (TypeError, ValueError):
+        return True
+    return str(config.get("equalisation", "on")) != "off"
 
 
 def _phi(results) -> dict:

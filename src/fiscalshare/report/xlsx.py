@@ -57,12 +57,13 @@ PAGE_PT = {"portrait": 297 / 25.4 * 72 - 108, "landscape": 210 / 25.4 * 72 - 108
 
 MONEY = "#,##0.00"
 PERCENT = "0.00%"
-INTEGER = "0"
+INTEGER = "0"  # years, codes of a kind: centred, no separators
+COUNT = "#,##0"  # people, regions: whole numbers with thousands separators
 NUMBER = "#,##0.####"
 DECIMAL4 = "#,##0.0000"  # indices in a column: four decimals each, so that the points align
-KINDS = ("text", "money", "percent", "integer", "number", "decimal4")
-FORMATS = {"money": MONEY, "percent": PERCENT, "integer": INTEGER, "number": NUMBER,
-           "decimal4": DECIMAL4}
+KINDS = ("text", "money", "percent", "integer", "count", "number", "decimal4")
+FORMATS = {"money": MONEY, "percent": PERCENT, "integer": INTEGER, "count": COUNT,
+           "number": NUMBER, "decimal4": DECIMAL4}
 
 _FORBIDDEN = set('\\*?:/[]')
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -364,6 +365,8 @@ def _shown(value: float, kind: str) -> str:
         return f"{value * 100:.2f}%"
     if kind == "integer":
         return f"{value:.0f}"
+    if kind == "count":
+        return f"{value:,.0f}"
     return f"{value:,.4f}"
 
 
