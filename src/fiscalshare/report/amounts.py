@@ -225,12 +225,12 @@ def _with_column_totals(parts: np.ndarray, raw: np.ndarray, wanted: np.ndarray) 
 
 
 def _equalisation(results: xr.Dataset, co_financing: np.ndarray) -> np.ndarray:
-    """Each unit's equalisation ``[u, y]``, its exact figure rounded down or up: each year's
+    """Each unit's equalisation ``[u, y]``, its exact figure rounded down or up.  Each year's
     total is the year's exact transfers rounded to the fen (the years adding up to their exact
-    total rounded) less the co-financing shown, so that the transfers shown add up to it; the units rounded up are those whose transfer
-    (``co_financing`` plus it) is furthest below its exact transfer — a unit sent 1.2345678
-    万元, half as co-financing (0.62 from its cells), shows 0.61 of equalisation and 1.23 in
-    all.  A unit with no equalisation shows none."""
+    total rounded) less the co-financing shown, so that the transfers shown add up to it.  The
+    units rounded up are those whose transfer (``co_financing`` plus it) is furthest below its
+    exact transfer: a unit sent 1.2345678 万元, half as co-financing (0.62 from its cells),
+    shows 0.61 of equalisation and 1.23 in all.  A unit with no equalisation shows none."""
     exact = np.maximum(results["equalisation"].transpose("unit", "year").values, 0.0)
     exact = exact * CENTS_PER_YUAN
     transfer = results["transfer"].transpose("unit", "year").values * CENTS_PER_YUAN
