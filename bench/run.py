@@ -91,7 +91,7 @@ def prepare_case(name: str) -> Path:
     return folder
 
 
-LOAD_REPEATS = 9  # loading takes a fifth of a second: the machine's moments weigh more
+LOAD_REPEATS = 15  # loading takes a fifth of a second: the machine's moments weigh more
 
 
 def measure_load(case: Path) -> dict:
