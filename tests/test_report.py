@@ -998,3 +998,25 @@ def test_a_run_without_equalisation_says_so_not_what_equalisation_would_cover():
         said = tables.protection_sentences(results, fen, region_mask(results, None), units, "zh")
         expected = label(sentence, "zh")
         assert any(s == expected or s.startswith(expected.split("{")[0]) for s in said), said
+
+
+def test_a_share_the_rule_fixes_shows_as_the_rule_not_as_rounded_money():
+    """Shares of cost come from the exact figures: Gansu's ratio items are 80 % central in
+    every prefecture's 分担比例 and 分担结构 tables (rounded money showed 79.99 % and 80.01 %
+    in 金昌, 张掖 and 陇南)."""
+    from fiscalshare.report.amounts import fen_of
+
+    results = solve_case(load_case(example_path("gansu")), load_config("default"))
+    fen = fen_of(results)
+    central, mode = label(tables.PCT_LABELS["central"], "zh"), label("sharing_mode", "zh")
+    ratio = label("rule_ratio", "zh")
+    for prefecture in np.unique(results["region_prefecture"].values):
+        mask = tables.visible_regions(results, str(prefecture))
+        frame = tables.sharing(results, fen, mask, "zh").frame
+        shares = frame.loc[frame[mode] == ratio, central]
+        assert len(shares) and (shares == 0.8).all(), (prefecture, sorted(set(shares)))
+    frame = tables.responsibility_percent(results, fen, tables.visible_regions(results, None),
+                                          "zh").frame
+    items = results["item_name"].values[results["rule"].values == "ratio"]
+    shares = frame.loc[frame[label("item_name", "zh")].isin(items), central]
+    assert len(shares) and np.allclose(shares, 0.8, atol=0), sorted(set(shares))[:5]

@@ -160,7 +160,10 @@ def responsibility_percent(results, fen: Fen, mask, lang, *, by_prefecture: bool
     n_r, n_i = cost.shape
     r, i = (a.ravel() for a in np.meshgrid(np.arange(n_r), np.arange(n_i), indexing="ij"))
     shown = shown_parts(results, fen, mask)
-    points = percent_points(parts.reshape(-1, len(PARTS)))
+    exact = _regional(results, fen, mask, lang, by_prefecture, exact=True)[1].sum(axis=2)
+    if all_items:
+        exact = exact.sum(axis=1, keepdims=True)
+    points = percent_points(exact.reshape(-1, len(PARTS)))
     frame = pd.DataFrame({
         label("region", lang): _repeated(codes, r),
         label("region_name", lang): _repeated(names, r),
@@ -186,9 +189,17 @@ def _repeated(values: np.ndarray, rows: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes[rows], categories=distinct)
 
 
-def _regional(results, fen, mask, lang, by_prefecture):
+def _exact_parts(fen: Fen) -> np.ndarray:
+    """The parts [r, i, y, p] that shares of cost are taken from: the exact ones (the money
+    shown where a Fen was made without them)."""
+    return fen.parts if fen.exact is None else fen.exact
+
+
+def _regional(results, fen, mask, lang, by_prefecture, *, exact: bool = False):
+    """Cost, parts (the exact ones if ``exact``), names, codes, tiers and flags of the regions
+    in ``mask``, or of their prefectures (each with its counties) if ``by_prefecture``."""
     idx = np.flatnonzero(mask)
-    cost, parts = fen.cost[idx], fen.parts[idx]
+    cost, parts = fen.cost[idx], (_exact_parts(fen) if exact else fen.parts)[idx]
     codes = _values(results, "region")[idx].astype(object)
     names = _values(results, "region_name")[idx].astype(object)
     tiers = tier_words(_values(results, "region_tier")[idx], lang)
@@ -197,7 +208,7 @@ def _regional(results, fen, mask, lang, by_prefecture):
         prefecture = _values(results, "region_prefecture")[idx]
         keys, inverse = np.unique(prefecture, return_inverse=True)
         cost_p = np.zeros((len(keys),) + cost.shape[1:], dtype=np.int64)
-        parts_p = np.zeros((len(keys),) + parts.shape[1:], dtype=np.int64)
+        parts_p = np.zeros((len(keys),) + parts.shape[1:], dtype=parts.dtype)
         np.add.at(cost_p, inverse, cost)
         np.add.at(parts_p, inverse, parts)
         unit_index = {str(u): k for k, u in enumerate(_values(results, "unit"))}
@@ -370,16 +381,17 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
         for region_kind in (("prefecture", "county") if counties else ("prefecture",)):
             at = mask & (tiers == t) & (kind == region_kind)
             if at.any():
-                groups.append((t, region_kind, fen.parts[at].sum(axis=(0, 2))))
+                groups.append((t, region_kind, fen.parts[at].sum(axis=(0, 2)),
+                               _exact_parts(fen)[at].sum(axis=(0, 2))))
     columns: dict[str, list] = {}
 
     def add(key, values) -> None:
         columns.setdefault(label(key, lang), []).append(values)
 
     n_items = len(rules)
-    points = percent_points(np.concatenate([parts for *_, parts in groups])) / 1e4 \
+    points = percent_points(np.concatenate([exact for *_, exact in groups])) / 1e4 \
         if groups else None
-    for g, (t, region_kind, parts) in enumerate(groups):
+    for g, (t, region_kind, parts, _) in enumerate(groups):
         items = np.flatnonzero(parts.sum(axis=1))
         k, ratio = tier_index[t], chosen[items]
         add("tier", np.full(len(items), label("tier_label", lang).format(t), dtype=object))
@@ -420,8 +432,9 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
 
     linked = linked_to_items(results)
     shown = shown_parts(results, fen, mask)
-    parts = fen.parts[mask].sum(axis=(0, 2))[:, [PARTS.index(p) for p in shown]]
-    points = percent_points(parts)
+    columns_shown = [PARTS.index(p) for p in shown]
+    parts = fen.parts[mask].sum(axis=(0, 2))[:, columns_shown]  # the money: where it is any
+    points = percent_points(_exact_parts(fen)[mask].sum(axis=(0, 2))[:, columns_shown])
     domains = _values(results, "domain")
     order = [d for d in DOMAIN_ORDER if d in set(domains)] + sorted(
         set(domains) - set(DOMAIN_ORDER))
@@ -559,7 +572,10 @@ def regions_protected(results, fen: Fen, mask, lang) -> Table:
     omega = region_omega(results, idx)
     short = fen.parts[idx][..., PARTS.index("shortfall")].sum(axis=(1, 2))
     cost = fen.cost[idx].sum(axis=(1, 2))
-    points = percent_points(np.stack([short, cost - short], axis=-1))[:, 0]
+    exact = _exact_parts(fen)[idx].sum(axis=(1, 2))  # [r, p]
+    exact_short = exact[:, PARTS.index("shortfall")]
+    points = percent_points(np.stack([exact_short, exact.sum(axis=1) - exact_short],
+                                     axis=-1))[:, 0]
     frame = pd.DataFrame({
         label("region", lang): _values(results, "region")[idx],
         label("region_name", lang): _values(results, "region_name")[idx],
