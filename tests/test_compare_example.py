@@ -154,26 +154,8 @@ def test_the_money_shown_is_within_a_fen_of_the_exact_and_its_totals_are_the_exa
     period, the exact totals rounded; each unit's equalisation within a fen and none where
     there is none.  (Rounded cell by cell, Gansu's optimum showed 1,363,449.16 万元 of
     provincial money for a budget of 1,363,449.00 spent in full.)"""
-    from fiscalshare.report.amounts import CENTS_PER_YUAN, fen_of
+    from tests.displayed import assert_money_shown_is_faithful
 
     result = compared(name)
     for allocation in (result.baseline, result.optimised):
-        fen = fen_of(allocation)
-
-        def exact(variable, *dims, allocation=allocation):
-            return allocation[variable].transpose(*dims).values * CENTS_PER_YUAN
-
-        cost = exact("standard_cost", "region", "item", "year")
-        parts = np.concatenate([exact("funding", "region", "item", "year", "level"),
-                                exact("shortfall", "region", "item", "year")[..., None]], -1)
-        assert np.abs(fen.cost - cost).max() < 1 and np.abs(fen.parts - parts).max() < 1
-        assert (fen.parts.sum(axis=-1) == fen.cost).all()
-        assert (np.abs(fen.parts.sum(axis=(0, 1)) - parts.sum(axis=(0, 1))) < 1).all()
-        assert (fen.parts.sum(axis=(0, 1, 2)) == np.rint(parts.sum(axis=(0, 1, 2)))).all()
-        transfer = exact("transfer", "unit", "year")
-        shown = fen.by_unit("province") + fen.equalisation
-        assert (np.abs(shown.sum(axis=0) - transfer.sum(axis=0)) < 1).all()
-        assert shown.sum() == np.rint(transfer.sum())
-        equalisation = exact("equalisation", "unit", "year")
-        assert np.abs(fen.equalisation - equalisation).max() < 1
-        assert not fen.equalisation[equalisation <= 0].any()
+        assert_money_shown_is_faithful(allocation)

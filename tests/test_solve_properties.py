@@ -2,7 +2,8 @@
 
 - every solution passes the independent verifier;
 - an infeasible case whose diagnosis says money helps solves with the budget and pool it gives;
-- more budget never raises the weighted shortfall z1 (nor makes a solvable case unsolvable).
+- more budget never raises the weighted shortfall z1 (nor makes a solvable case unsolvable);
+- the money the reports show is within a fen of the solution and its totals are its own, rounded.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from tests.displayed import assert_money_shown_is_faithful
 from tests.factories import case
 
 from fiscalshare.analysis.verify import check_solution
@@ -110,6 +112,7 @@ def test_random_cases_solve_or_are_diagnosed_and_more_budget_never_hurts(drawn):
             given_back, still_short = attempt(with_budget(ds, budget, pool), config)
             assert still_short is None, "the diagnosed budget and pool did not suffice"
         return
+    assert_money_shown_is_faithful(results, exact_totals=False)  # what the reports would show
     budget = ds["provincial_budget"].values
     if np.isfinite(budget).any():
         more, short = attempt(with_budget(ds, budget * 1.5 + 100.0), config)

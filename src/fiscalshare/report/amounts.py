@@ -4,9 +4,10 @@ The results hold yuan at full precision (allocation.nc keeps them).  A table tha
 decimals of 万元 must add up *as shown*, so the reports never round a total on its own: each
 region × item × year cell's standard cost is rounded to 0.01 万元 and its five parts (中央, 省, 市,
 县, 缺口) are rounded so that they add up exactly to it; every other figure (by year, by domain,
-by unit, totals) is a sum of these integers.  The cells are rounded down or up so that each
-year's totals are also the exact totals rounded (controlled rounding, :func:`fen_of`): the same
-figure shows the same on every table, and a budget or pool spent in full shows as itself.
+by unit, totals) is a sum of these integers.  The cells are rounded down or up so that the
+totals of each year and of the period are within a fen of the exact ones, the cost's and the
+transfers' the exact ones rounded (controlled rounding, :func:`fen_of`): the same figure shows
+the same on every table, and a budget or pool spent in full shows as itself.
 Percentages of cost are taken from the exact figures and rounded by largest remainder to
 0.01 % so that they add up to 100.00 %.
 """
@@ -122,9 +123,11 @@ def to_fen(yuan) -> np.ndarray:
 
 def fen_of(results: xr.Dataset) -> Fen:
     """The displayed money of ``results``: every cell within a fen of its exact figure, each
-    cell's parts adding up to its cost, and the totals of every part and of the transfers, of
-    each year and of the planning period, the exact totals rounded down or up to the fen (a
-    budget or a pool spent in full shows as itself, whichever allocation spends it)."""
+    cell's parts adding up to its cost; the cost of each year and of the planning period, and
+    the transfers', the exact totals rounded (a budget spent in full shows as itself, whichever
+    allocation spends it); each part's total of a year its exact total rounded down or up.
+    (On a case of a few cells the last may not be reachable fen by fen: then a part's total is
+    as near as the cells allow.)"""
     funding = results["funding"].transpose("region", "item", "year", "level").values
     short = results["shortfall"].transpose("region", "item", "year").values
     exact_cost = np.maximum(results["standard_cost"].transpose("region", "item", "year").values,
@@ -133,12 +136,17 @@ def fen_of(results: xr.Dataset) -> Fen:
     n_regions, n_items, n_years = exact_cost.shape
     cost = np.empty(exact_cost.shape, dtype=np.int64)
     parts = np.empty(raw.shape, dtype=np.int64)
-    # each part's total of each year, its exact one rounded so that the years add up to the
-    # exact total of the planning period rounded too
-    wanted = largest_remainder(raw.sum(axis=(0, 1)).T, np.rint(raw.sum(axis=(0, 1, 2)))).T
+    # the cost of each year: its exact total rounded, the years adding up to the period's
+    # exact total rounded; each part's total of a year its exact one rounded down or up, the
+    # parts adding up to the year's cost and, over the years, to the period's exact total of
+    # the part rounded (the same controlled rounding on this years × parts table)
+    year_costs = largest_remainder(exact_cost.sum(axis=(0, 1)), np.rint(exact_cost.sum()))
+    sums = raw.sum(axis=(0, 1))  # [y, p]
+    wanted = _with_column_totals(largest_remainder(sums, year_costs), sums,
+                                 largest_remainder(sums.sum(axis=0), year_costs.sum()))
     for y in range(n_years):  # a year at a time: the cells of one year against its totals
         year_raw = raw[:, :, y].reshape(-1, len(PARTS))
-        year_cost = _nearest_with_total(exact_cost[:, :, y].ravel(), int(wanted[y].sum()))
+        year_cost = _nearest_with_total(exact_cost[:, :, y].ravel(), int(year_costs[y]))
         cost[:, :, y] = year_cost.reshape(n_regions, n_items)
         year_parts = largest_remainder(year_raw, year_cost)
         parts[:, :, y] = _with_column_totals(year_parts, year_raw, wanted[y]).reshape(
