@@ -227,8 +227,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "about_money": ("金额单位", "Money"),
     "about_money_value": ("万元，保留两位小数。各地区各事项各年度的标准支出取至0.01万元，各级承担额"
                           "按最大余数法与之平衡；各表合计均为所列数之和，同一数额在各表中一致；"
-                          "分组合计与不取整的结果可能相差若干个0.01万元，各年度和规划期的总数为不取整"
-                          "总数的四舍五入值。",
+                          "分组合计与不取整的结果之间可能有0.01万元级的尾差，各年度和规划期的总数为"
+                          "不取整总数的四舍五入值。",
                           "10,000 yuan, two decimals. Each region's standard cost of an item in "
                           "a year is rounded to 0.01 and its parts balanced to it (largest "
                           "remainder); every total is the sum of the figures shown, the same on "
@@ -390,13 +390,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_z1_note": ("加权缺口 z1 为按优先权重加权的缺口合计，单位万元。",
                     "The weighted shortfall z1 is the shortfalls summed with their priority "
                     "weights, in 10,000 yuan."),
-    "cmp_flag_note": ("一个地区可属于多个类型（如既是脱贫县又是民族地区），各类型地区数与缺口之和"
-                      "因此大于“全部地区”一行。",
+    "cmp_flag_note": ("一个地区可属于多个类型（如既是脱贫县又是民族地区），各类型的数不能简单相加，"
+                      "以“全部地区”一行为准。",
                       "A region may belong to several groups (e.g. both poverty-exited and "
-                      "ethnic), so the groups' regions and shortfalls add up to more than the "
-                      "row of all regions."),
+                      "ethnic), so the groups' figures do not add up: the row of all regions "
+                      "holds the totals."),
     "cmp_money_note": ("金额为万元，保留两位小数，按各地区各事项各年度取整后汇总，与测算结果工作簿"
-                       "一致；同一数额在各表中相同，分组合计与不取整的结果可能相差若干个0.01万元。",
+                       "一致；同一数额在各表中相同，分组合计与不取整的结果之间可能有0.01万元级的尾差。",
                        "Money in 10,000 yuan to two decimals, summed from each region's items "
                        "and years as rounded, as in the run's workbooks: a figure is the same "
                        "on every sheet; a group's total may differ from the unrounded one by a few "
