@@ -173,7 +173,7 @@ def _nearest_with_total(values: np.ndarray, total: int) -> np.ndarray:
     if gap:
         # raise the ones rounded down the most narrowly, or lower those rounded up so
         away = values - out if gap > 0 else out - values
-        can = np.flatnonzero((away > 1e-9) & (out > 0 if gap < 0 else True))
+        can = np.flatnonzero(away > 1e-9)  # lowered ones were rounded up: none goes below 0
         pick = can[_first(-away[can], abs(gap))]
         out[pick] += np.sign(gap)
     return out.astype(np.int64)

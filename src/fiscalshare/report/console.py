@@ -17,13 +17,13 @@ from fiscalshare.report.labels import label, scenario_text
 def summary_lines(results: xr.Dataset, lang: str = "zh") -> list[str]:
     """The summary's sentences (without the table), for the console and for tests."""
     from fiscalshare.report.amounts import PARTS, fen_of, wan
-    from fiscalshare.report.responsibility import _config
+    from fiscalshare.report.tables import run_config
 
     attrs = results.attrs
     fen = fen_of(results)
     lines = [label("console_head", lang).format(
         case=attrs.get("case", ""), province=attrs.get("province", ""),
-        scenario=scenario_text(_config(results), lang), eta=f"{float(attrs.get('eta', 0)):g}")]
+        scenario=scenario_text(run_config(results), lang), eta=f"{float(attrs.get('eta', 0)):g}")]
     lines.append(label("console_z", lang).format(
         z1=float(attrs.get("objective_shortfall", 0)) / 1e4,
         z2=float(attrs.get("objective_cost", 0)) / 1e4))

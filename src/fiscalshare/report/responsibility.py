@@ -8,7 +8,6 @@ its own tiers only.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ def title_block(results: xr.Dataset, scope: str, lang: str) -> TitleBlock:
     """Scope (province or prefecture), period, scenario, 编制单位, 单位：万元 and the run date."""
     attrs = results.attrs
     period = label("period", lang).format(attrs.get("first_year", ""), attrs.get("last_year", ""))
-    scenario = scenario_text(_config(results), lang)
+    scenario = scenario_text(tables.run_config(results), lang)
     gap = "　" if lang == "zh" else "   "
     first = f"{label('about_period', lang)}{_colon(lang)}{period}{gap}" \
             f"{label('about_scenario', lang)}{_colon(lang)}{scenario}"
@@ -55,14 +54,6 @@ def _footer_names(attrs, scope: str) -> list[str]:
 
 def _colon(lang):
     return "：" if lang == "zh" else ": "
-
-
-def _config(results) -> dict:
-    config = results.attrs.get("model_config", "{}")
-    try:
-        return json.loads(config) if isinstance(config, str) else dict(config)
-    except (TypeError, ValueError):
-        return {}
 
 
 def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
@@ -171,7 +162,7 @@ def _summary(book: Book, results, fen, mask, unit_mask, lang, *, province_wide: 
 def about(results, lang, *, province_wide: bool) -> list[tuple[str, str]]:
     """The 说明: what the tables are, how they were made, with configuration values in words."""
     attrs = results.attrs
-    config = _config(results)
+    config = tables.run_config(results)
     period = label("period", lang).format(attrs.get("first_year", ""), attrs.get("last_year", ""))
     phi = tables._phi(results)
     sep = "、" if lang == "zh" else ", "

@@ -648,17 +648,21 @@ def protection_sentences(results, fen: Fen, mask, unit_mask, lang) -> list[str]:
     return sentences
 
 
-def equalisation_on(results) -> bool:
-    """Whether the run's configuration pays equalisation (a run without it says so, rather
-    than what equalisation would cover)."""
+def run_config(results) -> dict:
+    """The run's model configuration as allocation.nc carries it (``{}`` if unreadable)."""
     import json
 
     config = results.attrs.get("model_config", "{}")
     try:
-        config = json.loads(config) if isinstance(config, str) else dict(config)
+        return json.loads(config) if isinstance(config, str) else dict(config)
     except (TypeError, ValueError):
-        return True
-    return str(config.get("equalisation", "on")) != "off"
+        return {}
+
+
+def equalisation_on(results) -> bool:
+    """Whether the run's configuration pays equalisation (a run without it says so, rather
+    than what equalisation would cover)."""
+    return str(run_config(results).get("equalisation", "on")) != "off"
 
 
 def _phi(results) -> dict:
