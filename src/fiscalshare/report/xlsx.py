@@ -121,7 +121,7 @@ class Table:
     frame: pd.DataFrame
     kinds: dict[str, str]
     title: str | None = None
-    total_label: str | None = None  # a totals row summing the money (and count) columns
+    total_label: str | None = None  # a totals row summing the money columns
     keys: int = 1  # leading columns that identify a row (repeated when the table is split)
     notes: tuple[str, ...] = ()  # sentences printed under the table
     max_text: int = MAX_TEXT_WIDTH  # widest text column, in characters; longer text wraps
@@ -654,9 +654,6 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
             if kind == "money":
                 cents = np.nansum(np.rint(table.numbers(columns[k]) * 100))
                 totals.append([xlsx_rows.number_cell(float(cents) / 100, style)])
-            elif kind == "count":  # people, regions: their sum is meaningful, as money's is
-                totals.append([xlsx_rows.number_cell(float(np.nansum(
-                    np.rint(table.numbers(columns[k])))), style)])
             else:
                 totals.append([xlsx_rows.blank_cell(style)])
         xml += xlsx_rows.rows_xml(row, None, letters, totals, None)
