@@ -218,6 +218,75 @@ def test_each_variant_is_read_alike_or_left_to_the_full_reader(synthetic, tmp_pa
         assert outcome == "clean"
 
 
+@pytest.fixture
+def in_pieces(monkeypatch):
+    """Files cut into three pieces parsed side by side, however small they are (a case takes
+    this path from 8 MiB on a machine of two cores); records the header of each piece parsed
+    (a piece holding a quote is not parsed: the file is then read whole)."""
+    import pyarrow.csv as pacsv
+
+    import fiscalshare.forked
+    from fiscalshare.io import clean_csv
+
+    parsed = []
+    parse = pacsv.read_csv
+
+    def recorded(source, *, read_options=None, **options):
+        if read_options is not None and read_options.column_names:  # a piece
+            parsed.append(",".join(read_options.column_names))
+        return parse(source, read_options=read_options, **options)
+
+    monkeypatch.setattr(clean_csv, "_PIECE", 256)
+    monkeypatch.setattr(fiscalshare.forked, "default_workers", lambda: 3)
+    monkeypatch.setattr(pacsv, "read_csv", recorded)
+    return parsed
+
+
+@pytest.mark.parametrize("name", ["as written", *(name for name, (sheet, _, _) in
+                                                 VARIANTS.items() if sheet == "beneficiaries")])
+def test_a_long_table_read_in_pieces_is_read_alike(synthetic, tmp_path, in_pieces, name):
+    """Cut at line ends, parsed by a thread each, the long table gives the same Dataset, and
+    every problem in any piece still sends the case to the full reader."""
+    sheet, edit, expected = VARIANTS.get(name, ("beneficiaries", lambda d: d, "clean"))
+    outcome = agreement(_variant(synthetic, tmp_path, sheet, edit))
+    if expected == "clean":
+        assert outcome == "clean"
+    pieces = in_pieces.count("region,item,year,units")
+    if name == "thousands separators":  # a quote in the first piece: read whole
+        assert pieces < 3
+    elif name not in ("a blank line", "a long table's first code no text"):  # parsing stops
+        assert pieces == 3
+
+
+def test_pieces_are_cut_after_line_ends(monkeypatch):
+    """Whatever the line ends and a byte-order mark, the pieces hold every row once, and a
+    header ended by a lone carriage return leaves the file whole."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    import fiscalshare.forked
+    from fiscalshare.io import clean_csv
+
+    monkeypatch.setattr(clean_csv, "_PIECE", 100)
+    monkeypatch.setattr(fiscalshare.forked, "default_workers", lambda: 4)
+    parse = pacsv.read_csv
+    rows = [b"r%d,i,2021,%d" % (k, k * 7) for k in range(200)]
+    options = (pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+               pacsv.ConvertOptions(column_types={"units": pa.float64()}))
+    for bom in (b"", b"\xef\xbb\xbf"):
+        for ends in (b"\n", b"\r\n", b"\n\r\n"):
+            data = bom + b"region,item,year,units" + ends + ends.join(rows) + ends
+            table = clean_csv._read_in_pieces(data, len(bom), *options)
+            whole = parse(pa.py_buffer(data).slice(len(bom)), parse_options=options[0],
+                          convert_options=options[1])
+            assert table.num_rows >= 200 and len(table["units"].chunks) >= 4
+            assert table.combine_chunks().equals(whole.combine_chunks())
+    lone = b"region,item,year,units\r" + b"\r".join(rows) + b"\n"
+    assert clean_csv._read_in_pieces(lone, 0, *options) is None
+    quoted = b"region,item,year,units\n" + b"\n".join(rows[:150] + [b'r,"i",2021,1'] + rows)
+    assert clean_csv._read_in_pieces(quoted, 0, *options) is None
+
+
 def test_other_files_in_the_folder_are_left_to_the_full_reader(synthetic, tmp_path):
     folder = tmp_path / "case"
     shutil.copytree(synthetic, folder)
@@ -262,23 +331,38 @@ def test_the_beneficiaries_cube_in_order_shuffled_and_repeated():
     cells = [(r, i, y) for r in regions for i in items for y in years.tolist()]
     units = np.arange(1.0, len(cells) + 1)
 
-    def cube(order):
+    def last_cell_is_the_last(cube):  # a rule of the cells, checked on the cube in any order
+        if cube[-1, -1, -1] != len(cells):
+            raise NotClean("the last cell")
+
+    def cube(order, rules=last_cell_is_the_last):
         columns = {"region": pa.array([cells[k][0].encode() for k in order]),  # as read: bytes
                    "item": pa.array([cells[k][1].encode() for k in order]),
                    "year": (pa.array([str(cells[k][2]).encode() for k in order]), None),
                    "units": (units[order].copy(), None)}
-        return _Case({}).beneficiaries(columns, regions, items, years), columns["units"][0]
+        return (_Case({}).beneficiaries(columns, regions, items, years, rules),
+                columns["units"][0])
 
     in_order, column = cube(np.arange(len(cells)))
     assert np.shares_memory(in_order, column)
     np.testing.assert_array_equal(in_order.reshape(-1), units)
-    shuffled, column = cube(np.random.default_rng(1).permutation(len(cells)))
+    shuffled = np.random.default_rng(1).permutation(len(cells))
+    assert shuffled[-1] != len(cells) - 1  # the rows taken as the cube break the rule: ignored
+    shuffled, column = cube(shuffled)
     assert not np.shares_memory(shuffled, column)
     np.testing.assert_array_equal(shuffled, in_order)
     missing, _ = cube(np.arange(1, len(cells)))
     assert missing.reshape(-1)[0] == 0 and (missing.reshape(-1)[1:] == units[1:]).all()
     with pytest.raises(NotClean, match="repeated"):
         cube(np.array([0, 1, 1, 2]))
+
+    def first_cell_is_2(cube):
+        if cube[0, 0, 0] != 2:
+            raise NotClean("the first cell")
+
+    for order in (np.arange(len(cells)), np.roll(np.arange(len(cells)), 1)):
+        with pytest.raises(NotClean, match="the first cell"):  # in order or not: checked
+            cube(order, first_cell_is_2)
 
 
 @pytest.mark.parametrize("change", ["none", "two years", "two items", "two regions",
@@ -327,7 +411,7 @@ def test_the_order_of_the_long_table_is_seen_exactly(change, chunks):
     assert _in_cube_order(columns, regions, items, years) == (change == "none")
     if change in ("a region twice", "a code cut short", "two codes re-split"):
         with pytest.raises(NotClean):
-            _Case({}).beneficiaries(columns, regions, items, years)
+            _Case({}).beneficiaries(columns, regions, items, years, lambda cube: None)
         return
-    cube = _Case({}).beneficiaries(columns, regions, items, years)
+    cube = _Case({}).beneficiaries(columns, regions, items, years, lambda cube: None)
     np.testing.assert_array_equal(cube.reshape(-1), units)
