@@ -236,29 +236,36 @@ class _Case:
 
     def tables(self) -> CaseTables:
         """The small sheets, typed and checked here while Arrow parses the long table beside.
-        Once it is parsed, and the small sheets have said what its rules need, the thread
-        beside lays it out as the beneficiaries cube and checks those rules, while this one
-        goes on to the Dataset; build_inputs asks for the cube last."""
-        rules = Handoff()
-        long_table = Beside(self._long_table, rules, name="read-beneficiaries")
+        Once it is parsed, and the small sheets have said what its order is, the thread
+        beside lays it out as the beneficiaries cube, and checks its cells once they have
+        said what the cells' rules are, while this one goes on to the Dataset; build_inputs
+        asks for the cube last."""
+        order, cells = Handoff(), Handoff()
+        long_table = Beside(self._long_table, order, cells, name="read-beneficiaries")
         try:
-            return self._tables(long_table, rules)
+            return self._tables(long_table, order, cells)
         except BaseException:
-            rules.give(None)  # the thread beside ends with Arrow's parse
+            order.give(None)  # the thread beside ends with Arrow's parse
+            cells.give(None)
             with contextlib.suppress(Exception):  # not left parsing beside the full reader
                 long_table.result()
             raise
 
-    def _long_table(self, rules: Handoff) -> np.ndarray | None:
+    def _long_table(self, order: Handoff, cells: Handoff) -> np.ndarray | None:
         """The beneficiaries cube, checked; None when the small sheets gave up first."""
         columns = self.read("beneficiaries", long=True)
-        given = rules.take()
+        given = order.take()
         if given is None:
             return None
-        receiving_codes, item_codes, years, check = given
-        return self.beneficiaries(columns, receiving_codes, item_codes, years, check)
 
-    def _tables(self, long_table: Beside, rules: Handoff) -> CaseTables:
+        def check(cube: np.ndarray) -> None:
+            rules = cells.take()
+            if rules is not None:  # None: the small sheets gave up, the cube is not taken
+                rules(cube)
+
+        return self.beneficiaries(columns, *given, check)
+
+    def _tables(self, long_table: Beside, order: Handoff, cells: Handoff) -> CaseTables:
         meta = self.meta()
         years = np.arange(meta["first_year"], meta["last_year"] + 1)
         region_columns, item_columns = self.read("regions"), self.read("items")
@@ -268,6 +275,8 @@ class _Case:
         item_codes = _unique_codes(item_columns["code"], "items")
         receiving = _receiving(region_codes, region_columns.get("parent"))
         tier_of = regions["tier"].to_numpy(dtype=np.int64)
+        order.give(([code for code, receives in zip(region_codes, receiving, strict=True)
+                     if receives], item_codes, years))  # the long table's: checked beside
 
         standards_columns = self.read("standards")
         standards = self.sheet("standards", standards_columns)
@@ -280,13 +289,11 @@ class _Case:
         sh_item = _positions(sharing_columns["item"], item_codes, "sharing.item")
         _check_sharing(sharing, sh_item, tier_of, receiving, len(item_codes))
 
-        # what the long table's rules need: from here on they are checked beside
+        # what the rules of the long table's cells need: from here on checked beside
         tier_of_receiving = tier_of[receiving]
         cost_index = regions["cost_index"].to_numpy()[receiving]
-        rules.give(([code for code, receives in zip(region_codes, receiving, strict=True)
-                     if receives], item_codes, years,
-                    lambda cube: _check_cells(cube, tier_of_receiving, cost_index, standards,
-                                              s_item, s_year, sharing, sh_item)))
+        cells.give(lambda cube: _check_cells(cube, tier_of_receiving, cost_index, standards,
+                                             s_item, s_year, sharing, sh_item))
 
         capacity_columns = self.read("capacity")
         c_region = _positions(capacity_columns["region"], region_codes, "capacity.region")
@@ -551,8 +558,8 @@ def _in_cube_order(columns, region_codes, item_codes, years) -> bool:
 
 def _is_cycle_of(array, codes: list[str], each: int) -> bool:
     """Whether a column of bytes or text is ``codes`` in turn, ``each`` rows each, over and
-    over: its cells' lengths and its bytes against those of that column (a short cycle, such
-    as the years or the items of one region, makes the column in a millisecond)."""
+    over: its cells' lengths, and its bytes against those of the cycle, a window of whole
+    cycles at a time (Arrow compares buffers without a copy, the GIL let go)."""
     import pyarrow as pa
 
     encoded = [code.encode() for code in codes]
@@ -561,13 +568,15 @@ def _is_cycle_of(array, codes: list[str], each: int) -> bool:
     if not period or len(array) % period:
         return False
     cycle = b"".join(code * each for code in encoded)
-    column = cycle * (len(array) // period)  # the bytes the whole column must hold
+    if not cycle:
+        return False
+    window = max(1, (1 << 18) // len(cycle)) * len(cycle)  # bytes compared at a time
+    expected = pa.py_buffer(cycle * (window // len(cycle) + 1))
     before = np.concatenate([[0], np.cumsum(width * each)])  # in a cycle, before each code
 
-    def bytes_before(row: int) -> int:
-        turn, within = divmod(row, period)
-        code, repeat = divmod(within, each)
-        return turn * len(cycle) + int(before[code]) + repeat * int(width[code])
+    def within_cycle(row: int) -> int:  # the bytes of the cycle before row
+        code, repeat = divmod(row % period, each)
+        return int(before[code]) + repeat * int(width[code])
 
     uniform = bool((width == width[0]).all())
     sizes = None if uniform else np.tile(np.repeat(width.astype(np.int32), each),
@@ -585,9 +594,11 @@ def _is_cycle_of(array, codes: list[str], each: int) -> bool:
         if not ((lengths == width[0]).all() if uniform
                 else np.array_equal(lengths, sizes[row:row + len(chunk)])):
             return False
-        given = data[int(offsets[0]):int(offsets[-1])].to_pybytes()  # compared as one block
-        if given != column[bytes_before(row):bytes_before(row + len(chunk))]:
-            return False
+        begin, length, phase = int(offsets[0]), int(offsets[-1] - offsets[0]), within_cycle(row)
+        for at in range(0, length, window):  # each window begins at the same place in a cycle
+            part = min(window, length - at)
+            if not data.slice(begin + at, part).equals(expected.slice(phase, part)):
+                return False
         row += len(chunk)
     return True
 
