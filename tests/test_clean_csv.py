@@ -259,8 +259,9 @@ def test_a_long_table_read_in_pieces_is_read_alike(synthetic, tmp_path, in_piece
 
 
 def test_pieces_are_cut_after_line_ends(monkeypatch):
-    """Whatever the line ends and a byte-order mark, the pieces hold every row once, and a
-    header ended by a lone carriage return leaves the file whole."""
+    """Whatever the line ends and a byte-order mark, the pieces read as Arrow reads the whole
+    file; a header ended by a lone carriage return or quoted, or a quote in a piece, leaves
+    the file to be read whole."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -285,6 +286,8 @@ def test_pieces_are_cut_after_line_ends(monkeypatch):
     assert clean_csv._read_in_pieces(lone, 0, *options) is None
     quoted = b"region,item,year,units\n" + b"\n".join(rows[:150] + [b'r,"i",2021,1'] + rows)
     assert clean_csv._read_in_pieces(quoted, 0, *options) is None
+    header = b'"region",item,year,units\n' + b"\n".join(rows)  # quoted names: read whole
+    assert clean_csv._read_in_pieces(header, 0, *options) is None
 
 
 def test_other_files_in_the_folder_are_left_to_the_full_reader(synthetic, tmp_path):

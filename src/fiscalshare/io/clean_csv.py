@@ -92,7 +92,7 @@ class _Case:
 
         try:
             table = _read_in_pieces(data, skip, parse_options(False), convert_options)
-            if table is None:  # a small file on this thread: Arrow's pool is parsing the long table
+            if table is None:  # not cut: a small file on this thread (the long table's beside)
                 quoted = data.find(b'"') >= 0
                 table = pacsv.read_csv(
                     pa.py_buffer(data).slice(skip), read_options=pacsv.ReadOptions(
