@@ -74,7 +74,8 @@ def workbook_texts(path, quoted: list[str] | None = None) -> list[str]:
     for ws in book.worksheets:
         texts.append(ws.title)
         texts += [ws.oddHeader.center.text or "", ws.oddFooter.left.text or "",
-                  ws.oddFooter.center.text or ""]
+                  ws.oddFooter.center.text or "", ws.firstHeader.center.text or "",
+                  ws.firstFooter.left.text or "", ws.firstFooter.center.text or ""]
         in_quote = False
         for row in ws.iter_rows(values_only=True):
             first = row[0] if row else None

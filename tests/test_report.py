@@ -230,6 +230,10 @@ def test_every_sheet_opens_with_its_title_block(reports, solved, name, lang):
                 c.number_format == "#,##0.00" for r in ws.iter_rows() for c in r
                 if isinstance(c.value, int | float)), (path.name, ws.title)
             assert title.replace('"', "”") in ws.oddHeader.center.text
+            # the first page prints the title in its rows, not in the header too
+            assert ws.HeaderFooter.differentFirst and not ws.firstHeader.center.text
+            assert ws.firstFooter.center.text == ws.oddFooter.center.text
+            assert ws.firstFooter.left.text == ws.oddFooter.left.text
             footer = ws.oddFooter.center.text
             assert "&P" in footer and "&N" in footer, (path.name, ws.title)
             # the footer names the province (and the prefecture), never the case's file name

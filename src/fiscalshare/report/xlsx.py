@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 import xlsxwriter.workbook
+import xlsxwriter.worksheet
 
 from fiscalshare.report import xlsx_rows
 
@@ -407,8 +408,30 @@ def split_columns(table: Table) -> list[Table]:
 # ---------------------------------------------------------------- rendering
 
 
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter's worksheet, whose first printed page has no header (the footer is the
+    same on every page): the title stands in the first rows there, so the running header,
+    which names the table on the pages that follow, would print it twice.  XlsxWriter writes
+    one header for every page; this writes Excel's ``differentFirst``."""
+
+    def _write_header_footer(self) -> None:
+        if not self.header_footer_changed:
+            return super()._write_header_footer()
+        attributes = [("differentFirst", 1)]
+        if not self.header_footer_scales:
+            attributes.append(("scaleWithDoc", 0))
+        if not self.header_footer_aligns:
+            attributes.append(("alignWithMargins", 0))
+        self._xml_start_tag("headerFooter", attributes)
+        self._xml_data_element("oddHeader", self.header)
+        self._xml_data_element("oddFooter", self.footer)
+        self._xml_data_element("firstFooter", self.footer)
+        self._xml_end_tag("headerFooter")
+        return None
+
+
 def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) -> None:
-    ws = book.add_worksheet(name)
+    ws = book.add_worksheet(name, worksheet_class=_Worksheet)
     tables = [b for b in sheet.blocks if isinstance(b, Table)]
     widths = [0.0] * max((len(t.frame.columns) for t in tables), default=2)
     for t in tables:
@@ -498,7 +521,7 @@ def _render(book, formats: _Formats, sheet: Sheet, head: TitleBlock, name: str) 
             ws.set_h_pagebreaks(pager.breaks)
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
     before, middle, after = head.page_words
-    # header and footer at 10 pt, not scaled with the sheet
+    # header and footer at 10 pt, not scaled with the sheet; no header over the title block
     ws.set_header(f'&C&"{FONT},Regular"&10{_escape(title)}', {"scale_with_doc": False})
     ws.set_footer(f'&L&"{FONT},Regular"&10{_escape(head.footer_left)}'
                   f'&C&"{FONT},Regular"&10{_escape(before)}&P{_escape(middle)}&N{_escape(after)}',
