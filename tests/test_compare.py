@@ -220,6 +220,10 @@ def test_non_finite_metrics_are_written_as_blank_or_text(tmp_path):
     name = METRIC_LABELS["burden_ratio_max"][1]
     row = [r for r in only_table(sheet, "Total").values() if r[0] == name][0]
     assert row[1] == "∞"
+    # every number of the sheet to four decimals, so that the points align down a column
+    formats = {c.number_format for r in sheet.iter_rows() for c in r
+               if isinstance(c.value, int | float) and not isinstance(c.value, bool)}
+    assert formats == {"#,##0.0000"}
 
 
 # --- end to end, with the solver ------------------------------------------------------------
