@@ -368,6 +368,28 @@ def test_the_beneficiaries_cube_in_order_shuffled_and_repeated():
             cube(order, first_cell_is_2)
 
 
+@pytest.mark.parametrize("widths", ["alike", "different"])
+def test_a_cycle_is_compared_window_by_window(monkeypatch, widths):
+    """A column of many cycles, compared a few cycles at a time from wherever each chunk
+    begins in a cycle: equal throughout, or one byte changed in a late window."""
+    import pyarrow as pa
+
+    from fiscalshare.io import clean_csv
+
+    monkeypatch.setattr(clean_csv, "_WINDOW", 20)  # a window of a cycle or two
+    codes = ["S01", "S02", "S03"] if widths == "alike" else ["S1", "S022", "S3"]
+    cells = [code.encode() for _ in range(50) for code in codes for _ in range(2)]
+    for cut in (1, 7, 100, 299):  # chunks beginning anywhere in a cycle
+        whole = pa.array([b"x", *cells], type=pa.binary())
+        column = pa.chunked_array([whole.slice(1, cut), whole.slice(1 + cut)])
+        assert clean_csv._is_cycle_of(column, codes, 2)
+        late = list(cells)
+        late[250] = late[250][:-1] + b"9"  # same length, another byte, far into the column
+        whole = pa.array([b"x", *late], type=pa.binary())
+        column = pa.chunked_array([whole.slice(1, cut), whole.slice(1 + cut)])
+        assert not clean_csv._is_cycle_of(column, codes, 2)
+
+
 @pytest.mark.parametrize("change", ["none", "two years", "two items", "two regions",
                                     "a region twice", "a code cut short", "two codes re-split",
                                     "a year written 02021"])

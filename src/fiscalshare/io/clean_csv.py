@@ -37,6 +37,7 @@ NUMERIC = ("int", "year", "number", "share")
 BOM = b"\xef\xbb\xbf"
 _SMALL_FILE = 1 << 20  # bytes: parsed on the calling thread
 _PIECE = 4 << 20  # bytes: a file cut for a thread each is at least this much per thread
+_WINDOW = 1 << 18  # bytes of a long column compared with its expected bytes at a time
 _FLAG_TEXTS = {"0": 0, "0.0": 0, "": 0, "1": 1, "1.0": 1}  # the rest earns the full reader's note
 _WIDE = "[\uff00-\uffef\u3000]"  # full-width forms, read as ASCII with a note
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # the full reader's text columns
@@ -67,7 +68,8 @@ class _Case:
 
     def read(self, name: str, long: bool = False) -> dict[str, object]:
         """The file's columns: numbers as float arrays (NaN where blank), the rest as Arrow
-        string arrays; the header must be the declared keys, no blank or label row.
+        string arrays; the header must be the declared keys, no blank or label row.  A large
+        file is parsed in pieces, a thread each (:func:`_read_in_pieces`).
 
         The ``long`` table's columns that are only compared are left as Arrow makes them: its
         codes and years as bytes, neither checked for UTF-8 (15 ms of a national parse's CPU)
@@ -570,7 +572,7 @@ def _is_cycle_of(array, codes: list[str], each: int) -> bool:
     cycle = b"".join(code * each for code in encoded)
     if not cycle:
         return False
-    window = max(1, (1 << 18) // len(cycle)) * len(cycle)  # bytes compared at a time
+    window = max(1, _WINDOW // len(cycle)) * len(cycle)  # whole cycles compared at a time
     expected = pa.py_buffer(cycle * (window // len(cycle) + 1))
     before = np.concatenate([[0], np.cumsum(width * each)])  # in a cycle, before each code
 
