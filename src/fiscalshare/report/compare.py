@@ -45,7 +45,7 @@ class Shown:
     percent: list = field(default_factory=list)
     integer: list = field(default_factory=list)
     count: list = field(default_factory=list)
-    number: list = field(default_factory=list)
+    decimal4: list = field(default_factory=list)
     total: bool = False
     notes: tuple[str, ...] = ()
 
@@ -172,7 +172,7 @@ def shown_table(result, name: str, lang: str) -> Shown:
     """Table ``name`` of ``result.tables`` with the figures compare.xlsx writes."""
     table = displayed_tables(result)[name].copy()
     money = [c for c in table.columns if c in MONEY]
-    percent, integer, count, number, total = [], [], [], [], False
+    percent, integer, count, decimal4, total = [], [], [], [], False
     notes: tuple[str, ...] = ()
     if name == "overview":
         table = _overview(table, lang)
@@ -219,14 +219,14 @@ def shown_table(result, name: str, lang: str) -> Shown:
         from fiscalshare.analysis.equity import METRIC_LABELS
 
         table["metric"] = [METRIC_LABELS[m][0 if lang == "zh" else 1] for m in table["metric"]]
-        number = [c for c in table.columns if c != "metric"]
-        for column in number:
+        decimal4 = [c for c in table.columns if c != "metric"]
+        for column in decimal4:
             table[column] = [round(float(v), 4) if np.isfinite(v) else v for v in table[column]]
     if "population" in table:
         count = [*count, "population"]
     if "domain" in table:
         table["domain"] = [text_of(d, lang) for d in table["domain"]]
-    return Shown(table, money, percent, integer, count, number, total, notes)
+    return Shown(table, money, percent, integer, count, decimal4, total, notes)
 
 
 def compare_sheets(result, lang: str) -> list[FrameSheet]:
@@ -241,7 +241,7 @@ def compare_sheets(result, lang: str) -> list[FrameSheet]:
             percent=[headers[c] for c in shown.percent],
             integer=[headers[c] for c in shown.integer if c in headers],
             count=[headers[c] for c in shown.count if c in headers],
-            number=[headers[c] for c in shown.number], total=shown.total,
+            decimal4=[headers[c] for c in shown.decimal4], total=shown.total,
             title=label(f"cmp_title_{name}", lang), notes=shown.notes,
             keys=2 if name in ("shortfall_by_item", "transfers") else 1))
     return sheets

@@ -35,7 +35,7 @@ class FrameSheet:
     percent: list = field(default_factory=list)  # fractions, shown as 0.00 %
     integer: list = field(default_factory=list)  # years: no thousands separator
     count: list = field(default_factory=list)  # people and regions: with separators
-    number: list = field(default_factory=list)  # indices: four decimals each, points aligned
+    decimal4: list = field(default_factory=list)  # indices: four decimals each, points aligned
     total: bool = False  # a 合计 row summing the money columns as shown
     title: str | None = None
     notes: tuple[str, ...] = ()
@@ -104,7 +104,7 @@ def write_frames(path: Path, *, title: str, sheets: list[FrameSheet], lang: str 
         kinds.update({c: "percent" for c in sheet.percent})
         kinds.update({c: "integer" for c in sheet.integer})
         kinds.update({c: "count" for c in sheet.count})
-        kinds.update({c: "decimal4" for c in sheet.number})
+        kinds.update({c: "decimal4" for c in sheet.decimal4})
         table = Table(shown(sheet.frame, sheet.money), kinds,
                       total_label=label("total", lang) if sheet.total else None,
                       keys=sheet.keys, notes=sheet.notes, max_text=sheet.max_text)
