@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -239,3 +240,44 @@ def test_the_sharing_table_of_no_regions_has_no_rows_and_no_columns(results):
     assert tables.sharing(results, fen_of(results), none, "zh").frame.shape == (0, 0)
     every = tables.sharing(results, fen_of(results), ~none, "zh").frame
     assert len(every) and {label("tier", "zh"), label("item_name", "zh")} <= set(every.columns)
+
+
+def test_text_as_object_columns_changes_nothing_in_the_workbook(results, tmp_path, monkeypatch):
+    """``xlsx.object_strings`` (object columns instead of pandas 3's Arrow text while a
+    workbook's tables are built) is for speed only: every part of the workbook is the same
+    without it, and pandas' own setting is given back, also when the writing fails."""
+    import pandas as pd
+
+    from fiscalshare.report import responsibility, xlsx
+
+    before = xlsx._infer_string(None)
+    fast = responsibility.write_workbook(results, tmp_path / "fast.xlsx", prefecture="YA-P")
+    assert xlsx._infer_string(None) == before
+    monkeypatch.setattr(responsibility, "object_strings", contextlib.nullcontext)
+    plain = responsibility.write_workbook(results, tmp_path / "plain.xlsx", prefecture="YA-P")
+    one, other = sheet_xml(fast), sheet_xml(plain)
+    one.pop("docProps/core.xml"), other.pop("docProps/core.xml")  # the time of writing
+    assert one == other
+
+    seen = []
+    with pytest.raises(RuntimeError), xlsx.object_strings():
+        seen.append(pd.DataFrame({"a": ["甲"]})["a"].dtype)
+        raise RuntimeError
+    assert seen == [np.dtype(object)]
+    assert xlsx._infer_string(None) == before
+
+
+def test_title_lines_are_merged_ranges_without_blank_cells(written):
+    """The title block and notes span the table as merged ranges; the other cells of a range
+    are not written (no border or fill to carry), and the text stands in its first cell."""
+    _, _, files = written
+    xml = sheet_xml(next(p for p in files if p.name == "responsibility.xlsx"))
+    sheet = xml["xl/worksheets/sheet1.xml"]
+    merges = re.findall(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/>', sheet)
+    assert merges and all(a == "A" and r1 == r2 for a, r1, _, r2 in merges)
+    for _, row, last, _ in merges:
+        cells = re.findall(r'<c r="([A-Z]+)' + row + r'"', sheet)
+        assert cells == ["A"], (row, cells)  # only the text's cell
+    book = openpyxl.load_workbook(next(p for p in files if p.name == "responsibility.xlsx"))
+    first = book.worksheets[0]
+    assert first["A1"].value and any(str(r).startswith("A1:") for r in first.merged_cells.ranges)

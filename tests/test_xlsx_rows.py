@@ -164,6 +164,20 @@ def test_numbers_are_the_shortest_text_of_the_same_double():
     assert xlsx_rows.number_cell(2.5, 3) == ' s="3"><v>2.5</v></c>'
 
 
+def test_short_and_long_lists_of_numbers_read_back_as_the_same_doubles():
+    """A short list is formatted by Python, a long one by Arrow: the texts may differ
+    (``1.2e-07`` and ``1.2e-7``) but never the double they read back as, and a whole number
+    is written without a point either way."""
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.normal(size=40) * 10.0 ** rng.integers(-12, 22, 40),
+                             np.round(rng.normal(size=40) * 1e6, 2), [3.0, -0.0, 1e16, 2024.0]])
+    long = xlsx_rows.number_texts(values)
+    short = [t for k in range(0, len(values), 8) for t in xlsx_rows.number_texts(values[k:k + 8])]
+    assert len(values) > xlsx_rows.ARROW_ROWS >= 8
+    assert [float(t) for t in short] == [float(t) for t in long] == values.tolist()
+    assert short[-4:] == long[-4:] == ["3", "-0", "1e+16", "2024"]
+
+
 def test_a_long_body_put_together_by_arrow_is_the_one_python_puts_together(monkeypatch):
     n = 3 * xlsx_rows.ARROW_ROWS
     rng = np.random.default_rng(7)

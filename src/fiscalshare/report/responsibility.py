@@ -17,7 +17,7 @@ import xarray as xr
 from fiscalshare.report import tables
 from fiscalshare.report.amounts import Fen, fen_of, wan
 from fiscalshare.report.labels import label, scenario_text, status_text, text_of
-from fiscalshare.report.xlsx import Book, Paragraph, Table, TitleBlock
+from fiscalshare.report.xlsx import Book, Paragraph, Table, TitleBlock, object_strings
 
 EXCEL_ROWS = 1_000_000  # a detail table longer than this is split by year
 
@@ -59,6 +59,12 @@ def _colon(lang):
 def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
                    prefecture: str | None = None, fen: Fen | None = None) -> Path:
     """The province's workbook (``prefecture=None``) or one prefecture's."""
+    with object_strings():
+        return _write_workbook(results, path, lang=lang, prefecture=prefecture, fen=fen)
+
+
+def _write_workbook(results: xr.Dataset, path: Path, *, lang: str,
+                    prefecture: str | None, fen: Fen | None) -> Path:
     fen = fen if fen is not None else fen_of(results)
     mask = tables.visible_regions(results, prefecture)
     unit_mask = tables.visible_units(results, prefecture)

@@ -453,6 +453,7 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
         national = _values(results, "unit_cost").astype(float)
         provincial = national * (_values(results, "topup").astype(float) if "topup" in results
                                  else 1)
+    has_money = parts.sum(axis=1) != 0
     seq = 0
     for g, d in enumerate(order):
         heading = f"{numerals[g] if g < len(numerals) else g + 1}{label('enum_sep', lang)}" \
@@ -465,7 +466,7 @@ def listing(results, fen: Fen, mask, lang, region: str | None = None) -> Table:
                    _text(texts["item_content"], i),
                    _standard(None if national is None else national[i], unit),
                    _standard(None if provincial is None else provincial[i], unit), modes[i]]
-            row += [points[i, k] / 1e4 if parts[i].sum() else np.nan for k in range(len(shown))]
+            row += (points[i] / 1e4).tolist() if has_money[i] else [np.nan] * len(shown)
             row.append(_text(texts["item_lead_department"], i))
             if linked:
                 row.append(_indicators_in_words(
