@@ -275,7 +275,7 @@ def test_title_lines_are_merged_ranges_without_blank_cells(written):
     sheet = xml["xl/worksheets/sheet1.xml"]
     merges = re.findall(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/>', sheet)
     assert merges and all(a == "A" and r1 == r2 for a, r1, _, r2 in merges)
-    for _, row, last, _ in merges:
+    for _, row, _, _ in merges:
         cells = re.findall(r'<c r="([A-Z]+)' + row + r'"', sheet)
         assert cells == ["A"], (row, cells)  # only the text's cell
     book = openpyxl.load_workbook(next(p for p in files if p.name == "responsibility.xlsx"))
