@@ -19,6 +19,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import xarray as xr
 from tests.factories import case
 from tests.sheets import (
     MONEY,
@@ -1024,3 +1025,20 @@ def test_a_share_the_rule_fixes_shows_as_the_rule_not_as_rounded_money():
     items = results["item_name"].values[results["rule"].values == "ratio"]
     shares = frame.loc[frame[label("item_name", "zh")].isin(items), central]
     assert len(shares) and np.allclose(shares, 0.8, atol=0), sorted(set(shares))[:5]
+
+
+@pytest.mark.parametrize("name", ["guizhou", "hostile"])
+def test_allocation_nc_reads_back_as_the_results_on_either_engine(solved, name, tmp_path):
+    """allocation.nc is written by the netCDF-C library (``runs.folder.write_allocation``);
+    read with h5netcdf (as the audit and ``fiscalshare report`` read it) or netCDF4 it is the
+    Dataset h5netcdf's own writing gives back, hostile texts included."""
+    from fiscalshare.runs.folder import write_allocation
+
+    results = solved[name]
+    write_allocation(results, tmp_path / "allocation.nc")
+    results.to_netcdf(tmp_path / "h5.nc", engine="h5netcdf", invalid_netcdf=False)
+    with xr.open_dataset(tmp_path / "h5.nc", engine="h5netcdf") as opened:
+        expected = opened.load()
+    for engine in ("h5netcdf", "netcdf4"):
+        with xr.open_dataset(tmp_path / "allocation.nc", engine=engine) as opened:
+            xr.testing.assert_identical(opened.load(), expected)

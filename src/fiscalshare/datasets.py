@@ -310,7 +310,7 @@ leaves the old run whole under that name, and the next writer to `--out` puts it
 
 | file | what it holds |
 |---|---|
-| `allocation.nc` | the results Dataset (below), netCDF4 written with h5netcdf; `xarray.open_dataset` reads it |
+| `allocation.nc` | the results Dataset (below), netCDF4 (written by the netCDF-C library through the `netCDF4` package); `xarray.open_dataset` reads it with either engine, `netcdf4` or `h5netcdf` |
 | `manifest.json` | the attributes of `allocation.nc` as JSON, and every file of the folder with its sha256 |
 | `responsibility.xlsx` | the province's spending-responsibility workbook (支出责任表; [reports.md](reports.md)) |
 | `prefectures/<code>-<name>.xlsx` | one workbook per prefecture with only its own rows and its counties' — the table handed to that prefecture; named by its code and name, made safe, with a hash of the code where the text had to change or two names would clash (never by order); `manifest.json` maps each file to its prefecture under `prefectures` |
