@@ -1042,3 +1042,26 @@ def test_allocation_nc_reads_back_as_the_results_on_either_engine(solved, name, 
     for engine in ("h5netcdf", "netcdf4"):
         with xr.open_dataset(tmp_path / "allocation.nc", engine=engine) as opened:
             xr.testing.assert_identical(opened.load(), expected)
+
+
+def test_index_values_are_taken_once_per_dataset_read_only_and_forgotten_with_it():
+    """``tables._values`` keeps an index's values (pandas 3 rebuilds them from Arrow at every
+    ``.values``): the same read-only array while the Dataset and its index are the same, a
+    new one once the index is replaced, and nothing kept after the Dataset is gone."""
+    import gc
+
+    from fiscalshare.report import tables
+
+    ds = xr.Dataset({"a": ("region", np.arange(3.0))}, coords={"region": ["甲", "乙", "丙"]})
+    first = tables._values(ds, "region")
+    assert first.tolist() == ["甲", "乙", "丙"] and tables._values(ds, "region") is first
+    with pytest.raises(ValueError):
+        first[0] = "丁"
+    assert tables._values(ds, "a") is ds.variables["a"].values  # data: not copied, not kept
+    ds.coords["region"] = ["丁", "乙", "丙"]  # the same Dataset, another index
+    assert tables._values(ds, "region").tolist() == ["丁", "乙", "丙"]
+    key = id(ds)
+    assert key in tables._INDEX_VALUES
+    del ds
+    gc.collect()
+    assert key not in tables._INDEX_VALUES
