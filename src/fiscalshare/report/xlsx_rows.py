@@ -3,8 +3,8 @@
 XlsxWriter spends about 10 µs of CPU on each cell it writes (argument checks, a cell tuple, an
 attribute list escaped key by key); a national run's prefecture workbooks hold some 16 million
 cells.  Here a column's cells are rendered at once (every distinct text escaped once, the numbers
-formatted by Arrow's kernel) and the rows are appended to the worksheet's constant-memory row
-file in one write; a body longer than :data:`ARROW_ROWS` rows is also put together by Arrow's
+formatted by Arrow's kernel, or by Python for a short column) and the rows are appended to the
+worksheet's constant-memory row file in one write; a body longer than :data:`ARROW_ROWS` rows is also put together by Arrow's
 string kernels rather than a Python loop.  The XML is XlsxWriter's own, cell for cell, except
 for the text of a number: the shortest that reads back as the same double (``1e+20``,
 ``0.30000000000000004``), where XlsxWriter writes 16 significant digits (``1E+20``, ``0.3``).
@@ -181,12 +181,13 @@ def numbers_of(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
 
 
-def number_column(series: pd.Series, style, word_style, clean,
+def number_column(series: pd.Series | np.ndarray, style, word_style, clean,
                   numbers: np.ndarray | None = None) -> list[str] | Pieces:
     """Cell bodies of a number column; a word among the numbers (e.g. 不设上限) stays a word,
     cleaned by ``clean``.  ``style()`` and ``word_style()`` give the styles when needed;
-    ``numbers``, when given, is :func:`numbers_of` the column.  A long column of numbers comes
-    back as :class:`Pieces` (see :func:`rows_xml`)."""
+    ``numbers``, when given, is :func:`numbers_of` the column, and ``series`` is then read only
+    for its words (``numbers`` itself may stand for it when every value is a finite number).
+    A long column of numbers comes back as :class:`Pieces` (see :func:`rows_xml`)."""
     if not len(series):
         return []
     numbers = numbers_of(series) if numbers is None else numbers
