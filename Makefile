@@ -47,7 +47,7 @@ inputs: install
 	$(BIN)/python -m fiscalshare.examples.workbooks inputs
 
 test: install
-	$(BIN)/python -m pytest -q -n 2  # two processes: the machine has two cores
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope  # two processes (two cores); a module in one, so its fixtures are built once
 
 bench: install
 	$(BIN)/python bench/run.py
