@@ -629,14 +629,12 @@ def _span(widths) -> float:
 
 
 def _merged(ws, row, first, last, text, fmt) -> None:
-    """``text`` over columns ``first``..``last`` of ``row``: the merged range and its first
-    cell.  XlsxWriter's ``merge_range`` also writes each other cell of the range blank in the
-    format, which only a bordered or filled format needs (the title lines and notes have
-    neither): some 340 cells a national prefecture workbook, each through its cell writer."""
+    """``text`` over columns ``first``..``last`` of ``row``: its first cell and, where wider, a
+    merged range without blank cells (:func:`xlsx_rows.merge_row`: the title lines and notes
+    have no border or fill; the blanks were some 340 cells a national prefecture workbook)."""
     ws.write_string(row, first, clean_text(text), fmt)
     if last > first:
-        ws._check_dimensions(row, last)
-        ws.merge.append([row, first, row, last])
+        xlsx_rows.merge_row(ws, row, first, last)
 
 
 class _Pager:

@@ -12,10 +12,11 @@ for the text of a number: the shortest that reads back as the same double (``1e+
 caller shares strings (:func:`sharer`), a text cell holds an index into the workbook's
 sharedStrings.xml instead, as XlsxWriter writes outside constant-memory mode.
 
-:func:`start_rows`, :func:`append_rows` and :func:`sharer` are the one place that touches
-XlsxWriter's internals (``previous_row``, ``table``, ``row_info``, ``_write_single_row``,
-``_check_dimensions``, ``fh``, ``str_table``), as XlsxWriter 3.3 has them; the byte-for-byte and
-shared-string tests fail if a release changes them.
+:func:`start_rows`, :func:`append_rows`, :func:`sharer` and :func:`merge_row` are the one place
+outside ``report.xlsx._Worksheet`` that touches XlsxWriter's internals (``previous_row``,
+``table``, ``row_info``, ``_write_single_row``, ``_check_dimensions``, ``fh``, ``str_table``,
+``merge``), as XlsxWriter 3.3 has them; the byte-for-byte, shared-string and merged-row tests
+fail if a release changes them.
 """
 
 from __future__ import annotations
@@ -119,8 +120,7 @@ def distinct_and_codes(series: pd.Series) -> tuple[list, np.ndarray]:
 
 def _rendered(distinct: list, uses: list[int], clean, styles, share) -> list[str]:
     numbers = [v for v in distinct if _is_number(v)]
-    texts = dict(zip(numbers, number_texts([float(v) for v in numbers]), strict=True)) \
-        if numbers else {}
+    texts = dict(zip(numbers, number_texts([float(v) for v in numbers]), strict=True))
     return [_text_or_number(value, n, clean, styles, texts, share)
             for value, n in zip(distinct, uses, strict=True)]
 
@@ -296,6 +296,14 @@ def _height(height_pt: float | None) -> str:
 
 def letters_of(count: int) -> list[str]:
     return [xl_col_to_name(k) for k in range(count)]
+
+
+def merge_row(ws, row: int, first: int, last: int) -> None:
+    """Columns ``first``..``last`` of ``row`` as one merged range, its other cells left unwritten
+    (XlsxWriter's ``merge_range`` writes each of them blank in the range's format, which only a
+    bordered or filled format needs).  The caller writes the text in the first cell."""
+    ws._check_dimensions(row, last)
+    ws.merge.append([row, first, row, last])
 
 
 def start_rows(ws, first: int) -> None:
