@@ -45,3 +45,21 @@ def test_counties_make_their_prefecture_a_spending_unit_only():
     assert int(ds["poverty_exited"].sel(region="C2")) == 1
     w = quantities.priority_weight(ds, eta=0.0)
     assert float(w.sel(region="C2", item="X")) == 1.2
+
+
+def test_exact_labels_refuses_operands_with_different_labels_and_restores_the_join():
+    import pytest
+    import xarray as xr
+
+    a = xr.DataArray([1.0, 2.0], dims="region", coords={"region": ["A", "B"]})
+    b = xr.DataArray([10.0, 20.0], dims="region", coords={"region": ["B", "C"]})
+    assert (a + b).region.values.tolist() == ["B"]  # xarray's default: the shared labels only
+
+    @quantities.exact_labels
+    def added(x, y):
+        return x + y
+
+    assert added(a, a).values.tolist() == [2.0, 4.0]
+    with pytest.raises(ValueError, match="exact"):
+        added(a, b)
+    assert xr.get_options()["arithmetic_join"] == "inner"  # put back, after an error too

@@ -153,3 +153,21 @@ def test_a_job_started_in_a_forked_process_inherits_what_it_needs_and_returns_it
     with Standby.started(_fail) as job, pytest.raises(ValueError, match="a job failed"):
         job.result()
     assert multiprocessing.active_children() == []
+
+
+START_UP = """
+import sys
+import fiscalshare.cli.solve  # what the command line has imported when `solve` starts
+from fiscalshare.workflows import plots_ahead  # which forks the plots' process
+from fiscalshare.report.plots import PlotData, draw_plots, prepare_drawing  # what it runs
+print(" ".join(m for m in ("pandas", "xarray", "scipy", "pyarrow", "highspy") if m in sys.modules))
+"""
+
+
+def test_the_plots_process_is_forked_before_pandas_and_xarray_are_imported():
+    """The ``solve`` command forks the process that draws the plots first (workflows.plots_ahead),
+    so that it imports matplotlib on the core the start-up leaves idle; if what it needs pulled
+    in pandas or xarray, it would import them again at the same time as the command."""
+    done = subprocess.run([sys.executable, "-c", START_UP], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == ""

@@ -97,20 +97,36 @@ def assert_quoted_verbatim(quoted: list[str], results) -> None:
 @pytest.fixture
 def drawn(monkeypatch):
     """file name -> every text drawn on the figure saved there (titles, axis and tick labels,
-    legends, annotations), read from the figure once it has been drawn."""
+    legends, annotations), read from the figure once it has been drawn.  The run's plots are
+    drawn into memory (``plots.draw_plots`` returns them by file name, in the order saved)."""
+    from io import BytesIO
+
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
-    texts: dict[str, list[str]] = {}
-    save = Figure.savefig
+    from fiscalshare.report import plots
 
-    def recording(figure, fname, *args, **kwargs):
+    texts: dict[str, list[str]] = {}
+    in_memory: list[list[str]] = []
+    draw, save = plots.draw_plots, Figure.savefig
+
+    def saving(figure, fname, *args, **kwargs):
         done = save(figure, fname, *args, **kwargs)
-        texts[Path(str(fname)).name] = [t.get_text() for t in figure.findobj(Text)
-                                        if t.get_visible() and t.get_text()]
+        shown = [t.get_text() for t in figure.findobj(Text) if t.get_visible() and t.get_text()]
+        if isinstance(fname, BytesIO):
+            in_memory.append(shown)
+        else:
+            texts[Path(str(fname)).name] = shown
         return done
 
-    monkeypatch.setattr(Figure, "savefig", recording)
+    def drawing(*args, **kwargs):
+        in_memory.clear()
+        images = draw(*args, **kwargs)
+        texts.update(zip(images, in_memory, strict=True))
+        return images
+
+    monkeypatch.setattr(Figure, "savefig", saving)
+    monkeypatch.setattr(plots, "draw_plots", drawing)
     return texts
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from fiscalshare.constants import DEFAULT_PHI
 from fiscalshare.errors import ConfigError, Problem
-from fiscalshare.quantities import DEFAULT_PHI
 
 # Largest priority settings the LP represents faithfully: a region's weight is at most
 # 100^η · Π(1 + φ) times the average (the capacity floor is 1 % of the mean), and beyond

@@ -6,15 +6,32 @@ definitions, so a formula lives in exactly one place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
-WAN = 1e4  # yuan per 万元: the unit of every figure a person reads, and of money inside the model
+from fiscalshare.constants import DEFAULT_PHI, WAN  # noqa: F401 - read as quantities.WAN too
 
-DEFAULT_PHI = {"poverty_exited": 0.2, "ethnic": 0.2, "border": 0.2, "old_revolutionary": 0.1}
+
+def exact_labels(function: Callable) -> Callable:
+    """``function`` run with xarray's arithmetic on exactly equal labels (``arithmetic_join=
+    "exact"``), not on the intersection of the operands' labels.
+
+    Every array of a case and of its results is indexed by the case's own regions, items, years,
+    tiers and units, so an operation that would have to align its operands is a bug: it raises
+    here, where the default join would silently drop what it does not share.  xarray also skips
+    re-indexing each operand of each operation, which was a third of the independent check's
+    time on a county-level province."""
+
+    @functools.wraps(function)
+    def with_exact_labels(*args, **kwargs):
+        with xr.set_options(arithmetic_join="exact"):
+            return function(*args, **kwargs)
+
+    return with_exact_labels
 
 
 def standard_cost(ds: xr.Dataset) -> xr.DataArray:

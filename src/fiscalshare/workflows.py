@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,16 +79,20 @@ def _timed(timings: dict, name: str):
     log.info("%s took %.3f s", name, timings[name])
 
 
-def run_solve(request: SolveRequest) -> SolveOutcome:
-    """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4."""
-    from fiscalshare.config import load_config
-    from fiscalshare.io import open_case
-    from fiscalshare.runs.folder import claim_out, default_run_dir
+def run_solve(request: SolveRequest, *, plotter=None) -> SolveOutcome:
+    """Solve one case end to end; returns the outcome, raises only for exit codes 1, 2 and 4.
 
+    ``plotter`` is a process from :func:`plots_ahead` started by the caller; without one, one
+    is started here (for a run with reports)."""
     timings: dict = {}
     warnings: list = []
     lines: list[str] = []
-    with _plots_standby(request.reports) as plotter, _collect_log(lines):
+    ahead = nullcontext(plotter) if plotter is not None else plots_ahead(request.reports)
+    with ahead as plotter, _collect_log(lines):
+        from fiscalshare.config import load_config
+        from fiscalshare.io import open_case
+        from fiscalshare.runs.folder import claim_out, default_run_dir
+
         log.info("case %s, model %s, overrides %s", request.case, request.model, request.overrides)
         with _timed(timings, "load"):  # the input's hash is taken beside the solve
             inputs, input_sha256 = open_case(request.case, warnings=warnings)
@@ -101,13 +105,16 @@ def run_solve(request: SolveRequest) -> SolveOutcome:
         )
         with claim_out(out, inputs=[request.case], force=request.force):
             return _solve_and_write(request, inputs, input_sha256, config, out, timings,
-                                    warnings, lines, plotter)
+                                    warnings, lines, plotter if request.reports else None)
 
 
 @contextmanager
-def _plots_standby(reports: bool):
-    """A process importing matplotlib while the case is loaded and solved, to draw the plots
-    (none without reports); stopped on every way out."""
+def plots_ahead(reports: bool):
+    """A process forked now to draw the plots once the case is solved (none without reports),
+    stopped on every way out.  It imports matplotlib meanwhile, on the core that start-up,
+    loading and the solve leave idle; the ``solve`` command starts it before it imports pandas
+    and xarray, which take most of a county-level run's start-up (and the process needs
+    neither)."""
     if not reports:
         yield None
         return
@@ -143,6 +150,10 @@ def _solve_and_write(request, inputs, input_sha256, config, out, timings, warnin
     finally:
         progress.close()
     inputs.attrs["input_sha256"] = results.attrs["input_sha256"] = input_sha256()
+    if plotter is not None:  # drawn into memory while the solution is checked
+        from fiscalshare.report import submit_plots
+
+        submit_plots(plotter, results, lang=request.lang)
     violations, timings["verify"], money = _check_beside_money(inputs, results, request.reports)
     log.info("verify took %.3f s", timings["verify"])
     if violations:
@@ -168,8 +179,8 @@ def _check_beside_money(inputs, results, reports: bool) -> tuple[list[str], floa
     """The independent check of the solution (its violations and wall seconds) and, for a run
     with reports, the workbooks' displayed money (:func:`fiscalshare.report.displayed_money`),
     computed here while the check runs in a process forked for it: the money would otherwise
-    wait for the check with the other core idle (0.4 s at national scale).  Nothing is written
-    before the check has passed."""
+    wait for the check with the other core idle (0.4 s at national scale).  The writers'
+    modules are imported meanwhile too.  Nothing is written before the check has passed."""
     from functools import partial
 
     from fiscalshare.analysis.verify import check_solution
@@ -182,6 +193,8 @@ def _check_beside_money(inputs, results, reports: bool) -> tuple[list[str], floa
 
     with Standby.started(check) as checking:
         money = displayed_money(results)
+        import fiscalshare.report.responsibility  # noqa: F401 - the writers, imported meanwhile
+
         return (*checking.result(), money)
 
 

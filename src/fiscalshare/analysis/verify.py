@@ -51,6 +51,7 @@ class _Findings:
                               f"{worst:.6g}{' ' + unit if unit else ''} beyond the tolerance")
 
 
+@quantities.exact_labels
 def check_solution(inputs: xr.Dataset, results: xr.Dataset, tol: float = 1e-3,
                    rel: float = 1e-7) -> list[str]:
     """Every violated statement of docs/model.md and docs/results.md; empty when all hold."""

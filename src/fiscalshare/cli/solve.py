@@ -16,7 +16,7 @@ from fiscalshare.cli.common import (
     thread_range,
 )
 from fiscalshare.config import RATIO_MODES
-from fiscalshare.workflows import SolveRequest, run_solve
+from fiscalshare.workflows import SolveRequest, plots_ahead, run_solve
 
 
 @click.command("solve")
@@ -62,11 +62,12 @@ def command(case, model, ratio_mode, equalisation, eta, out, time_limit, threads
         reports=not no_reports,
         live_progress=_terminal(quiet),
     )
-    if not verbose:
-        from fiscalshare.cli.common import silence_solver_banner
+    with plots_ahead(request.reports) as plotter:  # forked before pandas and xarray load
+        if not verbose:
+            from fiscalshare.cli.common import silence_solver_banner
 
-        silence_solver_banner()
-    outcome = run_solve(request)
+            silence_solver_banner()
+        outcome = run_solve(request, plotter=plotter)
     print_warnings(outcome.warnings, lang)
     if quiet:
         echo(str(outcome.run_dir))

@@ -15,17 +15,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from fiscalshare.forked import Standby, run_jobs
-from fiscalshare.report.console import print_summary
 from fiscalshare.report.filenames import prefecture_files
 
 if TYPE_CHECKING:
+    import xarray as xr
+
     from fiscalshare.report.amounts import Fen
+    from fiscalshare.report.console import print_summary
 
 __all__ = ["displayed_money", "plots_standby", "prefecture_file_names", "prefecture_files",
-           "print_summary", "report_jobs", "submit_plots", "write_reports"]
+           "print_summary", "report_jobs", "save_submitted_plots", "submit_plots",
+           "write_reports"]
+
+
+def __getattr__(name: str):
+    """``print_summary`` on first use: importing this package must not import pandas or xarray
+    (the plots' process is forked before they are, :func:`fiscalshare.workflows.plots_ahead`)."""
+    if name == "print_summary":
+        from fiscalshare.report.console import print_summary
+
+        return print_summary
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def displayed_money(results: xr.Dataset) -> Fen:
@@ -76,12 +88,20 @@ def plots_standby() -> Standby:
     return Standby(prepare_drawing)
 
 
-def submit_plots(standby: Standby, results: xr.Dataset, folder: Path, *,
-                 lang: str = "zh") -> None:
-    """The plots of ``results``, drawn by ``standby`` from their data (small at any scale)."""
+def submit_plots(standby: Standby, results: xr.Dataset, *, lang: str = "zh") -> None:
+    """The plots of ``results``, drawn by ``standby`` from their data (small at any scale) into
+    memory: they can be drawn while the solution is checked, before the run's folder exists."""
     from fiscalshare.report.plots import draw_plots, plot_data
 
-    standby.submit(draw_plots, plot_data(results), Path(folder) / "plots", lang=lang)
+    standby.submit(draw_plots, plot_data(results), lang=lang)
+
+
+def save_submitted_plots(standby: Standby, folder: Path) -> list[Path]:
+    """The plots ``standby`` drew (:func:`submit_plots`), once it is done, as files in
+    ``folder/plots``."""
+    from fiscalshare.report.plots import save_plots
+
+    return save_plots(standby.result(), Path(folder) / "plots")
 
 
 def write_reports(results: xr.Dataset, folder: Path, *, lang: str = "zh",

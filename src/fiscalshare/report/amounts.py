@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-WAN = 1e4  # yuan per 万元
+from fiscalshare.constants import WAN
+from fiscalshare.quantities import exact_labels
+
 CENTS_PER_YUAN = 100 / WAN  # 0.01 万元 per yuan
 PARTS = ("central", "province", "prefecture", "county", "shortfall")
 BASIS = 10000  # 100.00 % in steps of 0.01 %
@@ -121,6 +123,7 @@ def to_fen(yuan) -> np.ndarray:
     return np.rint(np.asarray(yuan, dtype=float) * CENTS_PER_YUAN).astype(np.int64)
 
 
+@exact_labels
 def fen_of(results: xr.Dataset) -> Fen:
     """The displayed money of ``results``: every cell within a fen of its exact figure, each
     cell's parts adding up to its cost; the cost of each year and of the planning period, and

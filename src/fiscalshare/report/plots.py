@@ -11,12 +11,15 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
-from fiscalshare.quantities import WAN
+from fiscalshare.constants import WAN
 from fiscalshare.report.labels import label
+
+if TYPE_CHECKING:  # not imported here: the drawing process is forked before xarray is imported
+    import xarray as xr
 
 _CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Micro Hei",
                  "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
@@ -100,7 +103,17 @@ def _summed(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
 
 
 def write_plots(results: xr.Dataset, folder: Path, *, lang: str = "zh") -> list[Path]:
-    return draw_plots(plot_data(results), folder, lang=lang)
+    return save_plots(draw_plots(plot_data(results), lang=lang), folder)
+
+
+def save_plots(images: dict[str, bytes], folder: Path) -> list[Path]:
+    """The drawn plots (:func:`draw_plots`) as files in ``folder``, in the order drawn."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, png in images.items():
+        (folder / name).write_bytes(png)
+        written.append(folder / name)
+    return written
 
 
 def prepare_drawing() -> None:
@@ -113,23 +126,32 @@ def prepare_drawing() -> None:
     cjk_font()
 
 
-def draw_plots(data: PlotData, folder: Path, *, lang: str = "zh") -> list[Path]:
+def draw_plots(data: PlotData, *, lang: str = "zh") -> dict[str, bytes]:
+    """Each plot as PNG bytes by file name: drawn in memory, so that a process may draw them
+    while the solution is still being checked, before the run's folder exists."""
     import matplotlib
 
     lang = plot_language(lang)
-    folder.mkdir(parents=True, exist_ok=True)
     style = {"font.family": "sans-serif"}
     if lang == "zh":
         style["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
-    written = []
+    drawn = {}
     with matplotlib.rc_context(style), warnings.catch_warnings():
         # a name with a character no installed font has (an emoji) draws as a box: not an error
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
-        written.append(_transfer_vs_capacity(data, folder, lang))
-        written.append(_shares_by_level(data, folder, lang))
+        drawn["transfer_vs_capacity.png"] = _png(_transfer_vs_capacity(data, lang))
+        drawn["shares_by_level.png"] = _png(_shares_by_level(data, lang))
         if float(data.item_shortfall.sum()) > 0:
-            written.append(_shortfall_by_item(data, folder, lang))
-    return written
+            drawn["shortfall_by_item.png"] = _png(_shortfall_by_item(data, lang))
+    return drawn
+
+
+def _png(fig) -> bytes:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def _figure_classes():
@@ -167,7 +189,7 @@ def _names(results, dim, lang):
             for n, c in zip(results[key].values, results[dim].values, strict=True)]
 
 
-def _transfer_vs_capacity(data: PlotData, folder, lang) -> Path:
+def _transfer_vs_capacity(data: PlotData, lang):
     x, y, tiers = data.per_head_capacity, data.per_head_transfer, data.tiers
     fig, ax = _figure(figsize=(8, 5.5), dpi=120)
     for k, tier in enumerate(sorted(set(tiers))):
@@ -183,9 +205,7 @@ def _transfer_vs_capacity(data: PlotData, folder, lang) -> Path:
     fig.tight_layout()
     if len(tiers) <= 40:
         _label_points(fig, ax, data.region_names[lang], x, y)
-    path = folder / "transfer_vs_capacity.png"
-    fig.savefig(path)
-    return path
+    return fig
 
 
 def _label_points(fig, ax, names, x, y, fontsize=8) -> None:
@@ -243,7 +263,7 @@ def _label_points(fig, ax, names, x, y, fontsize=8) -> None:
         taken.append(box)
 
 
-def _shares_by_level(data: PlotData, folder, lang) -> Path:
+def _shares_by_level(data: PlotData, lang):
     names, parts = data.bar_names[lang], data.bar_parts
     keys = ("level_central", "level_province", "level_prefecture", "level_county", "shortfall")
     height = max(3.0, 0.28 * len(names) + 1.5)
@@ -274,12 +294,10 @@ def _shares_by_level(data: PlotData, folder, lang) -> Path:
     fig.legend(loc="outside lower center", ncol=5, fontsize=8, frameon=False)
     if len(names) > 60:
         ax.set_yticks([])
-    path = folder / "shares_by_level.png"
-    fig.savefig(path)
-    return path
+    return fig
 
 
-def _shortfall_by_item(data: PlotData, folder, lang) -> Path:
+def _shortfall_by_item(data: PlotData, lang):
     short = data.item_shortfall
     keep = short > 0
     names = np.array(data.item_names[lang])[keep]
@@ -294,6 +312,4 @@ def _shortfall_by_item(data: PlotData, folder, lang) -> Path:
     ax.set_title(label("plot_shortfall_title", lang))
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    path = folder / "shortfall_by_item.png"
-    fig.savefig(path)
-    return path
+    return fig

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from fiscalshare.quantities import exact_labels
 from fiscalshare.report import tables
 from fiscalshare.report.amounts import Fen, fen_of, wan
 from fiscalshare.report.labels import label, scenario_text, status_text, text_of
@@ -56,6 +57,7 @@ def _colon(lang):
     return "：" if lang == "zh" else ": "
 
 
+@exact_labels
 def write_workbook(results: xr.Dataset, path: Path, *, lang: str = "zh",
                    prefecture: str | None = None, fen: Fen | None = None) -> Path:
     """The province's workbook (``prefecture=None``) or one prefecture's."""

@@ -492,8 +492,9 @@ def write_run(
     money=None,
 ) -> Path:
     """Write ``allocation.nc``, the reports, ``run.log`` and ``manifest.json`` as one folder;
-    ``plotter`` (:func:`fiscalshare.report.plots_standby`), when given, draws the plots, and
-    ``money`` (:func:`fiscalshare.report.displayed_money`), when given, is the reports'."""
+    ``plotter`` (:func:`fiscalshare.report.plots_standby`), when given, has been sent the plots
+    to draw (:func:`fiscalshare.report.submit_plots`), and ``money``
+    (:func:`fiscalshare.report.displayed_money`), when given, is the reports'."""
     timings = {}
     listed = {"reports": "yes" if reports else "no"}
     if reports:
@@ -519,23 +520,22 @@ def write_run(
 def _write_reports(results, folder: Path, lang: str, netcdf, plotter, timings: dict,
                    listed: dict, money=None) -> None:
     """allocation.nc, started in a process of its own while this one prepares the reports'
-    money (unless ``money`` is given) and plot data; then the workbooks on every core, the
-    plots in ``plotter`` if given.  Every process is stopped on the way out, before a failed
-    run's folder is removed."""
-    from fiscalshare.report import report_jobs, submit_plots
+    money (unless ``money`` is given); then the workbooks on every core, and the plots that
+    ``plotter`` has drawn meanwhile (:func:`fiscalshare.report.submit_plots`), else drawn here
+    as one more job.  Every process is stopped on the way out, before a failed run's folder is
+    removed."""
+    from fiscalshare.report import report_jobs, save_submitted_plots
     from fiscalshare.report.filenames import prefecture_files
 
     plotted = plotter is not None
     with Standby.started(netcdf) as writing:
         try:
-            if plotted:
-                submit_plots(plotter, results, folder, lang=lang)
             jobs = report_jobs(results, folder, lang=lang, plots=not plotted, money=money)
             listed["prefectures"] = prefecture_files(results)  # which workbook is whose
             run_jobs(jobs)
             timings["netcdf_seconds"] = writing.result()
             if plotted:
-                plotter.result()
+                save_submitted_plots(plotter, folder)
         finally:
             if plotted:
                 plotter.close()

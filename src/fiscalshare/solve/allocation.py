@@ -31,6 +31,7 @@ from fiscalshare.datasets import version_attrs
 from fiscalshare.errors import InfeasibleError
 from fiscalshare.model import MONEY_UNIT, StandardForm, build, prepare
 from fiscalshare.model.build import assemble, stack_standard_form
+from fiscalshare.quantities import exact_labels
 from fiscalshare.solve import extract, sensitivity
 from fiscalshare.solve.highs import solver_options
 from fiscalshare.solve.stages import CaseInfeasible, solve_stages
@@ -43,6 +44,7 @@ _DATA_OF = {"budget": "provincial_budget", "pool": "equalisation_pool",
 class AllocationModel:
     """The allocation model of ``inputs`` under the resolved ``config``, ready to solve."""
 
+    @exact_labels
     def __init__(self, inputs: xr.Dataset, config: dict):
         from fiscalshare.model.checks import check_case
 
@@ -55,6 +57,7 @@ class AllocationModel:
         self.rebuilt = False  # whether the last update had to rebuild
 
     # -- what sweeps change -------------------------------------------------------------------
+    @exact_labels
     def update(self, *, budget=None, pool=None, share_min=None, share_max=None, share_fixed=None,
                standards_scale=None, central_share=None, eta=None, phi=None) -> bool:
         """Change the data a sweep varies; returns ``True`` when done in place (no rebuild).
@@ -99,6 +102,7 @@ class AllocationModel:
         return False
 
     # -- solving ------------------------------------------------------------------------------
+    @exact_labels
     def solve(self, *, time_limit=None, threads=None, progress=None) -> xr.Dataset:
         """The results Dataset of docs/results.md; ``InfeasibleError`` (with its diagnosis) when
         no allocation meets the hard items, ``SolverLimitError`` at a time limit.  ``progress``
