@@ -147,10 +147,12 @@ def draw_plots(data: PlotData, *, lang: str = "zh") -> dict[str, bytes]:
 
 
 def _png(fig) -> bytes:
+    """The figure as PNG, deflated at zlib's level 1: a tenth of a second less CPU for a run's
+    plots than the default level 6, for files about a tenth larger (the same pixels)."""
     from io import BytesIO
 
     buffer = BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
