@@ -166,8 +166,8 @@ print(" ".join(m for m in ("pandas", "xarray", "scipy", "pyarrow", "highspy") if
 
 def test_the_plots_process_is_forked_before_pandas_and_xarray_are_imported():
     """The ``solve`` command forks the process that draws the plots first (workflows.plots_ahead),
-    so that it imports matplotlib on the core the start-up leaves idle; if what it needs pulled
-    in pandas or xarray, it would import them again at the same time as the command."""
+    so that it imports matplotlib on the core the start-up leaves idle; were pandas or xarray
+    among what it needs, that process would import them too, beside the command."""
     done = subprocess.run([sys.executable, "-c", START_UP], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == ""

@@ -150,11 +150,8 @@ def _solve_and_write(request, inputs, input_sha256, config, out, timings, warnin
     finally:
         progress.close()
     inputs.attrs["input_sha256"] = results.attrs["input_sha256"] = input_sha256()
-    if plotter is not None:  # drawn into memory while the solution is checked
-        from fiscalshare.report import submit_plots
-
-        submit_plots(plotter, results, lang=request.lang)
-    violations, timings["verify"], money = _check_beside_money(inputs, results, request.reports)
+    violations, timings["verify"], money = _check_beside_money(inputs, results, request.reports,
+                                                               plotter, request.lang)
     log.info("verify took %.3f s", timings["verify"])
     if violations:
         raise VerificationError(
@@ -175,12 +172,14 @@ def _solve_and_write(request, inputs, input_sha256, config, out, timings, warnin
     return SolveOutcome(0, run_dir, results=results, warnings=warnings, timings=timings)
 
 
-def _check_beside_money(inputs, results, reports: bool) -> tuple[list[str], float, object]:
+def _check_beside_money(inputs, results, reports: bool, plotter=None,
+                        lang: str = "zh") -> tuple[list[str], float, object]:
     """The independent check of the solution (its violations and wall seconds) and, for a run
     with reports, the workbooks' displayed money (:func:`fiscalshare.report.displayed_money`),
     computed here while the check runs in a process forked for it: the money would otherwise
-    wait for the check with the other core idle (0.4 s at national scale).  The writers'
-    modules are imported meanwhile too.  Nothing is written before the check has passed."""
+    wait for the check with the other core idle (0.4 s at national scale).  Meanwhile too, the
+    plots are sent to ``plotter`` (:func:`plots_ahead`), which draws them into memory, and the
+    writers' modules are imported.  Nothing is written before the check has passed."""
     from functools import partial
 
     from fiscalshare.analysis.verify import check_solution
@@ -189,9 +188,11 @@ def _check_beside_money(inputs, results, reports: bool) -> tuple[list[str], floa
     if not reports:
         return (*check(), None)
     from fiscalshare.forked import Standby
-    from fiscalshare.report import displayed_money
+    from fiscalshare.report import displayed_money, submit_plots
 
     with Standby.started(check) as checking:
+        if plotter is not None:
+            submit_plots(plotter, results, lang=lang)
         money = displayed_money(results)
         import fiscalshare.report.responsibility  # noqa: F401 - the writers, imported meanwhile
 
