@@ -4,7 +4,11 @@ Only this package and :mod:`fiscalshare.solve` import Pyomo.  :func:`build` retu
 compiled to standard form (:class:`StandardForm`), which the solver adapter hands to HiGHS.
 """
 
-from fiscalshare.model.build import StandardForm, build
-from fiscalshare.model.coefficients import MONEY_UNIT, Coefficients, prepare
+from fiscalshare.model.unused_scipy import defer_unused_scipy_modules
+
+defer_unused_scipy_modules()  # before anything imports Pyomo
+
+from fiscalshare.model.build import StandardForm, build  # noqa: E402
+from fiscalshare.model.coefficients import MONEY_UNIT, Coefficients, prepare  # noqa: E402
 
 __all__ = ["MONEY_UNIT", "Coefficients", "StandardForm", "build", "prepare"]

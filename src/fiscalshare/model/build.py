@@ -14,9 +14,10 @@ row: a county-level province (32k rows, 170k non-zeros) takes 1.0 s against 0.15
 the national-scale case (642k rows) 15.8 s to declare and 7.5 s to compile against 5.2 s of
 HiGHS; the matrix path takes 0.04 s and 0.5 s.  Declaring the variables and long rows costs as
 much as short rows (a county-level case in ``fixed`` mode, 700 rows but 32k columns, still takes
-1.1 s), and importing Pyomo costs 0.9 s more (it imports scipy.stats), so ``auto`` measures a
-model by columns plus non-zeros: up to :data:`PYOMO_UP_TO_SIZE` (hand cases, the Guizhou
-example) it declares the Pyomo model, above it takes the matrix path, whose matrix is the same.
+1.1 s), and importing Pyomo costs 0.25 s more (0.9 s while it loaded scipy.stats: see
+``model.unused_scipy``), so ``auto`` measures a model by columns plus non-zeros: up to
+:data:`PYOMO_UP_TO_SIZE` (hand cases, the Guizhou example) it declares the Pyomo model, above it
+takes the matrix path, whose matrix is the same.
 """
 
 from __future__ import annotations
