@@ -148,8 +148,9 @@ def _check_container(path: Path, limits: Limits) -> None:
 def _read_workbook(path: Path, limits: Limits):
     _check_container(path, limits)
     problems: list[Problem] = []
+    holds_formulas = _sheets_with_formulas(path)
     with open(path, "rb") as values_file, open(path, "rb") as formula_file:
-        sheets = _read_sheets(path, values_file, formula_file, limits, problems)
+        sheets = _read_sheets(path, values_file, formula_file, limits, problems, holds_formulas)
     try:
         _merged_cells(path, sheets, problems)
     except (KeyError, zipfile.BadZipFile) as exc:
@@ -157,19 +158,28 @@ def _read_workbook(path: Path, limits: Limits):
     return sheets, problems
 
 
-def _read_sheets(path: Path, values_file, formula_file, limits: Limits, problems) -> dict:
-    """Every sheet's cells, read twice: values (cached results) and formulas (to find formulas
-    without a cached value).  The files are closed by the caller whatever happens."""
+def _read_sheets(path: Path, values_file, formula_file, limits: Limits, problems,
+                 holds_formulas: dict[str, bool] | None) -> dict:
+    """Every sheet's cells: values (cached results), and for a sheet that may hold formulas
+    (``holds_formulas``: by title; None, or a title not in it: it may) the formulas too, to
+    find those without a cached value.
+    Reading a sheet costs openpyxl a second each 10,000 rows or so, and most workbooks hold no
+    formula.  The files are closed by the caller whatever happens."""
     import openpyxl
 
     sheets: dict[str, RawSheet] = {}
     try:
         values_book = openpyxl.load_workbook(values_file, read_only=True, data_only=True)
-        formula_book = openpyxl.load_workbook(formula_file, read_only=True, data_only=False)
+        formula_book = None
         cells = 0
         for title in values_book.sheetnames:
             rows = [list(r) for r in values_book[title].iter_rows(values_only=True)]
-            formulas = [list(r) for r in formula_book[title].iter_rows(values_only=True)]
+            formulas = []
+            if holds_formulas is None or holds_formulas.get(title, True):
+                if formula_book is None:
+                    formula_book = openpyxl.load_workbook(formula_file, read_only=True,
+                                                          data_only=False)
+                formulas = [list(r) for r in formula_book[title].iter_rows(values_only=True)]
             cells += sum(len(r) for r in rows)
             if cells > limits.max_cells:
                 raise InputError([Problem(path.name, f"more than {limits.max_cells:,} cells: "
@@ -188,21 +198,51 @@ def _merged_cells(path: Path, sheets, problems) -> None:
     import re
 
     with zipfile.ZipFile(path) as archive:
-        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-        targets = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
-        targets.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
-        for title, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
-            target = targets.get(rid, "")
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            try:
-                xml = archive.read(part).decode("utf-8", "replace")
-            except KeyError:
+        for title, xml in _sheet_parts(archive):
+            if xml is None:
                 continue
-            refs = re.findall(r'<mergeCell ref="([^"]+)"', xml)
+            refs = re.findall(r'<mergeCell ref="([^"]+)"', xml.decode("utf-8", "replace"))
             if refs:
-                problems.append(Problem(_unescape(title), f"merged cells inside a table "
+                problems.append(Problem(title, f"merged cells inside a table "
                                         f"({', '.join(refs[:5])}): unmerge them", cell=refs[0]))
+
+
+def _sheets_with_formulas(path: Path) -> dict[str, bool] | None:
+    """Whether each sheet's part holds a formula (an ``<f>`` element), by title; None when the
+    parts cannot all be found (then every sheet is read for formulas, as openpyxl finds them).
+    A search of the raw XML: nothing is parsed."""
+    import re
+
+    formula = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found = {}
+            for title, xml in _sheet_parts(archive):
+                if xml is None:
+                    return None
+                found[title] = formula.search(xml) is not None
+            return found
+    except Exception:  # a damaged part: openpyxl, then the merge check, name the problem
+        return None
+
+
+def _sheet_parts(archive: zipfile.ZipFile):
+    """(title, the bytes of its part) for each sheet the workbook lists; None for a part
+    that is not there."""
+    import re
+
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+    targets.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
+    for title, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
+        target = targets.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        try:
+            xml = archive.read(part)
+        except KeyError:
+            xml = None
+        yield _unescape(title), xml
 
 
 def _unescape(text: str) -> str:
