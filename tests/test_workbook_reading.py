@@ -62,12 +62,15 @@ def test_a_formula_without_a_cached_value_is_found_on_whichever_sheet(tmp_path, 
 def test_a_formula_written_with_a_namespace_prefix_is_seen(tmp_path):
     source = _with_formula(tmp_path, "standards", "C2")
     prefixed = tmp_path / "prefixed.xlsx"
+    rewritten = []
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(prefixed, "w") as new:
         for item in old.infolist():
             data = old.read(item.filename)
             if b"<f>" in data:
                 data = data.replace(b"<f>", b"<x:f>").replace(b"</f>", b"</x:f>")
+                rewritten.append(item.filename)
             new.writestr(item, data)
+    assert len(rewritten) == 1  # the one formula now only in its prefixed form
     scan = files._sheets_with_formulas(prefixed)
     assert [title for title, holds in scan.items() if holds] == ["standards"]
 
