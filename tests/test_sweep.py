@@ -150,6 +150,29 @@ def test_bad_keys_are_rejected_before_anything_runs(case_path, tmp_path, capsys)
     assert ended.value.code == 2
 
 
+def test_ctrl_c_during_a_serial_sweep_stops_it_between_two_scenarios(case_path):
+    """Ctrl-C is noted and acted on once the scenario in hand is kept: the keeping of the
+    second scenario runs to its end although the signal came in the middle of it, and the third
+    is never started."""
+    import os
+
+    inputs, config = load_case(case_path), load_config("default")
+    pending = [sc.Scenario(f"s{k}", f"eta {k}", {"eta": sc.Value(0.1 * k)}) for k in range(5)]
+    kept: list[str] = []
+
+    def keep(outcome):
+        if outcome.scenario_id == "s1":
+            os.kill(os.getpid(), signal.SIGINT)  # taken at once, while this one is being kept
+        kept.append(outcome.scenario_id)
+
+    runner.forget_models()
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(inputs, config, pending, runner.Settings(token="ctrl-c"), None, keep,
+                   serial=True)
+    assert kept == ["s0", "s1"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 SCENARIOS = 120  # a kept model solves one in ~20 ms: enough that the signal lands mid-sweep
 
 
