@@ -190,7 +190,8 @@ def connect(*, workers: int | None = None, scheduler: str | None = None):
         finally:
             client.close()
         return
-    with _sigint_ignored():  # the workers inherit it: Ctrl-C is the command's to handle
+    # the workers inherit SIGINT ignored: Ctrl-C is the command's to handle
+    with _sigint_handled_by(signal.SIG_IGN):
         # no fixed port anywhere: the scheduler, and the HTTP server it starts even without a
         # dashboard (which would otherwise try 8787), take a free port on 127.0.0.1
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
@@ -238,24 +239,19 @@ def _interrupt_between_scenarios():
     import threading
 
     interrupted = threading.Event()
-    try:
-        previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set())
-    except ValueError:  # not the main thread: signals are not ours to change
+    with _sigint_handled_by(lambda *_: interrupted.set()):
         yield interrupted
-        return
-    try:
-        yield interrupted
-    finally:
-        signal.signal(signal.SIGINT, previous)
     if interrupted.is_set():  # during the last scenario
         raise KeyboardInterrupt
 
 
 @contextmanager
-def _sigint_ignored():
+def _sigint_handled_by(handler):
+    """SIGINT given to ``handler`` meanwhile (left alone outside the main thread, where
+    signals are not ours to change)."""
     try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: signals are not ours to change
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:
         yield
         return
     try:
