@@ -561,6 +561,37 @@ def test_row_heights_come_from_wrapping_the_text_in_its_column():
     assert text_lines("甲\n乙", 10) == 2 and text_lines("", 5) == 1
 
 
+def test_a_column_is_widened_rather_than_leave_a_closing_mark_alone_on_a_line():
+    """义务教育公用经费（小学） in a column of 22.5 wraps with its ） alone on the second line:
+    the column is made wide enough to hold the name whole (24.5), and a header likewise; a
+    paragraph whose lines merely begin with a comma is left as it is, and so is a table that
+    would no longer print on a page width."""
+    from fiscalshare.report.xlsx import (
+        MIN_SCALE,
+        _wrapped,
+        column_widths,
+        page_layout,
+        table_pixels,
+        width_without_lone_closing_marks,
+    )
+
+    name = "义务教育公用经费（小学）"
+    assert _wrapped(name, 22.5) == (2, True)
+    assert _wrapped(name, 24.5) == (1, False)
+    assert _wrapped("甲乙丙丁，戊己庚辛", 8.5)[1] is False  # ，begins a line, not alone on it
+    assert width_without_lone_closing_marks(22.5, [name, "甲"]) == 24.5
+    assert width_without_lone_closing_marks(20.0, ["甲" * 40]) == 20.0
+    items = pd.DataFrame({"服务项目": [name, "基本公共卫生服务"], "金额": [1.0, 2.0]})
+    widths = column_widths(Table(items, {"金额": "money"}, max_text=21))
+    assert widths[0] == 24.5
+    # six such columns and an amount print on a page width at MIN_SCALE only as they are
+    wide = pd.DataFrame({**{f"项目{k}": [name] for k in range(6)}, "金额": [1.0]})
+    widths = column_widths(Table(wide, {"金额": "money"}, max_text=21))
+    assert widths == [22.5] * 6 + [5.5]
+    assert page_layout(table_pixels(widths))[1] >= MIN_SCALE
+    assert page_layout(table_pixels([24.5] * 6 + [5.5]))[1] < MIN_SCALE
+
+
 def test_largest_remainder_keeps_totals_and_stays_within_one():
     rng = np.random.default_rng(0)
     values = rng.uniform(0, 1000, (500, 5))

@@ -51,6 +51,7 @@ MAX_TEXT_WIDTH = 36  # characters; longer text wraps
 LINE_PT = 15.0  # row height per line of 11 pt text
 WRAP_MARGIN = 0.5  # characters of a cell's width its inner margins take
 COLUMN_PADDING = 5 / 7  # characters a column adds to its set width (Excel's 5-pixel padding)
+_CLOSING_MARKS = frozenset("）》」』】〕〉］｝、。，．：；！？”’%)]},.:;!?")  # never alone on a line
 _WRAP_TOKEN = re.compile(r"[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
                          r"|[^\s\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]*\s*")
 MAX_ROW_PT = 409.0  # Excel's tallest row
@@ -368,10 +369,12 @@ class _Formats:
 
 def column_widths(table: Table) -> list[float]:
     """Widths in characters: the widest value (text capped at MAX_TEXT_WIDTH, then wrapped) and
-    enough for the header to wrap onto at most three lines."""
+    enough for the header to wrap onto at most three lines; up to a character and a half more
+    where a text would wrap with a lone closing mark, if the table still prints on a page
+    width."""
     if table._widths is not None:
         return table._widths
-    widths = []
+    widths, neat = [], []  # as needed; and wide enough that no lone closing mark wraps
     for name in table.frame.columns:
         kind = table.kind(name)
         if kind == "text":
@@ -390,7 +393,16 @@ def column_widths(table: Table) -> list[float]:
         width = max(data, head_need, 4) + 1.5
         if kind == "text":  # numbers are never cut (they would show as ###)
             width = min(width, max(table.max_text, head_need) + 1.5)
+            texts = [clean_text(v) for v in distinct if isinstance(v, str)]
+        else:
+            texts = []
         widths.append(float(width))
+        neat.append(width_without_lone_closing_marks(float(width),
+                                                     [clean_text(str(name)), *texts]))
+    # a lone ） costs less than a table cut into column groups: kept only where it fits
+    fits = page_layout(table_pixels(widths))[1] >= MIN_SCALE
+    if not fits or page_layout(table_pixels(neat))[1] >= MIN_SCALE:
+        widths = neat
     table._widths = widths
     return widths
 
@@ -600,14 +612,22 @@ def text_lines(text: str, width: float) -> int:
     sets the unit of column width); CJK text breaks anywhere, Latin text at spaces (a word longer
     than a line is cut), and at each newline.  Greedy, as the spreadsheet wraps, so that a row
     gets the lines it needs and no more."""
+    return _wrapped(text, width)[0]
+
+
+@lru_cache(maxsize=8192)
+def _wrapped(text: str, width: float) -> tuple[int, bool]:
+    """:func:`text_lines`, and whether a paragraph's last line would hold nothing but closing
+    marks (a lone ） or 。 under a name or a header, which Chinese type never leaves)."""
     room = max(width - WRAP_MARGIN, 2.0)
-    total = 0
+    total, lone_closing = 0, False
     for paragraph in str(text).split("\n"):
-        lines, used = 1, 0.0
+        lines, used, last = 1, 0.0, ""
         for token in _WRAP_TOKEN.findall(paragraph):
             size = display_width(token)
             if used + display_width(token.rstrip()) <= room:
                 used += size
+                last += token
                 continue
             if used > 0:  # the token starts a new line
                 lines, used = lines + 1, 0.0
@@ -618,9 +638,23 @@ def text_lines(text: str, width: float) -> int:
                     take += 1
                 token = token[max(take, 1):]
                 lines += 1
-            used = display_width(token)
+            used, last = display_width(token), token
         total += lines
-    return max(total, 1)
+        shown = last.strip()
+        lone_closing = lone_closing or (lines > 1 and bool(shown)
+                                        and all(c in _CLOSING_MARKS for c in shown))
+    return max(total, 1), lone_closing
+
+
+def width_without_lone_closing_marks(width: float, texts) -> float:
+    """``width``, or up to a character and a half more, the least at which no text of a column
+    wraps with only closing marks on its last line (the header 差额（优化－现行） and item names
+    such as 义务教育公用经费（小学） left a lone ） there)."""
+    texts = [t for t in texts if t]
+    for extra in (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0):
+        if not any(_wrapped(t, width + extra)[1] for t in texts):
+            return width + extra
+    return width
 
 
 def _span(widths) -> float:
