@@ -399,11 +399,24 @@ def column_widths(table: Table) -> list[float]:
         widths.append(float(width))
         neat.append(width_without_lone_closing_marks(float(width),
                                                      [clean_text(str(name)), *texts]))
-    # a lone ） costs less than a table cut into column groups: kept only where it fits
-    fits = page_layout(table_pixels(widths))[1] >= MIN_SCALE
-    if not fits or page_layout(table_pixels(neat))[1] >= MIN_SCALE:
-        widths = neat
-    table._widths = widths
+    table._widths = widths = _widened_where_it_fits(widths, neat)
+    return widths
+
+
+def _widened_where_it_fits(widths: list[float], neat: list[float]) -> list[float]:
+    """``neat`` where the table prints on a page width with it; else each column widened that
+    still lets it, the least widening first (a lone ） costs less than a table cut into column
+    groups).  A table too wide already is split whichever widths it has: ``neat``."""
+    def fits(trial) -> bool:
+        return page_layout(table_pixels(trial))[1] >= MIN_SCALE
+
+    if fits(neat) or not fits(widths):
+        return neat
+    widths = list(widths)
+    for k in sorted(range(len(widths)), key=lambda k: neat[k] - widths[k]):
+        trial = [*widths[:k], neat[k], *widths[k + 1:]]
+        if neat[k] > widths[k] and fits(trial):
+            widths = trial
     return widths
 
 
