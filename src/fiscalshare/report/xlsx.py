@@ -369,9 +369,9 @@ class _Formats:
 
 def column_widths(table: Table) -> list[float]:
     """Widths in characters: the widest value (text capped at MAX_TEXT_WIDTH, then wrapped) and
-    enough for the header to wrap onto at most three lines; up to a character and a half more
-    where a text would wrap with a lone closing mark, if the table still prints on a page
-    width."""
+    enough for the header to wrap onto at most three lines; up to three units more (a CJK
+    character and a half) where a text would wrap with a lone closing mark, if the table still
+    prints on a page width."""
     if table._widths is not None:
         return table._widths
     widths, neat = [], []  # as needed; and wide enough that no lone closing mark wraps
@@ -660,9 +660,9 @@ def _wrapped(text: str, width: float) -> tuple[int, bool]:
 
 
 def width_without_lone_closing_marks(width: float, texts) -> float:
-    """``width``, or up to a character and a half more, the least at which no text of a column
-    wraps with only closing marks on its last line (the header 差额（优化－现行） and item names
-    such as 义务教育公用经费（小学） left a lone ） there)."""
+    """``width``, or up to three units more (a CJK character and a half), the least at which no
+    text of a column wraps with only closing marks on its last line (the header
+    差额（优化－现行） and item names such as 义务教育公用经费（小学） left a lone ） there)."""
     texts = [t for t in texts if t]
     for extra in (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0):
         if not any(_wrapped(t, width + extra)[1] for t in texts):
