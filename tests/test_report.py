@@ -526,6 +526,24 @@ def test_the_sentence_of_who_falls_short_quotes_the_tables_omega(solved):
         assert float(omega) == pytest.approx(omega_of[name], abs=1e-4), name
 
 
+def test_the_sentence_of_what_falls_short_counts_the_items_it_does_not_name(monkeypatch):
+    """The items named are the largest shortfalls; the others are counted (等，另有 N 个), so
+    that the list is not read as adding up to the total (six of Lanzhou's seven did not)."""
+    from fiscalshare.report.amounts import fen_of
+
+    results = solve_case(load_case(example_path("gansu")), load_config("default"))
+    fen, mask = fen_of(results), region_mask(results, None)
+    short = fen.parts[np.flatnonzero(mask)][..., tables.PARTS.index("shortfall")]
+    with_shortfall = int((short.sum(axis=(0, 2)) > 0).sum())
+    assert with_shortfall > tables.ITEMS_NAMED  # the packaged list: more than are named
+    monkeypatch.setattr(tables, "ITEMS_NAMED", 1)
+    where = next(t for t in tables.protection_sentences(results, fen, mask,
+                                                        unit_mask(results, None), "zh")
+                 if t.startswith("缺口合计"))
+    items = where.split("分事项：")[1]
+    assert items.count("（") == 1 and items.endswith(f"等，另有 {with_shortfall - 1} 个。")
+
+
 def test_the_summary_notes_say_whether_hard_items_are_met(reports, solved):
     results = solved["small"]
     for lang in ("zh", "en"):

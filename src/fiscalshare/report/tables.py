@@ -18,6 +18,7 @@ from fiscalshare.report.amounts import PARTS, Fen, percent_points, wan
 from fiscalshare.report.labels import label, text_of
 from fiscalshare.report.xlsx import Table
 
+ITEMS_NAMED = 6  # items named in the sentence of what falls short; the rest counted
 DOMAIN_ORDER = ("幼有所育", "学有所教", "劳有所得", "病有所医", "老有所养", "住有所居",
                 "弱有所扶", "优军服务保障", "文体服务保障")
 FLAGS = ("poverty_exited", "ethnic", "border", "old_revolutionary")
@@ -643,12 +644,14 @@ def protection_sentences(results, fen: Fen, mask, unit_mask, lang) -> list[str]:
         by_item = short.sum(axis=(0, 2))
         items = [f"{_values(results, 'item_name')[i]}（{wan(by_item[i]):,.2f}）" if lang == "zh"
                  else f"{_values(results, 'item_name')[i]} ({wan(by_item[i]):,.2f})"
-                 for i in np.argsort(-by_item, kind="stable")[:6] if by_item[i] > 0]
+                 for i in np.argsort(-by_item, kind="stable")[:ITEMS_NAMED] if by_item[i] > 0]
+        more_items = int((by_item > 0).sum()) - len(items)  # said, so the list is not a total
         sep = "；" if lang == "zh" else "; "
         sentences.append(label("shortfall_where", lang).format(
             total=wan(short.sum()), regions=sep.join(listed)
             + (label("and_more", lang).format(more) if more > 0 else ""),
-            items=("、" if lang == "zh" else ", ").join(items)))
+            items=("、" if lang == "zh" else ", ").join(items)
+            + (label("and_more", lang).format(more_items) if more_items > 0 else "")))
         sentences.append(label("hard_met" if not short[:, hard].any() else "hard_short", lang))
     uidx = np.flatnonzero(unit_mask)
     equal = fen.equalisation[uidx]
