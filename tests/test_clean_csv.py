@@ -44,7 +44,10 @@ def agreement(folder: Path) -> str:
     if fast is None:
         return "declined"
     assert warnings == [], f"the clean reader accepted a case with warnings: {warnings}"
-    xr.testing.assert_identical(fast, build_inputs(slow))
+    slow = build_inputs(slow)
+    xr.testing.assert_identical(fast, slow)
+    assert {name: v.dtype for name, v in fast.variables.items()} \
+        == {name: v.dtype for name, v in slow.variables.items()}
     return "clean"
 
 

@@ -40,7 +40,6 @@ _PIECE = 4 << 20  # bytes: a file cut for a thread each is at least this much pe
 _WINDOW = 1 << 18  # bytes of a long column compared with its expected bytes at a time
 _FLAG_TEXTS = {"0": 0, "0.0": 0, "": 0, "1": 1, "1.0": 1}  # the rest earns the full reader's note
 _WIDE = "[\uff00-\uffef\u3000]"  # full-width forms, read as ASCII with a note
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # the full reader's text columns
 
 
 class NotClean(Exception):
@@ -218,10 +217,11 @@ class _Case:
                                           pc.match_substring_regex(distinct, _WIDE)))
             if pc.any(bad).as_py():
                 raise NotClean(f"{column.key}: a text the full reader refuses or notes")
-        return pd.array(array, dtype=_STR)
+        return array.to_numpy(zero_copy_only=False)  # Python strings, as the Dataset holds
 
-    def sheet(self, name: str, columns: dict) -> pd.DataFrame:
-        """A small sheet typed column by column (the long tables are typed apart)."""
+    def sheet(self, name: str, columns: dict) -> dict[str, np.ndarray]:
+        """A small sheet typed column by column, as numpy arrays (the long tables are typed
+        apart): build_inputs takes them as they are."""
         declared = SHEETS[name]
         typed = {}
         for column in declared.columns:
@@ -232,7 +232,7 @@ class _Case:
                 typed[column.key] = self.numbers(column, given)
             else:
                 typed[column.key] = self.texts(column, given)
-        return pd.DataFrame(typed)
+        return typed
 
     # ----------------------------------------------------------------------------- the case
 
@@ -276,14 +276,14 @@ class _Case:
         region_codes = _unique_codes(region_columns["code"], "regions")
         item_codes = _unique_codes(item_columns["code"], "items")
         receiving = _receiving(region_codes, region_columns.get("parent"))
-        tier_of = regions["tier"].to_numpy(dtype=np.int64)
+        tier_of = regions["tier"].astype(np.int64, copy=False)
         order.give(([code for code, receives in zip(region_codes, receiving, strict=True)
                      if receives], item_codes, years))  # the long table's: checked beside
 
         standards_columns = self.read("standards")
         standards = self.sheet("standards", standards_columns)
         s_item = _positions(standards_columns["item"], item_codes, "standards.item")
-        s_year = _year_positions(standards["year"].to_numpy(), years, "standards")
+        s_year = _year_positions(standards["year"], years, "standards")
         _no_repeats([s_item, s_year], [len(item_codes), len(years)], "standards", full=True)
 
         sharing_columns = self.read("sharing")
@@ -293,7 +293,7 @@ class _Case:
 
         # what the rules of the long table's cells need: from here on checked beside
         tier_of_receiving = tier_of[receiving]
-        cost_index = regions["cost_index"].to_numpy()[receiving]
+        cost_index = regions["cost_index"][receiving]
         cells.give(lambda cube: _check_cells(cube, tier_of_receiving, cost_index, standards,
                                              s_item, s_year, sharing, sh_item))
 
@@ -302,22 +302,22 @@ class _Case:
         c_year = _year_positions(self.numbers(SHEETS["capacity"].column("year"),
                                               capacity_columns["year"]), years, "capacity")
         _no_repeats([c_region, c_year], [len(region_codes), len(years)], "capacity", full=True)
-        capacity = pd.DataFrame({
-            "region": pd.Categorical.from_codes(c_region, categories=region_codes),
+        capacity = {
+            "region": pd.Series(pd.Categorical.from_codes(c_region, categories=region_codes)),
             "year": years[c_year],
             "fiscal_capacity": self.numbers(SHEETS["capacity"].column("fiscal_capacity"),
-                                            capacity_columns["fiscal_capacity"])})
+                                            capacity_columns["fiscal_capacity"])}
 
         _check_standards(items, standards, meta)
 
         budget = ratio_menu = indicators = None
         if "budget.csv" in self.files:
             budget = self.sheet("budget", self.read("budget"))
-            b_year = _year_positions(budget["year"].to_numpy(), years, "budget")
+            b_year = _year_positions(budget["year"], years, "budget")
             _no_repeats([b_year], [len(years)], "budget")
         if "ratio_menu.csv" in self.files:
             ratio_menu = self.sheet("ratio_menu", self.read("ratio_menu"))
-            if ratio_menu["share"].duplicated().any():
+            if np.unique(ratio_menu["share"]).size != ratio_menu["share"].size:
                 raise NotClean("ratio_menu: a repeated share")
         if "indicators.csv" in self.files:
             indicators = self.indicators(set(region_codes), set(item_codes))
@@ -705,11 +705,11 @@ def _receiving(codes: list[str], parents) -> np.ndarray:
     return receiving
 
 
-def _check_standards(items: pd.DataFrame, standards: pd.DataFrame, meta: dict) -> None:
+def _check_standards(items: dict, standards: dict, meta: dict) -> None:
     """The central share each item's rule demands (a ratio item off its tier's share earns a
     warning, so it goes to the full reader too)."""
     rule = dict(zip(items["code"], items["rule"], strict=True))
-    share = standards["central_share"].to_numpy()
+    share = standards["central_share"]
     kinds = np.array([rule[item] for item in standards["item"]], dtype=object)
     tier_share = CENTRAL_TIER_SHARES.get(int(meta.get("central_tier") or 0))
     bad = ((kinds == "central") & (share != 1)) | ((kinds == "local") & (share != 0))
@@ -719,21 +719,20 @@ def _check_standards(items: pd.DataFrame, standards: pd.DataFrame, meta: dict) -
         raise NotClean("standards: a central share off its rule")
 
 
-def _standard_table(values: pd.Series, s_item, s_year, n_items, n_years) -> np.ndarray:
+def _standard_table(values: np.ndarray, s_item, s_year, n_items, n_years) -> np.ndarray:
     """A standards column over item and year (every pair has its row)."""
     table = np.full((n_items, n_years), np.nan)
-    table[s_item, s_year] = values.to_numpy(dtype=float)
+    table[s_item, s_year] = values
     return table
 
 
 def _check_sharing(sharing, sh_item, tier_of, receiving, n_items) -> None:
     """Bounds in order, today's share within them, each row's tier a receiving tier, and each
     tier and item once."""
-    low, high, share = (sharing[k].to_numpy() for k in ("province_min", "province_max",
-                                                        "province_share"))
+    low, high, share = (sharing[k] for k in ("province_min", "province_max", "province_share"))
     if (low > high).any() or ((share < low - 1e-12) | (share > high + 1e-12)).any():
         raise NotClean("sharing: bounds")
-    tiers = sharing["tier"].to_numpy(dtype=np.int64)
+    tiers = sharing["tier"].astype(np.int64, copy=False)
     if not np.isin(tiers, np.unique(tier_of[receiving])).all():
         raise NotClean("sharing: a tier with no receiving region")
     _no_repeats([tiers, sh_item], [int(tiers.max(initial=0)) + 1, n_items], "sharing")
@@ -762,7 +761,7 @@ def _check_cells(cube, tier_of, cost_index, standards, s_item, s_year, sharing,
     served, shared = _served(cube, remainder)
     if not served.any(axis=0).all() or not served.any(axis=1).all():
         raise NotClean("an item or a receiving region without beneficiaries")
-    tiers = sharing["tier"].to_numpy(dtype=np.int64)
+    tiers = sharing["tier"].astype(np.int64, copy=False)
     needed = np.zeros((int(max(tier_of.max(initial=0), tiers.max(initial=0))) + 1, n_items),
                       dtype=bool)
     for tier in np.unique(tier_of):  # a few tiers: a row of items each
