@@ -326,49 +326,68 @@ def test_the_odd_input_corpus_is_read_alike(case):
     assert agreement(folder) in ("refused", "declined")
 
 
-def test_the_beneficiaries_cube_in_order_shuffled_and_repeated():
-    """Every cell in order: the units column is the cube itself (no copy); in another order
-    or with cells missing: scattered, the same values; a cell twice: the full reader's."""
-    import pyarrow as pa
+def _long_table(monkeypatch, order, rules=lambda cube: None, *, pieces=3, written=None):
+    """The beneficiaries cube read from a long table of the cells in ``order`` (two regions,
+    three items, two years; cell k has k + 1 units, or the text ``written[k]``), cut into
+    ``pieces``; and whether it was laid out by its codes."""
+    import fiscalshare.forked
+    from fiscalshare.io import clean_csv
+    from fiscalshare.io.beside import Handoff
 
-    from fiscalshare.io.clean_csv import _Case
-
-    regions, items, years = ["r1", "r2"], ["a", "b", "c"], np.array([2021, 2022])
+    regions, items, years = ["r1", "r22"], ["a", "bb", "c"], np.array([2021, 2022])
     cells = [(r, i, y) for r in regions for i in items for y in years.tolist()]
-    units = np.arange(1.0, len(cells) + 1)
+    written = written or {}
+    data = b"region,item,year,units\n" + b"".join(
+        b"%s,%s,%d,%s\n" % (cells[k][0].encode(), cells[k][1].encode(), cells[k][2],
+                             written.get(k, b"%d" % (k + 1)))
+        for k in order)
+    monkeypatch.setattr(clean_csv, "_PIECE", len(data) // pieces)
+    monkeypatch.setattr(fiscalshare.forked, "default_workers", lambda: pieces)
+    by_codes = []
+    laid_out = clean_csv._Case.beneficiaries
+    monkeypatch.setattr(clean_csv._Case, "beneficiaries",
+                        lambda *args: by_codes.append(True) or laid_out(*args))
+    given, rules_given = Handoff(), Handoff()
+    given.give((regions, items, years))
+    rules_given.give(rules)
+    cube = clean_csv._Case({"beneficiaries.csv": data})._long_table(given, rules_given)
+    return cube, bool(by_codes)
 
-    def last_cell_is_the_last(cube):  # a rule of the cells, checked on the cube in any order
-        if cube[-1, -1, -1] != len(cells):
-            raise NotClean("the last cell")
 
-    def cube(order, rules=last_cell_is_the_last):
-        columns = {"region": pa.array([cells[k][0].encode() for k in order]),  # as read: bytes
-                   "item": pa.array([cells[k][1].encode() for k in order]),
-                   "year": (pa.array([str(cells[k][2]).encode() for k in order]), None),
-                   "units": (units[order].copy(), None)}
-        return (_Case({}).beneficiaries(columns, regions, items, years, rules),
-                columns["units"][0])
-
-    in_order, column = cube(np.arange(len(cells)))
-    assert np.shares_memory(in_order, column)
-    np.testing.assert_array_equal(in_order.reshape(-1), units)
-    shuffled = np.random.default_rng(1).permutation(len(cells))
-    assert shuffled[-1] != len(cells) - 1  # the rows taken as the cube break the rule: ignored
-    shuffled, column = cube(shuffled)
-    assert not np.shares_memory(shuffled, column)
-    np.testing.assert_array_equal(shuffled, in_order)
-    missing, _ = cube(np.arange(1, len(cells)))
-    assert missing.reshape(-1)[0] == 0 and (missing.reshape(-1)[1:] == units[1:]).all()
+def test_the_beneficiaries_cube_in_order_shuffled_and_repeated(monkeypatch):
+    """Every cell in order: each piece laid out where its first row says, as it is parsed;
+    in another order, with a cell left out, or pieces that overlap: laid out by the codes, the
+    same values; a cell twice: the full reader's; the cells' rules checked either way."""
+    cells = np.arange(12)
+    units = cells + 1.0
+    for pieces in (1, 2, 3):
+        in_order, by_codes = _long_table(monkeypatch, cells, pieces=pieces)
+        assert not by_codes
+        np.testing.assert_array_equal(in_order.reshape(-1), units)
+    shuffled = np.random.default_rng(1).permutation(12)
+    cube, by_codes = _long_table(monkeypatch, shuffled)
+    assert by_codes
+    np.testing.assert_array_equal(cube, in_order)
+    for order in (cells[1:], np.delete(cells, 6), cells[:-1]):  # each piece in order
+        cube, by_codes = _long_table(monkeypatch, order)
+        assert by_codes
+        left_out = np.setdiff1d(cells, order)
+        assert (cube.reshape(-1)[left_out] == 0).all()
+        np.testing.assert_array_equal(cube.reshape(-1)[order], units[order])
     with pytest.raises(NotClean, match="repeated"):
-        cube(np.array([0, 1, 1, 2]))
+        _long_table(monkeypatch, np.array([0, 1, 2, 3, 4, 5, 4, 5, 6, 7, 8, 9, 10, 11]))
 
     def first_cell_is_2(cube):
         if cube[0, 0, 0] != 2:
             raise NotClean("the first cell")
 
-    for order in (np.arange(len(cells)), np.roll(np.arange(len(cells)), 1)):
+    for order in (cells, np.roll(cells, 1)):
         with pytest.raises(NotClean, match="the first cell"):  # in order or not: checked
-            cube(order, first_cell_is_2)
+            _long_table(monkeypatch, order, first_cell_is_2)
+    for cell, text, problem in ((11, b"-1", "out of range"), (0, b"NaN", "not a finite"),
+                                (6, b"inf", "not a finite"), (5, b"1e12", "out of range")):
+        with pytest.raises(NotClean, match=problem):  # in any piece, by the reader's rules
+            _long_table(monkeypatch, cells, written={cell: text})
 
 
 @pytest.mark.parametrize("widths", ["alike", "different"])
@@ -398,10 +417,11 @@ def test_a_cycle_is_compared_window_by_window(monkeypatch, widths):
                                     "a year written 02021"])
 @pytest.mark.parametrize("chunks", [1, 4])
 def test_the_order_of_the_long_table_is_seen_exactly(change, chunks):
-    """Rows in the cube's order are taken as the cube (io.clean_csv._in_cube_order); any
-    other order, in any region, across chunk boundaries (chunks cut out of a longer array,
-    as Arrow's are), is placed cell by cell, the same.  The codes differ in length, so that
-    the same bytes can be cut into cells differently ("a", "bb" against "ab", "b")."""
+    """Rows in the cube's order are taken as the cube (io.clean_csv._in_cube_order), also
+    a piece of them from any cell on, and no piece from another cell; any other order, in any
+    region, across chunk boundaries (chunks cut out of a longer array, as Arrow's are), is
+    placed cell by cell, the same.  The codes differ in length, so that the same bytes can be
+    cut into cells differently ("a", "bb" against "ab", "b")."""
     import pyarrow as pa
 
     from fiscalshare.io.clean_csv import _Case, _in_cube_order
@@ -434,9 +454,18 @@ def test_the_order_of_the_long_table_is_seen_exactly(change, chunks):
         return pa.chunked_array([whole.slice(1 + a, b - a)  # offset into a longer array
                                  for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
 
-    columns = {"region": column([r[0] for r in rows]), "item": column([r[1] for r in rows]),
-               "year": (column([r[2] for r in rows]), None), "units": (units[order].copy(), None)}
-    assert _in_cube_order(columns, regions, items, years) == (change == "none")
+    def columns(first: int = 0) -> dict:
+        return {key: column([r[k] for r in rows[first:]])
+                for k, key in enumerate(("region", "item", "year"))}
+
+    assert _in_cube_order(columns(), regions, items, years) == (change == "none")
+    if change == "none":
+        for first in range(1, len(cells)):
+            assert _in_cube_order(columns(first), regions, items, years, first)
+            assert not _in_cube_order(columns(first), regions, items, years, first - 1)
+            assert not _in_cube_order(columns(first), regions, items, years, first + 1)
+    columns = {**columns(), "units": (pa.chunked_array([units[order]]), None)}
+    columns["year"] = (columns["year"], None)  # as read: see _Case.read(long=)
     if change in ("a region twice", "a code cut short", "two codes re-split"):
         with pytest.raises(NotClean):
             _Case({}).beneficiaries(columns, regions, items, years, lambda cube: None)

@@ -17,6 +17,7 @@ comes from one place, and a case with a problem costs what it did before, plus t
 from __future__ import annotations
 
 import contextlib
+import threading
 import unicodedata
 
 import numpy as np
@@ -65,16 +66,19 @@ class _Case:
 
     # ----------------------------------------------------------------------------- reading
 
-    def read(self, name: str, long: bool = False) -> dict[str, object]:
+    def read(self, name: str, long: bool = False, each_piece=None) -> dict[str, object]:
         """The file's columns: numbers as float arrays (NaN where blank), the rest as Arrow
         string arrays; the header must be the declared keys, no blank or label row.  A large
-        file is parsed in pieces, a thread each (:func:`_read_in_pieces`).
+        file is parsed in pieces, a thread each (:func:`_read_in_pieces`), and
+        ``each_piece(table, whole)`` is called on each piece in its thread once it is parsed
+        (on the whole table, ``whole`` true, when it is not cut).
 
-        The ``long`` table's columns that are only compared are left as Arrow makes them: its
-        codes and years as bytes, neither checked for UTF-8 (15 ms of a national parse's CPU)
-        nor converted to numbers (25 ms): they are compared with the known codes, which are
+        The ``long`` table's columns are left as Arrow makes them, none blank: its codes and
+        years as bytes, neither checked for UTF-8 (15 ms of a national parse's CPU) nor
+        converted to numbers (25 ms): they are compared with the known codes, which are
         checked, and with the years written out, and bytes that are not text match none of
-        them; a long table in another order has its years converted then (``_whole_numbers``)."""
+        them; a long table in another order has its years converted then (``_whole_numbers``).
+        Its units are laid out as the cube where they are (:class:`_Placement`)."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
@@ -92,13 +96,16 @@ class _Case:
                                       newlines_in_values=quoted, ignore_empty_lines=False)
 
         try:
-            table = _read_in_pieces(data, skip, parse_options(False), convert_options)
+            table = _read_in_pieces(data, skip, parse_options(False), convert_options,
+                                    each_piece)
             if table is None:  # not cut: a small file on this thread (the long table's beside)
                 quoted = data.find(b'"') >= 0
                 table = pacsv.read_csv(
                     pa.py_buffer(data).slice(skip), read_options=pacsv.ReadOptions(
                         block_size=4 << 20, use_threads=len(data) - skip > _SMALL_FILE),
                     parse_options=parse_options(quoted), convert_options=convert_options)
+                if each_piece is not None:
+                    each_piece(table, True)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise NotClean(f"{name}: {exc}") from None
         names = table.column_names
@@ -111,9 +118,9 @@ class _Case:
         columns = {}
         for key in names:
             column = table.column(key)  # chunks left as they are: Arrow's kernels take them
-            if kinds[key].kind in ("int", "year") and long:
+            if kinds[key].kind in NUMERIC and long:
                 if column.null_count:
-                    raise NotClean(f"{name}: a blank whole number")
+                    raise NotClean(f"{name}: a blank number")  # none is optional here
                 columns[key] = (column, None)
             elif kinds[key].kind in NUMERIC:
                 nulls = column.is_null().to_numpy(zero_copy_only=False) \
@@ -254,8 +261,11 @@ class _Case:
             raise
 
     def _long_table(self, order: Handoff, cells: Handoff) -> np.ndarray | None:
-        """The beneficiaries cube, checked; None when the small sheets gave up first."""
-        columns = self.read("beneficiaries", long=True)
+        """The beneficiaries cube, checked; None when the small sheets gave up first.  Each
+        piece of the file is laid out as soon as it is parsed (:class:`_Placement`); a table in
+        another order is laid out by its codes once it is all parsed."""
+        placement = _Placement(order)
+        columns = self.read("beneficiaries", long=True, each_piece=placement.place)
         given = order.take()
         if given is None:
             return None
@@ -265,7 +275,13 @@ class _Case:
             if rules is not None:  # None: the small sheets gave up, the cube is not taken
                 rules(cube)
 
-        return self.beneficiaries(columns, *given, check)
+        receiving_codes, item_codes, years = given
+        cube = placement.cube((len(receiving_codes), len(item_codes), len(years)))
+        if cube is None:
+            return self.beneficiaries(columns, *given, check)
+        placement.check_units(SHEETS["beneficiaries"].column("units"))
+        check(cube)
+        return cube
 
     def _tables(self, long_table: Beside, order: Handoff, cells: Handoff) -> CaseTables:
         meta = self.meta()
@@ -361,30 +377,15 @@ class _Case:
 
     def beneficiaries(self, columns, receiving_codes, item_codes, years,
                       check) -> np.ndarray:
-        """The long table (its ``columns`` as read) as a cube of units over receiving region,
-        item and year, each cell given at most once, that passes ``check`` (the cells' rules).
-        A region code that is not a receiving one is unknown, or a prefecture with counties:
-        either is the full reader's to say.
-
-        A table in the cube's order (as most are) is its units column: the cells' rules are
-        checked on it beside the check of the order, and again on the cube laid out by codes
-        if the order is another."""
+        """The long table (its ``columns`` as read) in an order other than the cube's, laid
+        out by its codes as a cube of units over receiving region, item and year, each cell
+        given at most once, that passes ``check`` (the cells' rules).  A region code that is
+        not a receiving one is unknown, or a prefecture with counties: either is the full
+        reader's to say."""
         declared = SHEETS["beneficiaries"]
-        units = self.numbers(declared.column("units"), columns["units"])
+        units = self.numbers(declared.column("units"),
+                             (columns["units"][0].to_numpy(), None))
         shape = (len(receiving_codes), len(item_codes), len(years))
-        if units.size == int(np.prod(shape)):
-            # row k is cell k if in order: the Dataset's own array, not Arrow's read-only
-            # memory (which a column of one chunk is)
-            in_order = (units if units.flags.writeable else units.copy()).reshape(shape)
-            checked = Beside(check, in_order, name="check-cells")
-            try:
-                ordered = _in_cube_order(columns, receiving_codes, item_codes, years)
-            finally:
-                with contextlib.suppress(NotClean):  # the cube's to say when out of order
-                    checked.result()
-            if ordered:
-                checked.result()  # NotClean, if the rules say so
-                return in_order
         region, item = _positions_of_both(columns, receiving_codes, item_codes)
         year = _year_positions(_whole_numbers(columns["year"][0], "beneficiaries.year"),
                                years, "beneficiaries")
@@ -420,7 +421,7 @@ class _Case:
 # --------------------------------------------------------------------------------- helpers
 
 
-def _read_in_pieces(data, skip: int, parse_options, convert_options):
+def _read_in_pieces(data, skip: int, parse_options, convert_options, each=None):
     """A large file cut at line ends into one piece per core and parsed by a thread each, as
     one table (the pieces' chunks in turn: nothing is copied); None for a file that is not cut
     (small, or its header ends otherwise than a line of ``\\n`` or ``\\r\\n``) or that holds
@@ -429,7 +430,8 @@ def _read_in_pieces(data, skip: int, parse_options, convert_options):
     Arrow's threaded reader first walks the whole file alone to find where its blocks end;
     pieces cut here are parsed from the start, each also looking for quotes in its own bytes
     (a tenth less CPU and a sixth less time on the national case).  Cut just after a ``\\n``,
-    a piece begins a line whatever the line ends are."""
+    a piece begins a line whatever the line ends are.  ``each(table, False)`` is called in a
+    piece's thread on the piece once it is parsed."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -459,9 +461,12 @@ def _read_in_pieces(data, skip: int, parse_options, convert_options):
     def parse(start: int, end: int):
         if data.find(b'"', start, end) >= 0:
             return None
-        return pacsv.read_csv(whole.slice(start, end - start), read_options=pacsv.ReadOptions(
+        table = pacsv.read_csv(whole.slice(start, end - start), read_options=pacsv.ReadOptions(
             block_size=4 << 20, use_threads=False, column_names=names),
             parse_options=parse_options, convert_options=convert_options)
+        if each is not None:
+            each(table, False)
+        return table
 
     pieces = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
     rest = [Beside(parse, *piece, name="read-piece") for piece in pieces[1:]]
@@ -534,40 +539,127 @@ def _positions_of_both(columns, region_codes, item_codes) -> tuple[np.ndarray, n
     return region, item
 
 
-def _in_cube_order(columns, region_codes, item_codes, years) -> bool:
-    """Whether the long table is every cell once, in the cube's order: regions as in
-    regions.csv, within each its items as in items.csv, within each the years (the layout of
-    the template and of fiscalshare's own files).  Checked at the speed of memory, no code of a
-    million rows looked up: the year and item columns hold their short cycle of bytes over and
-    over, and the regions change every items × years rows, each to the next."""
-    year, item = columns["year"][0], columns["item"]  # as Arrow made them: see read(long=)
+class _Placement:
+    """The long table laid out as the beneficiaries cube piece by piece, each piece in the
+    thread that parsed it, as soon as it is parsed: in the cube's order (the layout of the
+    template and of fiscalshare's own files) a piece's first row says which cell it begins
+    at, and its units are the cube's cells from there on.  While one piece is laid out the
+    other is still being parsed: the whole table laid out after its parse took a fifth of a
+    national load.  A piece in another order leaves the table to be laid out by its codes
+    (``_Case.beneficiaries``)."""
+
+    def __init__(self, order: Handoff):
+        self._order = order
+        self._lock = threading.Lock()
+        self._cube: np.ndarray | None = None
+        self._placed: list[tuple[int, int, float, float]] = []  # first cell, rows, min, max
+        self._missed = False
+
+    def place(self, table, whole: bool) -> None:
+        """Lay out a piece (``whole``: the table, read whole after all, starts afresh)."""
+        placed = self._place(table)
+        with self._lock:
+            if whole:
+                self._placed, self._missed = [], False
+            if placed is None:
+                self._missed = True
+            else:
+                self._placed.append(placed)
+
+    def _place(self, table) -> tuple[int, int, float, float] | None:
+        import pyarrow as pa
+
+        given = self._order.take()  # the codes, from the small sheets
+        if given is None or table.num_rows == 0 \
+                or not {"region", "item", "year", "units"} <= set(table.column_names):
+            return None
+        codes, items, years = given
+        columns = {key: table.column(key) for key in ("region", "item", "year", "units")}
+        first = _first_cell(columns, codes, items, years)
+        size = len(codes) * len(items) * len(years)
+        units = columns["units"]
+        if (first is None or first + table.num_rows > size or units.null_count
+                or units.type != pa.float64()
+                or not _in_cube_order(columns, codes, items, years, first)):
+            return None
+        with self._lock:
+            if self._cube is None:
+                self._cube = np.empty(size)  # its pages are touched by the pieces' copies
+            cube = self._cube
+        at, low, high = first, np.inf, -np.inf
+        for chunk in units.chunks:
+            values = chunk.to_numpy()  # no nulls: Arrow's memory, no copy
+            if len(values):
+                cube[at:at + len(values)] = values
+                low = np.minimum(low, values.min())  # a NaN stays NaN
+                high = np.maximum(high, values.max())
+                at += len(values)
+        return first, table.num_rows, low, high
+
+    def cube(self, shape) -> np.ndarray | None:
+        """The cube, when every piece was laid out and together they are every cell once."""
+        if self._missed or self._cube is None:
+            return None
+        at = 0
+        for first, rows, _, _ in sorted(self._placed):
+            if first != at:
+                return None
+            at += rows
+        return self._cube.reshape(shape) if at == self._cube.size else None
+
+    def check_units(self, column: Column) -> None:
+        """The units by the full reader's rules (from each piece's least and greatest)."""
+        bounds = np.array([placed[2:] for placed in self._placed])  # numpy's: a NaN stays
+        _Case.numbers(column, (np.array([bounds[:, 0].min(), bounds[:, 1].max()]), None))
+
+
+def _first_cell(columns, codes: list[str], items: list[str], years) -> int | None:
+    """The cell of the cube a piece's first row names (its codes as bytes), if any."""
+    known = {"region": [code.encode() for code in codes],
+             "item": [code.encode() for code in items],
+             "year": [str(year).encode() for year in years.tolist()]}
+    try:
+        region, item, year = (keys.index(columns[name][0].as_py())
+                              for name, keys in known.items())
+    except ValueError:
+        return None
+    return (region * len(items) + item) * len(years) + year
+
+
+def _in_cube_order(columns, region_codes, item_codes, years, first: int = 0) -> bool:
+    """Whether a long table (or a piece of one) holds the cube's cells in the cube's order
+    from cell ``first`` on: regions as in regions.csv, within each its items as in items.csv,
+    within each the years.  Checked at the speed of memory, no code of a million rows looked
+    up: the year and item columns hold their short cycle of bytes over and over, and the
+    regions change every items × years rows, each to the next."""
     block = len(item_codes) * len(years)  # the rows of one region
-    if len(year) != len(region_codes) * block or not len(year):
+    if not block:
         return False
 
     def items_and_years() -> bool:
-        return (_is_cycle_of(year, [str(y) for y in years.tolist()], 1)
-                and _is_cycle_of(item, item_codes, len(years)))
+        return (_is_cycle_of(columns["year"], [str(y) for y in years.tolist()], 1, first)
+                and _is_cycle_of(columns["item"], item_codes, len(years), first))
 
     # beside the regions' check: Arrow lets go of the GIL while it compares
     alike = Beside(items_and_years, name="items-and-years")
     try:
-        regions_in_turn = _is_each_in_turn(columns["region"], region_codes, block)
+        regions_in_turn = _is_each_in_turn(columns["region"], region_codes, block, first)
     finally:
         rows_alike = alike.result()
     return regions_in_turn and rows_alike
 
 
-def _is_cycle_of(array, codes: list[str], each: int) -> bool:
+def _is_cycle_of(array, codes: list[str], each: int, first: int = 0) -> bool:
     """Whether a column of bytes or text is ``codes`` in turn, ``each`` rows each, over and
-    over: its cells' lengths, and its bytes against those of the cycle, a window of whole
-    cycles at a time (Arrow compares buffers without a copy, the GIL let go)."""
+    over, its first row the ``first`` of that sequence: its cells' lengths, and its bytes
+    against those of the cycle, a window of whole cycles at a time (Arrow compares buffers
+    without a copy, the GIL let go)."""
     import pyarrow as pa
 
     encoded = [code.encode() for code in codes]
     width = np.array([len(code) for code in encoded], dtype=np.int64)
     period = each * len(codes)  # the rows of one cycle
-    if not period or len(array) % period:
+    if not period:
         return False
     cycle = b"".join(code * each for code in encoded)
     if not cycle:
@@ -581,9 +673,8 @@ def _is_cycle_of(array, codes: list[str], each: int) -> bool:
         return int(before[code]) + repeat * int(width[code])
 
     uniform = bool((width == width[0]).all())
-    sizes = None if uniform else np.tile(np.repeat(width.astype(np.int32), each),
-                                         len(array) // period)
-    row = 0
+    sizes = np.repeat(width.astype(np.int32), each)  # of the cells of one cycle
+    row = first
     for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array]):
         if not len(chunk):
             continue
@@ -594,7 +685,7 @@ def _is_cycle_of(array, codes: list[str], each: int) -> bool:
             chunk.offset:chunk.offset + len(chunk) + 1]
         lengths = np.diff(offsets)
         if not ((lengths == width[0]).all() if uniform
-                else np.array_equal(lengths, sizes[row:row + len(chunk)])):
+                else np.array_equal(lengths, sizes[np.arange(row, row + len(chunk)) % period])):
             return False
         begin, length, phase = int(offsets[0]), int(offsets[-1] - offsets[0]), within_cycle(row)
         for at in range(0, length, window):  # each window begins at the same place in a cycle
@@ -605,19 +696,22 @@ def _is_cycle_of(array, codes: list[str], each: int) -> bool:
     return True
 
 
-def _is_each_in_turn(array, codes: list[str], repeat: int) -> bool:
-    """Whether a text column is each of ``codes`` in turn, ``repeat`` rows each (the codes
-    are distinct: a new code begins where the row differs from the one before)."""
+def _is_each_in_turn(array, codes: list[str], repeat: int, first: int = 0) -> bool:
+    """Whether a text column is each of ``codes`` in turn, ``repeat`` rows each, its first
+    row the ``first`` of that sequence (the codes are distinct: a new code begins where the
+    row differs from the one before)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if len(array) != len(codes) * repeat:
+    if not len(array) or first + len(array) > len(codes) * repeat:
         return False
     changes = pc.indices_nonzero(_compare("not_equal", array, 1)).to_numpy().astype(np.int64)
     starts = np.concatenate([np.zeros(1, dtype=np.int64), changes + 1])
+    begins = np.arange((-first) % repeat or repeat, len(array), repeat)  # of the next codes
     if pa.types.is_binary(array.type):  # the long table's codes: as bytes
         codes = [code.encode() for code in codes]
-    return np.array_equal(starts, np.arange(len(codes)) * repeat) and _rows(array, starts) == codes
+    return (np.array_equal(starts[1:], begins)
+            and _rows(array, starts) == codes[first // repeat:first // repeat + len(starts)])
 
 
 def _rows(array, rows: np.ndarray) -> list:
