@@ -112,7 +112,9 @@ def test_random_cases_solve_or_are_diagnosed_and_more_budget_never_hurts(drawn):
             given_back, still_short = attempt(with_budget(ds, budget, pool), config)
             assert still_short is None, "the diagnosed budget and pool did not suffice"
         return
-    assert_money_shown_is_faithful(results, exact_totals=False)  # what the reports would show
+    # what the reports would show; a case of a few cells may leave no fen to move so that
+    # each responsibility shown reads as covered (the packaged examples are held to it)
+    assert_money_shown_is_faithful(results, exact_totals=False, covered=False)
     budget = ds["provincial_budget"].values
     if np.isfinite(budget).any():
         more, short = attempt(with_budget(ds, budget * 1.5 + 100.0), config)
