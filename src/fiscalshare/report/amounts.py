@@ -266,7 +266,7 @@ def _responsibility_as_covered(fen: Fen, results: xr.Dataset) -> None:
     exceeds its capacity by, its responsibility shown is its capacity shown plus its
     equalisation shown; where it receives none, its responsibility shown is at most its
     capacity shown.  Summed from many cells, each rounded on its own, it was off by up to 7 fen
-    in a third of the Gansu transfers table.
+    in half the rows of the Gansu transfers table.
 
     A fen of a cell's local part (县级 or 市级) goes to or from its central part or its shortfall
     in one unit's cells and the other way in another's, so that every part's totals stay as
