@@ -281,3 +281,21 @@ def test_title_lines_are_merged_ranges_without_blank_cells(written):
     book = openpyxl.load_workbook(next(p for p in files if p.name == "responsibility.xlsx"))
     first = book.worksheets[0]
     assert first["A1"].value and any(str(r).startswith("A1:") for r in first.merged_cells.ranges)
+
+
+def test_the_allowed_range_is_centred_apart_from_the_share_beside_it(written):
+    """σ's figure is right-aligned and its allowed range ("20%–60%") sits beside it: left-aligned,
+    the two read as one ("30.00%20%–60%"), so the range is centred in its column."""
+    lang, folder, _ = written
+    sheet = openpyxl.load_workbook(folder / "responsibility.xlsx")[label("sheet_sharing", lang)]
+    header = next(row for row in sheet.iter_rows() if any(
+        cell.value == label("share_range", lang) for cell in row))
+    column = next(cell.column for cell in header if cell.value == label("share_range", lang))
+    ranges = [sheet.cell(row, column) for row in range(header[0].row + 1, sheet.max_row + 1)
+              if isinstance(sheet.cell(row, column).value, str)
+              and "–" in sheet.cell(row, column).value]
+    assert ranges and all(cell.alignment.horizontal == "center" for cell in ranges)
+    shares = [sheet.cell(cell.row, column - 1) for cell in ranges]
+    assert all(isinstance(cell.value, float) and cell.alignment.horizontal in (None, "general",
+                                                                                 "right")
+               for cell in shares)

@@ -439,8 +439,10 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
     notes = [label("sigma_note", lang)]
     if counties:
         notes.append(label("pi_note", lang))
-    return Table(frame, _kinds(frame, lang, percent=percent), keys=3 if counties else 2,
-                 notes=tuple(notes), max_text=16)
+    kinds = _kinds(frame, lang, percent=percent)
+    if label("share_range", lang) in frame.columns:  # beside σ: apart from its figures
+        kinds[label("share_range", lang)] = "centred"
+    return Table(frame, kinds, keys=3 if counties else 2, notes=tuple(notes), max_text=16)
 
 
 # ---------------------------------------------------------------- 支出责任清单

@@ -64,7 +64,8 @@ INTEGER = "0"  # years, codes of a kind: centred, no separators
 COUNT = "#,##0"  # people, regions: whole numbers with thousands separators
 NUMBER = "#,##0.####"
 DECIMAL4 = "#,##0.0000"  # indices in a column: four decimals each, so that the points align
-KINDS = ("text", "money", "percent", "integer", "count", "number", "decimal4")
+KINDS = ("text", "centred", "money", "percent", "integer", "count", "number", "decimal4")
+TEXTS = ("text", "centred")  # centred: a short text beside a number, e.g. a range "0%–30%"
 FORMATS = {"money": MONEY, "percent": PERCENT, "integer": INTEGER, "count": COUNT,
            "number": NUMBER, "decimal4": DECIMAL4}
 
@@ -353,8 +354,9 @@ class _Formats:
             extra = {"bold": True, "bg_color": "#F2F2F2"} if total else {}
             for kind in KINDS:
                 spec = {**base, **border, **extra}
-                if kind == "text":
-                    spec.update(text_wrap=True)
+                if kind in TEXTS:
+                    spec.update(text_wrap=True, **({"align": "center"} if kind == "centred"
+                                                   else {}))
                 elif kind == "integer":
                     spec.update(num_format=FORMATS[kind], align="center")
                 else:
@@ -377,7 +379,7 @@ def column_widths(table: Table) -> list[float]:
     widths, neat = [], []  # as needed; and wide enough that no lone closing mark wraps
     for name in table.frame.columns:
         kind = table.kind(name)
-        if kind == "text":
+        if kind in TEXTS:
             distinct = table.text_codes(name)[0]
             data = max((display_width(str(v)) for v in distinct if _present(v)), default=0)
             data = min(data, table.max_text)
@@ -391,7 +393,7 @@ def column_widths(table: Table) -> list[float]:
         header = display_width(str(name))
         head_need = min(header, max(8, math.ceil(header / 3)))  # up to three lines, short ones one
         width = max(data, head_need, 4) + 1.5
-        if kind == "text":  # numbers are never cut (they would show as ###)
+        if kind in TEXTS:  # numbers are never cut (they would show as ###)
             width = min(width, max(table.max_text, head_need) + 1.5)
             texts = [clean_text(v) for v in distinct if isinstance(v, str)]
         else:
@@ -739,7 +741,7 @@ def _write_table(ws, formats: _Formats, table: Table, row: int, widths,
     share = xlsx_rows.sharer(ws)
     for k, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
         style = formats.cell[kind, False]._get_xf_index  # asked for only when a cell uses it
-        if kind != "text":
+        if kind not in TEXTS:
             numbers = table.numbers(name)  # the frame's column only for its words
             words = numbers if np.isfinite(numbers).all() else frame[name]
             bodies.append(xlsx_rows.number_column(words, style, text_style, clean_text,
