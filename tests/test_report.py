@@ -487,7 +487,7 @@ def test_who_is_protected_is_said_in_words_with_tiers_and_flags(reports, solved)
     book = openpyxl.load_workbook(reports["small", "zh"] / "responsibility.xlsx")
     sheet = book[label("sheet_protected", "zh")]
     texts = [c for r in sheet.iter_rows(values_only=True) for c in r if isinstance(c, str)]
-    assert any(t.startswith("缺口按优先权重 ω 分配") and "事项的优先权重 W" in t for t in texts)
+    assert any(t.startswith("缺口按优先权重 ω 分配") and "事项的优先权重（输入表“服务事项”）" in t for t in texts)
     where = next(t for t in texts if t.startswith("缺口合计"))
     short = results["shortfall"].sum(("item", "year"))
     worst = str(results["region_name"].values[int(np.argmax(short.values))])

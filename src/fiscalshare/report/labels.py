@@ -135,9 +135,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "transfers_by_region": ("三、分地区省级转移支付", "3. Provincial transfers by unit and year"),
     "equity": ("五、均等化指标（人口加权）", "5. Equity (population-weighted)"),
     "objectives": ("四、测算结果", "4. Result of the calculation"),
-    "z1": ("加权缺口 z1（万元，按优先权重 W×ω 加权的缺口合计）",
-           "Weighted shortfall z1 (10,000 yuan, shortfalls summed with their priority weights "
-           "W×ω)"),
+    "z1": ("加权缺口 z1（万元，按事项与地区优先权重加权）",
+           "Weighted shortfall z1 (10,000 yuan, shortfalls weighted by item and region "
+           "priority)"),
     "z2": ("省级资金 z2（万元）", "Provincial money z2 (10,000 yuan)"),
     "hard_met": ("约束性事项全部足额保障。", "Every binding item is met in full."),
     "hard_short": ("约束性事项存在缺口。", "A binding item falls short."),
@@ -187,11 +187,11 @@ LABELS: dict[str, tuple[str, str]] = {
                                 "for the prefecture or for its counties."),
     "regions_protected": ("分地区保障情况", "Regions, their status and shortfall"),
     "why_omega": ("缺口按优先权重 ω 分配：财力越弱的地区 ω 越高，缺口越先避开；每项缺口再乘以该"
-                  "事项的优先权重 W（输入表“服务事项”），W 越高的事项越先保障；η = {eta} "
+                  "事项的优先权重（输入表“服务事项”），权重越高的事项越先保障；η = {eta} "
                   "表示向财力较弱地区倾斜的力度；重点地区类别再上浮 ω：{flags}。",
                   "Shortfalls go by priority weight ω: the weaker a region's capacity, the higher "
                   "its ω and the later it falls short; each shortfall also counts by its item's "
-                  "priority W (the items sheet of the inputs), the higher W the sooner the item "
+                  "priority (the items sheet of the inputs), and the higher that, the sooner the item "
                   "is met; η = {eta} sets how strongly poorer areas come first; priority-area "
                   "status raises ω: {flags}."),
     "flag_weight": ("{}上浮{:.0f}%", "{} +{:.0f}%"),
@@ -253,10 +253,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # console
     "console_head": ("{case}（{province}）：{scenario}，η = {eta}",
                      "{case} ({province}): {scenario}, η = {eta}"),
-    "console_z": ("加权缺口 z1 = {z1:,.2f} 万元（按优先权重 W×ω 加权的缺口合计）；"
+    "console_z": ("加权缺口 z1 = {z1:,.2f} 万元（按事项与地区优先权重加权）；"
                   "省级资金 z2 = {z2:,.2f} 万元",
                   "Weighted shortfall z1 = {z1:,.2f} (10,000 yuan, shortfalls summed with their "
-                  "priority weights W×ω); provincial money z2 = {z2:,.2f} (10,000 yuan)"),
+                  "priority weights); provincial money z2 = {z2:,.2f} (10,000 yuan)"),
     "console_table": ("分年度省级资金（万元）", "Provincial money by year (10,000 yuan)"),
     "console_recipients": ("均衡性转移支付 {n} 个单位（万元）：{shown}{more}",
                            "Equalisation to {n} unit(s) (10,000 yuan): {shown}{more}"),
@@ -392,9 +392,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp_fig_weighted_shortfall": ("加权缺口 z1", "Weighted shortfall z1"),
     "cmp_fig_cost_at_eta_zero": ("η = 0 时的省级资金", "Provincial money at η = 0"),
     "cmp_fig_price_of_equity": ("公平的代价（z2(η) − z2(0)）", "Price of equity (z2(η) − z2(0))"),
-    "cmp_z1_note": ("加权缺口 z1 为按优先权重 W×ω 加权的缺口合计，单位万元。",
+    "cmp_z1_note": ("加权缺口 z1 为各项缺口按事项与地区优先权重加权的合计，单位万元。",
                     "The weighted shortfall z1 is the shortfalls summed with their priority "
-                    "weights W×ω, in 10,000 yuan."),
+                    "weights (item and region), in 10,000 yuan."),
     "cmp_flag_note": ("一个地区可属于多个类型（如既是脱贫县又是民族地区），各类型的数不能简单相加，"
                       "以“全部地区”一行为准。",
                       "A region may belong to several groups (e.g. both poverty-exited and "
@@ -414,9 +414,9 @@ LABELS: dict[str, tuple[str, str]] = {
                        "difference {diff}"),
     "cmp_line_shortfall": ("保障缺口（万元）：现行办法 {base}，优化方案 {opt}",
                            "Shortfall (10,000 yuan): status quo {base}, optimised {opt}"),
-    "cmp_line_z1": ("加权缺口 z1（万元，按优先权重 W×ω 加权的缺口合计）：现行办法 {base}，优化方案 {opt}",
+    "cmp_line_z1": ("加权缺口 z1（万元，按事项与地区优先权重加权）：现行办法 {base}，优化方案 {opt}",
                     "Weighted shortfall z1 (10,000 yuan, shortfalls summed with their priority "
-                    "weights W×ω): status quo {base}, optimised {opt}"),
+                    "weights, item and region): status quo {base}, optimised {opt}"),
     "cmp_line_gini": ("省级转移后人均资金基尼系数：现行办法 {base:.4f}，优化方案 {opt:.4f}"
                       "（转移前 {before:.4f}）",
                       "Gini of per-capita funding after transfers: status quo {base:.4f}, "
