@@ -299,3 +299,24 @@ def test_the_allowed_range_is_centred_apart_from_the_share_beside_it(written):
     assert all(isinstance(cell.value, float) and cell.alignment.horizontal in (None, "general",
                                                                                  "right")
                for cell in shares)
+
+
+def test_equity_changes_are_the_differences_of_the_figures_shown(results):
+    """变化 is the shown 转移支付后 less the shown 转移支付前 (0.0214 → 0.0037 is −0.0177, not the
+    exact difference rounded, −0.0178)."""
+    from fiscalshare.report.tables import equity
+
+    for lang in ("zh", "en"):
+        frame = equity(results, lang).frame
+        before, after, change = (frame[label(k, lang)].to_numpy(float)
+                                 for k in ("before", "after", "change"))
+        np.testing.assert_array_equal(np.round(after * 1e4) - np.round(before * 1e4),
+                                      np.round(change * 1e4))
+
+
+def test_a_share_range_whose_bounds_meet_is_one_share():
+    from fiscalshare.report.tables import _share_range
+
+    assert _share_range(0.5, 0.5) == "50%"
+    assert _share_range(0.2, 0.3) == "20%–30%"
+    assert _share_range(0.0, 1.0) == "0%–100%"

@@ -138,7 +138,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "z1": ("加权缺口 z1（万元，按事项与地区优先权重加权）",
            "Weighted shortfall z1 (10,000 yuan, shortfalls weighted by item and region "
            "priority)"),
-    "z2": ("省级资金 z2（万元）", "Provincial money z2 (10,000 yuan)"),
+    "z2": ("省级资金 z2（万元，含均衡性转移支付）",
+           "Provincial money z2 (10,000 yuan, equalisation included)"),
     "hard_met": ("约束性事项全部足额保障。", "Every binding item is met in full."),
     "hard_short": ("约束性事项存在缺口。", "A binding item falls short."),
     "soft_short": ("预期性事项缺口合计（万元）", "Shortfall of expected items (10,000 yuan)"),

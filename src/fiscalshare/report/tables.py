@@ -427,7 +427,7 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
             add(PCT_LABELS[p], points[g * n_items + items, PARTS.index(p)])
         add("share", np.where(ratio, sigma[k, items], np.nan))
         bounded = ratio & np.isfinite(lower[k, items])
-        ranges = [f"{lower[k, i] * 100:.0f}%–{upper[k, i] * 100:.0f}%" if on else ""
+        ranges = [_share_range(lower[k, i], upper[k, i]) if on else ""
                   for i, on in zip(items.tolist(), bounded.tolist(), strict=True)]
         add("share_range", np.array(ranges, dtype=object))
         if counties:
@@ -443,6 +443,13 @@ def sharing(results, fen: Fen, mask, lang) -> Table:
     if label("share_range", lang) in frame.columns:  # beside σ: apart from its figures
         kinds[label("share_range", lang)] = "centred"
     return Table(frame, kinds, keys=3 if counties else 2, notes=tuple(notes), max_text=16)
+
+
+def _share_range(low: float, high: float) -> str:
+    """σ's allowed range in whole percent; a single share where the bounds meet ("50%", not
+    "50%–50%")."""
+    low_text, high_text = f"{low * 100:.0f}%", f"{high * 100:.0f}%"
+    return low_text if low_text == high_text else f"{low_text}–{high_text}"
 
 
 # ---------------------------------------------------------------- 支出责任清单
@@ -744,10 +751,11 @@ def equity(results, lang) -> Table | None:
         return None
     table = summary_metrics(results)
     names = [METRIC_LABELS.get(m, (m, m))[0 if lang == "zh" else 1] for m in table["metric"]]
-    frame = pd.DataFrame({label("metric", lang): names,
-                          label("before", lang): np.round(table["before"].to_numpy(float), 4),
-                          label("after", lang): np.round(table["after"].to_numpy(float), 4),
-                          label("change", lang): np.round(table["change"].to_numpy(float), 4)})
+    before = np.round(table["before"].to_numpy(float), 4)
+    after = np.round(table["after"].to_numpy(float), 4)
+    frame = pd.DataFrame({label("metric", lang): names, label("before", lang): before,
+                          label("after", lang): after,  # the change as shown: 0.0214 → 0.0037
+                          label("change", lang): np.round(after - before, 4)})  # is −0.0177
     return Table(frame, {c: "decimal4" for c in frame.columns[1:]}, title=label("equity", lang),
                  max_text=24)
 
