@@ -753,9 +753,12 @@ def equity(results, lang) -> Table | None:
     names = [METRIC_LABELS.get(m, (m, m))[0 if lang == "zh" else 1] for m in table["metric"]]
     before = np.round(table["before"].to_numpy(float), 4)
     after = np.round(table["after"].to_numpy(float), 4)
+    with np.errstate(invalid="ignore"):  # the change as shown: 0.0214 → 0.0037 is −0.0177
+        shown = np.round(after - before, 4)  # (a ratio over a zero least is infinite: as given)
+    change = np.where(np.isfinite(before) & np.isfinite(after), shown,
+                      table["change"].to_numpy(float))
     frame = pd.DataFrame({label("metric", lang): names, label("before", lang): before,
-                          label("after", lang): after,  # the change as shown: 0.0214 → 0.0037
-                          label("change", lang): np.round(after - before, 4)})  # is −0.0177
+                          label("after", lang): after, label("change", lang): change})
     return Table(frame, {c: "decimal4" for c in frame.columns[1:]}, title=label("equity", lang),
                  max_text=24)
 
